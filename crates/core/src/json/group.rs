@@ -1,0 +1,275 @@
+//! Group mode: `{"core":["A","B"]}`, a key's values gathered at its first place.
+//!
+//! A streaming writer cannot do this naively: when it writes the first `core`, the second
+//! has not been read yet. So group mode reads its input twice:
+//!
+//! 1. **Index**: a parse that records, for each object with a repeated key, where each of
+//!    that key's values starts (byte offset and operator). Objects without repeated keys
+//!    cost nothing; memory is the keys of the objects currently open plus the recorded
+//!    offsets (16 bytes per repeated field).
+//! 2. **Write**: a streaming write as in preserve mode, except that at a repeated key's
+//!    first place it writes `[`, that value, then re-reads each later value from its
+//!    offset, then `]`; the later places are parsed but not written.
+//!
+//! So memory is the input (kept for the re-reads) plus that index: far below a parsed
+//! tape of the whole document (jomini's is about 4x the input).
+
+use super::JsonOptions;
+use super::render::Renderer;
+use crate::error::{Error, ErrorKind};
+use crate::text::{Limits, Operator, Parser, Sink, SinkResult};
+use rustc_hash::FxHashMap;
+use std::cell::Cell;
+
+/// Where one of a repeated key's values starts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Occurrence {
+    pub offset: u64,
+    pub op: Option<Operator>,
+    /// A `[[param] ...]` block: the value is the rest of the block.
+    pub block: bool,
+}
+
+/// A key that appears more than once in one object.
+#[derive(Debug)]
+pub(crate) struct Group {
+    pub key: Box<[u8]>,
+    pub occurrences: Vec<Occurrence>,
+    /// Set once the first place has been written.
+    pub written: Cell<bool>,
+}
+
+/// The repeated keys of every object that has any, sorted by the object's offset.
+#[derive(Debug, Default)]
+pub(crate) struct Index {
+    objects: Vec<(u64, Vec<Group>)>,
+}
+
+/// The identity of the document's root object (it has no opening token).
+pub(crate) const ROOT: u64 = u64::MAX;
+
+impl Index {
+    /// The position in the index of the object at `offset`, if it has repeated keys.
+    pub fn find(&self, offset: u64) -> Option<u32> {
+        let i = self
+            .objects
+            .binary_search_by_key(&offset, |(o, _)| *o)
+            .ok()?;
+        u32::try_from(i).ok()
+    }
+
+    pub fn groups(&self, object: u32) -> &[Group] {
+        self.objects
+            .get(object as usize)
+            .map_or(&[], |(_, groups)| groups.as_slice())
+    }
+}
+
+#[derive(Debug)]
+struct IndexFrame {
+    object: bool,
+    offset: u64,
+    /// Keys seen so far and where they are in `groups`.
+    keys: FxHashMap<Box<[u8]>, usize>,
+    groups: Vec<(Box<[u8]>, Vec<Occurrence>)>,
+    key: Option<Box<[u8]>>,
+    /// The next scalar is a key (not a value).
+    expect_key: bool,
+    remainder: bool,
+}
+
+impl IndexFrame {
+    fn new(object: bool, offset: u64) -> Self {
+        IndexFrame {
+            object,
+            offset,
+            keys: FxHashMap::default(),
+            groups: Vec::new(),
+            key: None,
+            expect_key: true,
+            remainder: false,
+        }
+    }
+}
+
+/// The first read: finds repeated keys.
+#[derive(Debug)]
+struct Indexer {
+    stack: Vec<IndexFrame>,
+    index: Index,
+}
+
+impl Indexer {
+    /// A scalar or parameter: a key when one is expected, else a value that ends a field.
+    fn token(&mut self, bytes: &[u8]) {
+        if let Some(top) = self.stack.last_mut() {
+            if top.object && !top.remainder {
+                if top.expect_key {
+                    top.key = Some(bytes.into());
+                    top.expect_key = false;
+                } else {
+                    top.expect_key = true;
+                }
+            }
+        }
+    }
+
+    fn close_frame(&mut self) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        if let Some(parent) = self.stack.last_mut() {
+            parent.expect_key = true;
+        }
+        if !frame.object {
+            return;
+        }
+        let groups: Vec<Group> = frame
+            .groups
+            .into_iter()
+            .filter(|(_, occurrences)| occurrences.len() > 1)
+            .map(|(key, occurrences)| Group {
+                key,
+                occurrences,
+                written: Cell::new(false),
+            })
+            .collect();
+        if !groups.is_empty() {
+            self.index.objects.push((frame.offset, groups));
+        }
+    }
+}
+
+impl Sink for Indexer {
+    fn open_object(&mut self, offset: u64) -> SinkResult {
+        self.stack.push(IndexFrame::new(true, offset));
+        Ok(())
+    }
+
+    fn open_array(&mut self, offset: u64) -> SinkResult {
+        self.stack.push(IndexFrame::new(false, offset));
+        Ok(())
+    }
+
+    fn close(&mut self) -> SinkResult {
+        self.close_frame();
+        Ok(())
+    }
+
+    fn scalar(&mut self, bytes: &[u8], _quoted: bool, _then_op: bool) -> SinkResult {
+        self.token(bytes);
+        Ok(())
+    }
+
+    fn header(&mut self, _name: &[u8]) -> SinkResult {
+        Ok(())
+    }
+
+    fn parameter(&mut self, name: &[u8], _defined: bool) -> SinkResult {
+        self.token(name);
+        Ok(())
+    }
+
+    fn operator(&mut self, _op: Operator, _then_op: bool) -> SinkResult {
+        Ok(())
+    }
+
+    fn mixed(&mut self) -> SinkResult {
+        if let Some(top) = self.stack.last_mut() {
+            top.remainder = true;
+            top.key = None;
+        }
+        Ok(())
+    }
+
+    fn value_start(&mut self, offset: u64, op: Option<Operator>, block: bool) {
+        let Some(top) = self.stack.last_mut() else {
+            return;
+        };
+        let Some(key) = top.key.take() else {
+            return;
+        };
+        let occurrence = Occurrence { offset, op, block };
+        match top.keys.get(&key) {
+            Some(&i) => {
+                if let Some((_, occurrences)) = top.groups.get_mut(i) {
+                    occurrences.push(occurrence);
+                }
+            }
+            None => {
+                top.keys.insert(key.clone(), top.groups.len());
+                top.groups.push((key, vec![occurrence]));
+            }
+        }
+    }
+}
+
+/// Find the repeated keys of `input` (the document after any BOM/header, which starts
+/// at absolute offset `base`).
+pub(crate) fn index(input: &[u8], base: u64, limits: Limits) -> Result<Index, Error> {
+    let mut indexer = Indexer {
+        stack: vec![IndexFrame::new(true, ROOT)],
+        index: Index::default(),
+    };
+    let mut parser = Parser::new(limits).starting_at(base);
+    parser.feed(input, &mut indexer)?;
+    parser.finish(&mut indexer)?;
+    while !indexer.stack.is_empty() {
+        indexer.close_frame();
+    }
+    indexer
+        .index
+        .objects
+        .sort_unstable_by_key(|(offset, _)| *offset);
+    Ok(indexer.index)
+}
+
+/// Write `input` as group-mode JSON, handing output to `emit` in chunks.
+pub(crate) fn render<F: FnMut(&[u8])>(
+    input: &[u8],
+    base: u64,
+    options: &JsonOptions,
+    limits: Limits,
+    emit: &mut F,
+) -> Result<(), Error> {
+    let index = index(input, base, limits)?;
+    let mut renderer = Renderer::new(options);
+    renderer.enable_groups(input, base, &index, limits);
+    renderer.begin_document();
+    let mut parser = Parser::new(limits).starting_at(base);
+    // Feed in slices so output can be handed on as it is produced.
+    const SLICE: usize = 1 << 20;
+    let mut out = Vec::new();
+    for chunk in input.chunks(SLICE) {
+        parser.feed(chunk, &mut renderer)?;
+        renderer.take_group_error()?;
+        renderer.writer().drain_into(&mut out);
+        emit(&out);
+        out.clear();
+    }
+    parser.finish(&mut renderer)?;
+    renderer.take_group_error()?;
+    let end = base + input.len() as u64;
+    renderer.end_document().map_err(|k| {
+        Error::new(
+            k,
+            crate::Position {
+                offset: end,
+                ..Default::default()
+            },
+        )
+    })?;
+    renderer.writer().drain_into(&mut out);
+    emit(&out);
+    Ok(())
+}
+
+/// The deepest nesting of re-reads (a repeated key inside a re-read value inside ...).
+/// Each level uses native stack, so it is bounded; real saves nest a handful deep.
+pub(crate) const MAX_GROUP_NESTING: usize = 128;
+
+pub(crate) fn too_deep() -> ErrorKind {
+    ErrorKind::TooDeep {
+        limit: MAX_GROUP_NESTING,
+    }
+}

@@ -1,0 +1,699 @@
+//! Streaming JSON for the preserve and key-value-pairs modes: a [`Sink`] that writes each
+//! token as it arrives. Memory: a few bytes per open container plus one pending key.
+//!
+//! The shapes follow the `jomini` crate's JSON:
+//! - an object is `{"key":value,...}`; an operator other than `=` wraps its value as
+//!   `{"GREATER_THAN":value}`; a header as `{"rgb":[...]}`;
+//! - an object that turns mixed ends with `"remainder":[...]` holding the rest;
+//! - in a list, `key op value` becomes a one-field object `{"key":value}`;
+//! - in key-value-pairs mode objects are `{"type":"obj","val":[["key",value],...]}` and
+//!   arrays `{"type":"array","val":[...]}`.
+
+use super::DuplicateKeyMode;
+use super::JsonOptions;
+use super::group::{self, Index};
+use super::writer::JsonWriter;
+use crate::error::{Error, ErrorKind};
+use crate::text::{Limits, Operator, Parser, Sink, SinkResult};
+
+/// Closers owed when a value ends, innermost first.
+const HEADER: u8 = 1;
+const OPWRAP: u8 = 2;
+const KVP_PAIR: u8 = 4;
+const SINGLE: u8 = 8;
+/// Group mode: after a repeated key's first value, write its later values and `]`.
+const GROUP: u8 = 16;
+
+/// No entry in the group index.
+const NO_GROUPS: u32 = u32::MAX;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FrameKind {
+    /// An object's fields.
+    Object,
+    /// An array, or an object's remainder after it turned mixed.
+    List,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Key,
+    /// A key is written; an operator or the value comes next.
+    OpOrValue,
+    /// Key and operator are written; the value comes next.
+    Value,
+}
+
+/// A list element held back until the next token says whether it is a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pend {
+    None,
+    /// A scalar (in `pend_key`) followed by an operator.
+    Key,
+    /// An operator followed by another: its symbol is the key (jomini's reading).
+    OpKey(Operator),
+    /// A key and its operator: the next value completes a one-field object.
+    KeyOp(Operator),
+    /// A key given by an operator symbol, and its operator.
+    OpKeyOp(Operator, Operator),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    kind: FrameKind,
+    expect: Expect,
+    /// Closers owed by the field being written (object) or after this container closes.
+    field_suffix: u8,
+    suffix: u8,
+    /// This object turned mixed: its list is the remainder.
+    remainder: bool,
+    /// A real key named `remainder` was seen, so the synthetic one needs another name.
+    saw_remainder_key: bool,
+    /// The last element was a container (an operator may not follow it).
+    after_container: bool,
+    /// Group mode: this object's entry in the index, and the group being written.
+    groups: u32,
+    group: u32,
+}
+
+impl Frame {
+    fn new(kind: FrameKind, suffix: u8) -> Self {
+        Frame {
+            kind,
+            expect: Expect::Key,
+            field_suffix: 0,
+            suffix,
+            remainder: false,
+            saw_remainder_key: false,
+            after_container: false,
+            groups: NO_GROUPS,
+            group: 0,
+        }
+    }
+}
+
+/// What group mode needs while writing: the input (for re-reads) and the index.
+#[derive(Debug)]
+struct GroupContext<'a> {
+    input: &'a [u8],
+    base: u64,
+    index: &'a Index,
+    limits: Limits,
+    nesting: usize,
+    error: Option<Error>,
+    /// Inside a repeated key's later place: events are read but not written until the
+    /// value ends (`depth` counts its open containers).
+    skipping: bool,
+    skip_depth: usize,
+}
+
+/// Writes JSON as tokens arrive: preserve and key-value-pairs modes, and the writing pass
+/// of group mode.
+#[derive(Debug)]
+pub struct Renderer<'a> {
+    w: JsonWriter,
+    kvp: bool,
+    stack: Vec<Frame>,
+    pend: Pend,
+    pend_key: Vec<u8>,
+    pend_quoted: bool,
+    /// Closers owed by a header, applied to the container that follows it.
+    header_suffix: Option<u8>,
+    groups: Option<GroupContext<'a>>,
+}
+
+impl<'a> Renderer<'a> {
+    /// A renderer for `options` (group mode writes as preserve until
+    /// [`enable_groups`](Renderer::enable_groups)).
+    pub fn new(options: &JsonOptions) -> Self {
+        Renderer {
+            w: JsonWriter::new(options.pretty, options.encoding, options.narrow),
+            kvp: options.mode == DuplicateKeyMode::KeyValuePairs,
+            stack: Vec::new(),
+            pend: Pend::None,
+            pend_key: Vec::new(),
+            pend_quoted: false,
+            header_suffix: None,
+            groups: None,
+        }
+    }
+
+    /// Group mode's writing pass: `index` says which keys repeat; `input` (starting at
+    /// absolute offset `base`) is re-read for their later values.
+    pub(crate) fn enable_groups(
+        &mut self,
+        input: &'a [u8],
+        base: u64,
+        index: &'a Index,
+        limits: Limits,
+    ) {
+        self.groups = Some(GroupContext {
+            input,
+            base,
+            index,
+            limits,
+            nesting: 0,
+            error: None,
+            skipping: false,
+            skip_depth: 0,
+        });
+    }
+
+    /// An error met while re-reading a repeated key's value.
+    pub(crate) fn take_group_error(&mut self) -> Result<(), Error> {
+        match self.groups.as_mut().and_then(|g| g.error.take()) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// In group mode, while skipping a repeated key's later place: account for one event.
+    /// Returns true when the event is swallowed.
+    #[inline]
+    fn skipped(&mut self, opens: bool, closes: bool, ends_scalar: bool) -> bool {
+        let Some(g) = self.groups.as_mut() else {
+            return false;
+        };
+        if !g.skipping {
+            return false;
+        }
+        if opens {
+            g.skip_depth += 1;
+        } else if closes {
+            g.skip_depth = g.skip_depth.saturating_sub(1);
+            if g.skip_depth == 0 {
+                g.skipping = false;
+            }
+        } else if ends_scalar && g.skip_depth == 0 {
+            g.skipping = false;
+        }
+        true
+    }
+
+    /// Group mode, at an object key: is it a repeated key? Writes the first place's
+    /// opening (`"key":[`) or starts skipping a later place. Returns true when handled.
+    fn group_key(&mut self, key: &[u8]) -> bool {
+        let Some(g) = self.groups.as_mut() else {
+            return false;
+        };
+        let Some(top) = self.stack.last_mut() else {
+            return false;
+        };
+        if top.groups == NO_GROUPS {
+            return false;
+        }
+        let groups = g.index.groups(top.groups);
+        let Some(i) = groups.iter().position(|grp| &*grp.key == key) else {
+            top.group = u32::MAX;
+            return false;
+        };
+        let Some(grp) = groups.get(i) else {
+            return false;
+        };
+        if grp.written.get() {
+            g.skipping = true;
+            g.skip_depth = 0;
+            return true;
+        }
+        grp.written.set(true);
+        top.group = i as u32;
+        false
+    }
+
+    /// After a repeated key's first value: re-read and write its later values, then `]`.
+    fn write_group_rest(&mut self) -> SinkResult {
+        let Some(g) = self.groups.as_ref() else {
+            return Ok(());
+        };
+        let (input, base, index, limits) = (g.input, g.base, g.index, g.limits);
+        if g.nesting >= group::MAX_GROUP_NESTING {
+            return Err(group::too_deep());
+        }
+        let Some(top) = self.stack.last() else {
+            return Ok(());
+        };
+        let occurrences = index
+            .groups(top.groups)
+            .get(top.group as usize)
+            .map_or(&[][..], |grp| grp.occurrences.as_slice());
+        for occurrence in occurrences.iter().skip(1) {
+            if let Some(top) = self.stack.last_mut() {
+                top.expect = Expect::Value;
+                top.field_suffix = 0;
+            }
+            if let Some(op) = occurrence.op.filter(|op| *op != Operator::Equal) {
+                self.w.begin_object();
+                self.w.key_str(op.name());
+                if let Some(top) = self.stack.last_mut() {
+                    top.field_suffix = OPWRAP;
+                }
+            }
+            let start = occurrence.offset.saturating_sub(base) as usize;
+            let slice = input.get(start..).unwrap_or(&[]);
+            if occurrence.block {
+                self.open(true, occurrence.offset)?;
+            }
+            if let Some(g) = self.groups.as_mut() {
+                g.nesting += 1;
+            }
+            let mut parser = Parser::for_value(limits, occurrence.offset, occurrence.block);
+            let result = parser.parse_value(slice, self);
+            if let Some(g) = self.groups.as_mut() {
+                g.nesting -= 1;
+                if let Err(e) = result {
+                    let kind = e.kind().clone();
+                    g.error.get_or_insert(e);
+                    return Err(kind);
+                }
+            }
+        }
+        self.w.end_array();
+        Ok(())
+    }
+
+    pub fn writer(&mut self) -> &mut JsonWriter {
+        &mut self.w
+    }
+
+    /// Open the document's root object.
+    pub fn begin_document(&mut self) {
+        self.begin_object_json();
+        let mut root = Frame::new(FrameKind::Object, 0);
+        if let Some(g) = self.groups.as_ref() {
+            root.groups = g.index.find(group::ROOT).unwrap_or(NO_GROUPS);
+        }
+        self.stack.push(root);
+    }
+
+    /// Close the root object (the parser has closed everything else).
+    pub fn end_document(&mut self) -> SinkResult {
+        self.close()
+    }
+
+    fn begin_object_json(&mut self) {
+        self.w.begin_object();
+        if self.kvp {
+            self.w.key_str("type");
+            self.w.str_value("obj");
+            self.w.key_str("val");
+            self.w.begin_array();
+        }
+    }
+
+    fn begin_array_json(&mut self) {
+        if self.kvp {
+            self.w.begin_object();
+            self.w.key_str("type");
+            self.w.str_value("array");
+            self.w.key_str("val");
+        }
+        self.w.begin_array();
+    }
+
+    fn write_suffix(&mut self, suffix: u8) -> SinkResult {
+        if suffix & HEADER != 0 {
+            self.w.end_object();
+        }
+        if suffix & OPWRAP != 0 {
+            self.w.end_object();
+        }
+        if suffix & KVP_PAIR != 0 {
+            self.w.end_array();
+        }
+        if suffix & SINGLE != 0 {
+            self.w.end_object();
+        }
+        if suffix & GROUP != 0 {
+            self.write_group_rest()?;
+        }
+        Ok(())
+    }
+
+    fn begin_op_wrap(&mut self, op: Operator) -> u8 {
+        if op == Operator::Equal {
+            0
+        } else {
+            self.w.begin_object();
+            self.w.key_str(op.name());
+            OPWRAP
+        }
+    }
+
+    /// Write the pending list key as `{"key":` and its operator's wrapper.
+    fn begin_single_object(&mut self, op: Operator, op_key: Option<Operator>) -> u8 {
+        self.w.begin_object();
+        match op_key {
+            Some(k) => self.w.key_str(k.symbol()),
+            None => {
+                let key = std::mem::take(&mut self.pend_key);
+                self.w.key_scalar(&key, self.pend_quoted);
+                self.pend_key = key;
+            }
+        }
+        SINGLE | self.begin_op_wrap(op)
+    }
+
+    /// A value starts in the current frame: write what precedes it and return the
+    /// closers it owes once complete.
+    fn begin_value(&mut self) -> Result<u8, ErrorKind> {
+        let Some(top) = self.stack.last_mut() else {
+            return Err(ErrorKind::Syntax("a value outside the document"));
+        };
+        match top.kind {
+            FrameKind::Object => match top.expect {
+                Expect::Key => Err(ErrorKind::Syntax("expected a key")),
+                Expect::OpOrValue | Expect::Value => {
+                    top.expect = Expect::Key;
+                    Ok(top.field_suffix)
+                }
+            },
+            FrameKind::List => {
+                top.after_container = false;
+                match std::mem::replace(&mut self.pend, Pend::None) {
+                    Pend::None => Ok(0),
+                    Pend::KeyOp(op) => Ok(self.begin_single_object(op, None)),
+                    Pend::OpKeyOp(key, op) => Ok(self.begin_single_object(op, Some(key))),
+                    Pend::Key | Pend::OpKey(_) => {
+                        Err(ErrorKind::Syntax("expected an operator after the key"))
+                    }
+                }
+            }
+        }
+    }
+
+    fn open(&mut self, object: bool, offset: u64) -> SinkResult {
+        if self.skipped(true, false, false) {
+            return Ok(());
+        }
+        let suffix = match self.header_suffix.take() {
+            Some(header) => header,
+            None => self.begin_value()?,
+        };
+        if object {
+            self.begin_object_json();
+            let mut frame = Frame::new(FrameKind::Object, suffix);
+            if let Some(g) = self.groups.as_ref() {
+                frame.groups = g.index.find(offset).unwrap_or(NO_GROUPS);
+            }
+            self.stack.push(frame);
+        } else {
+            self.begin_array_json();
+            self.stack.push(Frame::new(FrameKind::List, suffix));
+        }
+        Ok(())
+    }
+
+    /// Flush a pending list key at the end of its list: jomini writes the key as a plain
+    /// value and the dangling operator as `null`.
+    fn flush_pend_at_close(&mut self) {
+        match std::mem::replace(&mut self.pend, Pend::None) {
+            Pend::None => {}
+            Pend::Key => {
+                let key = std::mem::take(&mut self.pend_key);
+                self.w.scalar(&key, self.pend_quoted);
+                self.pend_key = key;
+            }
+            Pend::OpKey(_) => self.w.null(),
+            Pend::KeyOp(_) => {
+                let key = std::mem::take(&mut self.pend_key);
+                self.w.scalar(&key, self.pend_quoted);
+                self.pend_key = key;
+                self.w.null();
+            }
+            Pend::OpKeyOp(_, _) => {
+                self.w.null();
+                self.w.null();
+            }
+        }
+    }
+}
+
+impl Sink for Renderer<'_> {
+    #[inline]
+    fn open_object(&mut self, offset: u64) -> SinkResult {
+        self.open(true, offset)
+    }
+
+    #[inline]
+    fn open_array(&mut self, offset: u64) -> SinkResult {
+        self.open(false, offset)
+    }
+
+    fn close(&mut self) -> SinkResult {
+        if self.skipped(false, true, false) {
+            return Ok(());
+        }
+        if self.stack.last().is_some_and(|f| f.kind == FrameKind::List) {
+            self.flush_pend_at_close();
+        }
+        let Some(frame) = self.stack.pop() else {
+            return Err(ErrorKind::Syntax("'}' closes nothing"));
+        };
+        match frame.kind {
+            FrameKind::Object => {
+                if self.kvp {
+                    self.w.end_array();
+                }
+                self.w.end_object();
+            }
+            FrameKind::List => {
+                self.w.end_array();
+                if self.kvp || frame.remainder {
+                    if self.kvp && frame.remainder {
+                        self.w.end_array();
+                    }
+                    self.w.end_object();
+                }
+            }
+        }
+        self.write_suffix(frame.suffix)?;
+        if let Some(parent) = self.stack.last_mut() {
+            parent.after_container = parent.kind == FrameKind::List;
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn scalar(&mut self, bytes: &[u8], quoted: bool, then_op: bool) -> SinkResult {
+        if self.groups.is_some() {
+            if self.skipped(false, false, true) {
+                return Ok(());
+            }
+            let is_key = self
+                .stack
+                .last()
+                .is_some_and(|f| f.kind == FrameKind::Object && f.expect == Expect::Key);
+            if is_key && self.group_key(bytes) {
+                return Ok(());
+            }
+        }
+        let Some(top) = self.stack.last_mut() else {
+            return Err(ErrorKind::Syntax("a value outside the document"));
+        };
+        match (top.kind, top.expect) {
+            (FrameKind::Object, Expect::Key) => {
+                if !top.remainder && encoding_trimmed_eq(bytes, b"remainder") {
+                    top.saw_remainder_key = true;
+                }
+                top.expect = Expect::OpOrValue;
+                if self.kvp {
+                    top.field_suffix = KVP_PAIR;
+                    self.w.begin_array();
+                    self.w.scalar_str(bytes, quoted);
+                } else {
+                    top.field_suffix = 0;
+                    self.w.key_scalar(bytes, quoted);
+                    self.begin_group_if_head();
+                }
+                Ok(())
+            }
+            (FrameKind::Object, _) => {
+                let suffix = self.begin_value()?;
+                self.w.scalar(bytes, quoted);
+                self.write_suffix(suffix)?;
+                Ok(())
+            }
+            (FrameKind::List, _) => {
+                top.after_container = false;
+                match self.pend {
+                    Pend::None if then_op => {
+                        self.pend = Pend::Key;
+                        self.pend_key.clear();
+                        self.pend_key.extend_from_slice(bytes);
+                        self.pend_quoted = quoted;
+                        Ok(())
+                    }
+                    Pend::None => {
+                        self.w.scalar(bytes, quoted);
+                        Ok(())
+                    }
+                    _ => {
+                        let suffix = self.begin_value()?;
+                        self.w.scalar(bytes, quoted);
+                        self.write_suffix(suffix)?;
+                        Ok(())
+                    }
+                }
+            }
+        }
+    }
+
+    fn header(&mut self, name: &[u8]) -> SinkResult {
+        if self.skipped(false, false, false) {
+            return Ok(());
+        }
+        let suffix = self.begin_value()?;
+        self.w.begin_object();
+        self.w.key_scalar(name, false);
+        self.header_suffix = Some(suffix | HEADER);
+        Ok(())
+    }
+
+    fn parameter(&mut self, name: &[u8], defined: bool) -> SinkResult {
+        if self.groups.is_some() {
+            if self.skipped(false, false, false) {
+                return Ok(());
+            }
+            let is_key = self
+                .stack
+                .last()
+                .is_some_and(|f| f.kind == FrameKind::Object && f.expect == Expect::Key);
+            if is_key && self.group_key(name) {
+                return Ok(());
+            }
+        }
+        let Some(top) = self.stack.last_mut() else {
+            return Err(ErrorKind::Syntax("a parameter outside the document"));
+        };
+        match (top.kind, top.expect) {
+            (FrameKind::Object, Expect::Key) => {
+                top.expect = Expect::OpOrValue;
+                if self.kvp {
+                    top.field_suffix = KVP_PAIR;
+                    self.w.begin_array();
+                    self.w.parameter_value(name, defined);
+                } else {
+                    top.field_suffix = 0;
+                    self.w.key_parameter(name, defined);
+                    self.begin_group_if_head();
+                }
+                Ok(())
+            }
+            // jomini writes a parameter token met as a list element as null.
+            (FrameKind::List, _) if self.pend == Pend::None => {
+                top.after_container = false;
+                self.w.null();
+                Ok(())
+            }
+            _ => Err(ErrorKind::Syntax("unexpected parameter block")),
+        }
+    }
+
+    fn operator(&mut self, op: Operator, then_op: bool) -> SinkResult {
+        if self.skipped(false, false, false) {
+            return Ok(());
+        }
+        let Some(top) = self.stack.last_mut() else {
+            return Err(ErrorKind::Syntax("an operator outside the document"));
+        };
+        match top.kind {
+            FrameKind::Object => {
+                if top.expect != Expect::OpOrValue {
+                    return Err(ErrorKind::Syntax("unexpected operator"));
+                }
+                top.expect = Expect::Value;
+                let wrap = if op == Operator::Equal {
+                    0
+                } else {
+                    self.w.begin_object();
+                    self.w.key_str(op.name());
+                    OPWRAP
+                };
+                if let Some(top) = self.stack.last_mut() {
+                    top.field_suffix |= wrap;
+                }
+                Ok(())
+            }
+            FrameKind::List => {
+                if top.after_container {
+                    return Err(ErrorKind::Syntax(
+                        "an operator must follow a scalar key, not a container",
+                    ));
+                }
+                self.pend = match self.pend {
+                    Pend::None if then_op => Pend::OpKey(op),
+                    Pend::None => {
+                        self.w.null();
+                        Pend::None
+                    }
+                    Pend::Key => Pend::KeyOp(op),
+                    Pend::OpKey(key) => Pend::OpKeyOp(key, op),
+                    Pend::KeyOp(_) | Pend::OpKeyOp(_, _) => {
+                        // `key = =`: the value is an operator, which jomini writes as null.
+                        let suffix = self.begin_value()?;
+                        self.w.null();
+                        self.write_suffix(suffix)?;
+                        Pend::None
+                    }
+                };
+                Ok(())
+            }
+        }
+    }
+
+    fn mixed(&mut self) -> SinkResult {
+        if self.skipped(false, false, false) {
+            return Ok(());
+        }
+        let kvp = self.kvp;
+        let Some(top) = self.stack.last_mut() else {
+            return Err(ErrorKind::Syntax("a value outside the document"));
+        };
+        if top.kind == FrameKind::List {
+            return Ok(());
+        }
+        top.kind = FrameKind::List;
+        top.remainder = true;
+        top.after_container = false;
+        let name = if top.saw_remainder_key {
+            "__remainder"
+        } else {
+            "remainder"
+        };
+        if !kvp {
+            self.w.key_str(name);
+        }
+        self.w.begin_array();
+        Ok(())
+    }
+}
+
+impl Renderer<'_> {
+    /// Group mode: if the key just written is a repeated key's first place, open its
+    /// array; the later values and `]` follow the first value (the `GROUP` closer).
+    fn begin_group_if_head(&mut self) {
+        let Some(g) = self.groups.as_ref() else {
+            return;
+        };
+        let Some(top) = self.stack.last_mut() else {
+            return;
+        };
+        if top.groups == NO_GROUPS {
+            return;
+        }
+        let head = g
+            .index
+            .groups(top.groups)
+            .get(top.group as usize)
+            .is_some_and(|grp| grp.written.get());
+        if head && top.group != u32::MAX {
+            top.field_suffix = GROUP;
+            self.w.begin_array();
+        }
+    }
+}
+
+/// Does the key read as `word` (after jomini's trailing-whitespace trim)?
+fn encoding_trimmed_eq(bytes: &[u8], word: &[u8]) -> bool {
+    crate::text::encoding::trim_end(bytes) == word
+}

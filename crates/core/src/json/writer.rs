@@ -1,0 +1,236 @@
+//! A JSON writer that produces the bytes `serde_json` produces (compact or pretty with
+//! two-space indentation), with no allocation per value and O(1) state: the only thing
+//! kept per JSON level is implied by `first`, since a closed child is always a value of
+//! its parent.
+
+use super::Narrowing;
+use crate::text::encoding::{self, Encoding};
+use crate::text::scalar::{Narrowed, narrow};
+
+#[derive(Debug)]
+pub struct JsonWriter {
+    out: Vec<u8>,
+    pretty: bool,
+    depth: usize,
+    first: bool,
+    after_key: bool,
+    encoding: Encoding,
+    narrowing: Narrowing,
+    scratch: Vec<u8>,
+}
+
+impl JsonWriter {
+    pub fn new(pretty: bool, encoding: Encoding, narrowing: Narrowing) -> Self {
+        JsonWriter {
+            out: Vec::with_capacity(64 << 10),
+            pretty,
+            depth: 0,
+            first: true,
+            after_key: false,
+            encoding,
+            narrowing,
+            scratch: Vec::new(),
+        }
+    }
+
+    pub fn set_encoding(&mut self, encoding: Encoding) {
+        self.encoding = encoding;
+    }
+
+    /// The output written since the last [`take`](JsonWriter::take).
+    pub fn output(&self) -> &[u8] {
+        &self.out
+    }
+
+    /// Move the output written so far into `dst` (appending), keeping the buffer.
+    pub fn drain_into(&mut self, dst: &mut Vec<u8>) {
+        if dst.is_empty() {
+            std::mem::swap(dst, &mut self.out);
+        } else {
+            dst.extend_from_slice(&self.out);
+            self.out.clear();
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.out.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
+    fn newline_indent(&mut self) {
+        self.out.push(b'\n');
+        for _ in 0..self.depth {
+            self.out.extend_from_slice(b"  ");
+        }
+    }
+
+    /// Write what goes before a value: nothing after a key, else a comma when needed and,
+    /// when pretty, a newline and indentation.
+    #[inline]
+    fn separator(&mut self) {
+        if self.after_key {
+            self.after_key = false;
+            return;
+        }
+        if !self.first {
+            self.out.push(b',');
+        }
+        if self.pretty && self.depth > 0 {
+            self.newline_indent();
+        }
+        self.first = false;
+    }
+
+    #[inline]
+    pub fn begin_object(&mut self) {
+        self.separator();
+        self.out.push(b'{');
+        self.depth += 1;
+        self.first = true;
+    }
+
+    #[inline]
+    pub fn end_object(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+        if self.pretty && !self.first {
+            self.newline_indent();
+        }
+        self.out.push(b'}');
+        self.first = false;
+    }
+
+    #[inline]
+    pub fn begin_array(&mut self) {
+        self.separator();
+        self.out.push(b'[');
+        self.depth += 1;
+        self.first = true;
+    }
+
+    #[inline]
+    pub fn end_array(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+        if self.pretty && !self.first {
+            self.newline_indent();
+        }
+        self.out.push(b']');
+        self.first = false;
+    }
+
+    #[inline]
+    fn colon(&mut self) {
+        if self.pretty {
+            self.out.extend_from_slice(b": ");
+        } else {
+            self.out.push(b':');
+        }
+        self.after_key = true;
+    }
+
+    /// An object key from a scalar's bytes.
+    #[inline]
+    pub fn key_scalar(&mut self, bytes: &[u8], quoted: bool) {
+        self.separator();
+        self.string_body(bytes, quoted);
+        self.colon();
+    }
+
+    /// An object key from text.
+    #[inline]
+    pub fn key_str(&mut self, s: &str) {
+        self.separator();
+        self.out.push(b'"');
+        encoding::push_escaped_utf8(&mut self.out, s.as_bytes());
+        self.out.push(b'"');
+        self.colon();
+    }
+
+    /// A parameter key: `[name]` or `[!name]`.
+    pub fn key_parameter(&mut self, name: &[u8], defined: bool) {
+        self.separator();
+        self.parameter_body(name, defined);
+        self.colon();
+    }
+
+    fn parameter_body(&mut self, name: &[u8], defined: bool) {
+        self.out
+            .extend_from_slice(if defined { b"\"[" } else { b"\"[!" });
+        let name = encoding::trim_end(name);
+        encoding::push_text(&mut self.out, name, self.encoding);
+        self.out.extend_from_slice(b"]\"");
+    }
+
+    /// A parameter name as a string value: `"[name]"` or `"[!name]"`.
+    pub fn parameter_value(&mut self, name: &[u8], defined: bool) {
+        self.separator();
+        self.parameter_body(name, defined);
+    }
+
+    /// A string value from text.
+    pub fn str_value(&mut self, s: &str) {
+        self.separator();
+        self.out.push(b'"');
+        encoding::push_escaped_utf8(&mut self.out, s.as_bytes());
+        self.out.push(b'"');
+    }
+
+    /// A scalar's text as a string value, with no narrowing.
+    pub fn scalar_str(&mut self, bytes: &[u8], quoted: bool) {
+        self.separator();
+        self.string_body(bytes, quoted);
+    }
+
+    pub fn null(&mut self) {
+        self.separator();
+        self.out.extend_from_slice(b"null");
+    }
+
+    /// A scalar value, narrowed to a bool or number when the options allow.
+    #[inline]
+    pub fn scalar(&mut self, bytes: &[u8], quoted: bool) {
+        self.separator();
+        let try_narrow = match self.narrowing {
+            Narrowing::All => true,
+            Narrowing::Unquoted => !quoted,
+            Narrowing::None => false,
+        };
+        if try_narrow {
+            match narrow(bytes) {
+                Narrowed::Str => {}
+                Narrowed::Bool(true) => return self.out.extend_from_slice(b"true"),
+                Narrowed::Bool(false) => return self.out.extend_from_slice(b"false"),
+                Narrowed::I64(i) => {
+                    let mut buf = itoa::Buffer::new();
+                    return self.out.extend_from_slice(buf.format(i).as_bytes());
+                }
+                Narrowed::U64(u) => {
+                    let mut buf = itoa::Buffer::new();
+                    return self.out.extend_from_slice(buf.format(u).as_bytes());
+                }
+                Narrowed::F64(f) => {
+                    let mut buf = ryu::Buffer::new();
+                    return self.out.extend_from_slice(buf.format_finite(f).as_bytes());
+                }
+            }
+        }
+        self.string_body(bytes, quoted);
+    }
+
+    /// `"text"`: trailing whitespace trimmed (as jomini does), quoted escapes resolved.
+    #[inline]
+    fn string_body(&mut self, bytes: &[u8], quoted: bool) {
+        let bytes = encoding::trim_end(bytes);
+        self.out.push(b'"');
+        if quoted && encoding::unescape_into(bytes, &mut self.scratch) {
+            let scratch = std::mem::take(&mut self.scratch);
+            encoding::push_text(&mut self.out, &scratch, self.encoding);
+            self.scratch = scratch;
+        } else {
+            encoding::push_text(&mut self.out, bytes, self.encoding);
+        }
+        self.out.push(b'"');
+    }
+}

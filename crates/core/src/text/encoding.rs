@@ -1,0 +1,237 @@
+//! Turning scalar bytes into JSON string contents (UTF-8, escaped).
+//!
+//! Clausewitz files are Windows-1252 (EU4, CK2, older games) or UTF-8 (CK3, Vic3, HOI4,
+//! Stellaris, Imperator). Output is always UTF-8 JSON, escaped the way `serde_json` escapes,
+//! so that pdxedge's bytes equal jomini's.
+
+/// How scalar bytes are decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// UTF-8; invalid sequences become U+FFFD, as `String::from_utf8_lossy` does.
+    Utf8,
+    /// Windows-1252 (a superset of Latin-1 used by older Paradox games).
+    Windows1252,
+    /// Per token: UTF-8 when the token is valid UTF-8, else Windows-1252. Used when neither
+    /// the caller nor the file's header says which; ASCII tokens read the same either way.
+    #[default]
+    Auto,
+}
+
+/// Windows-1252 bytes 0x80..=0x9F as Unicode; the rest of the range is Latin-1.
+/// The five undefined bytes map to their C1 control code points, as WHATWG does.
+const CP1252_HIGH: [char; 32] = [
+    '\u{20AC}', '\u{0081}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}',
+    '\u{02C6}', '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{008D}', '\u{017D}', '\u{008F}',
+    '\u{0090}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}',
+    '\u{02DC}', '\u{2122}', '\u{0161}', '\u{203A}', '\u{0153}', '\u{009D}', '\u{017E}', '\u{0178}',
+];
+
+#[inline]
+pub fn windows1252_char(b: u8) -> char {
+    match b {
+        0x80..=0x9F => CP1252_HIGH[usize::from(b - 0x80)],
+        _ => char::from(b),
+    }
+}
+
+/// Byte classes for JSON string output: 0 = copy as is, 1 = escape, 2 = not ASCII.
+const ESCAPE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = if i < 0x20 || i == b'"' as usize || i == b'\\' as usize {
+            1
+        } else if i >= 0x80 {
+            2
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+#[inline]
+fn push_escaped_ascii(out: &mut Vec<u8>, b: u8) {
+    match b {
+        b'"' => out.extend_from_slice(b"\\\""),
+        b'\\' => out.extend_from_slice(b"\\\\"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\t' => out.extend_from_slice(b"\\t"),
+        0x08 => out.extend_from_slice(b"\\b"),
+        0x0C => out.extend_from_slice(b"\\f"),
+        _ => out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[usize::from(b >> 4)],
+            HEX[usize::from(b & 0xF)],
+        ]),
+    }
+}
+
+/// Append already-UTF-8 text, escaped for a JSON string.
+#[inline]
+pub fn push_escaped_utf8(out: &mut Vec<u8>, s: &[u8]) {
+    let mut start = 0;
+    for (i, &b) in s.iter().enumerate() {
+        if ESCAPE_CLASS[usize::from(b)] == 1 {
+            out.extend_from_slice(&s[start..i]);
+            push_escaped_ascii(out, b);
+            start = i + 1;
+        }
+    }
+    out.extend_from_slice(&s[start..]);
+}
+
+fn push_char(out: &mut Vec<u8>, c: char) {
+    let mut buf = [0u8; 4];
+    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+}
+
+fn push_windows1252(out: &mut Vec<u8>, s: &[u8]) {
+    for &b in s {
+        match ESCAPE_CLASS[usize::from(b)] {
+            0 => out.push(b),
+            1 => push_escaped_ascii(out, b),
+            _ => push_char(out, windows1252_char(b)),
+        }
+    }
+}
+
+fn push_utf8_lossy(out: &mut Vec<u8>, s: &[u8]) {
+    for chunk in s.utf8_chunks() {
+        push_escaped_utf8(out, chunk.valid().as_bytes());
+        if !chunk.invalid().is_empty() {
+            push_char(out, char::REPLACEMENT_CHARACTER);
+        }
+    }
+}
+
+/// Append `s` decoded with `encoding` and escaped for a JSON string (without quotes).
+#[inline]
+pub fn push_text(out: &mut Vec<u8>, s: &[u8], encoding: Encoding) {
+    // ASCII fast path: scan to the first byte that is not plain ASCII.
+    let mut plain = 0;
+    while plain < s.len() && ESCAPE_CLASS[usize::from(s[plain])] == 0 {
+        plain += 1;
+    }
+    out.extend_from_slice(&s[..plain]);
+    let rest = &s[plain..];
+    if rest.is_empty() {
+        return;
+    }
+    if rest.is_ascii() {
+        push_escaped_utf8(out, rest);
+        return;
+    }
+    match encoding {
+        Encoding::Windows1252 => push_windows1252(out, rest),
+        Encoding::Utf8 => push_utf8_lossy(out, rest),
+        Encoding::Auto => {
+            if std::str::from_utf8(s).is_ok() {
+                push_escaped_utf8(out, rest);
+            } else {
+                push_windows1252(out, rest);
+            }
+        }
+    }
+}
+
+/// Remove trailing ASCII whitespace, as jomini does when it reads any scalar as a string.
+#[inline]
+pub fn trim_end(mut s: &[u8]) -> &[u8] {
+    while let [rest @ .., last] = s {
+        if matches!(last, b' ' | b'\t' | b'\n' | b'\r' | 0x0C) {
+            s = rest;
+        } else {
+            break;
+        }
+    }
+    s
+}
+
+/// Resolve escapes in a quoted string's body: a backslash takes the next byte literally,
+/// so `\"` is a quote and `\\` one backslash. Returns `None` when there is nothing to do.
+pub fn unescape_into(s: &[u8], scratch: &mut Vec<u8>) -> bool {
+    if memchr::memchr(b'\\', s).is_none() {
+        return false;
+    }
+    scratch.clear();
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] == b'\\' && i + 1 < s.len() {
+            scratch.push(s[i + 1]);
+            i += 2;
+        } else {
+            scratch.push(s[i]);
+            i += 1;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &[u8], e: Encoding) -> String {
+        let mut out = Vec::new();
+        push_text(&mut out, s, e);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn escapes_like_serde_json() {
+        let raw = "a\"b\\c\n\t\u{1}\u{7f}";
+        assert_eq!(
+            text(raw.as_bytes(), Encoding::Utf8),
+            serde_json_like(raw).trim_matches('"')
+        );
+    }
+
+    // The expected escaping, spelled out so the test does not depend on serde_json.
+    fn serde_json_like(s: &str) -> String {
+        let mut out = String::from("\"");
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    #[test]
+    fn windows1252() {
+        assert_eq!(text(b"K\xf6ln \x80", Encoding::Windows1252), "Köln €");
+        assert_eq!(text(b"\x81", Encoding::Windows1252), "\u{81}");
+    }
+
+    #[test]
+    fn utf8_lossy_and_auto() {
+        assert_eq!(text("Köln".as_bytes(), Encoding::Utf8), "Köln");
+        assert_eq!(text(b"K\xf6ln", Encoding::Utf8), "K\u{fffd}ln");
+        assert_eq!(text("Köln".as_bytes(), Encoding::Auto), "Köln");
+        assert_eq!(text(b"K\xf6ln", Encoding::Auto), "Köln");
+    }
+
+    #[test]
+    fn trimming_and_unescaping() {
+        assert_eq!(trim_end(b"ab \t\r\n"), b"ab");
+        assert_eq!(trim_end(b" a\x0b"), b" a\x0b");
+        let mut scratch = Vec::new();
+        assert!(!unescape_into(b"plain", &mut scratch));
+        assert!(unescape_into(br#"a\"b\\c\n"#, &mut scratch));
+        assert_eq!(scratch, br#"a"b\cn"#);
+    }
+}

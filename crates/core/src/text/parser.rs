@@ -1,0 +1,1146 @@
+//! The push-based Clausewitz text parser.
+//!
+//! [`Parser`] takes input in chunks of any size and reports what it finds to a [`Sink`],
+//! in document order. It never sees a file or a socket, holds no more than one partial
+//! token between chunks, and keeps one small frame per open container: memory grows
+//! with nesting depth, not with input size.
+//!
+//! The grammar follows the `jomini` crate's tape parser state for state, so that the JSON
+//! built on top of it matches jomini's byte for byte: whether a container is an object or
+//! an array is decided by its first element; an object that meets a bare value turns
+//! "mixed" and the rest of it is a list; `rgb { .. }` is a header; `{}` disappears.
+//! Where jomini mis-lexes (see `docs/compatibility.md`), this parser does the right thing:
+//! `?=` and `!=` are operators even when glued to a key, `\v` and `\f` are whitespace,
+//! and `rgb { .. }` is a header inside arrays too.
+
+use super::Operator;
+use crate::error::{Error, ErrorKind, Position};
+
+/// Receives the document's tokens from a [`Parser`], in order.
+///
+/// The calls mirror the token tape of the `jomini` crate: container opens and closes,
+/// scalars, operators, headers, parameter keys and the marker where an object turns into
+/// a mixed object/array container.
+pub trait Sink {
+    /// An object opens. `offset` identifies it (the byte offset of its first token).
+    fn open_object(&mut self, offset: u64) -> SinkResult;
+    /// An array opens.
+    fn open_array(&mut self, offset: u64) -> SinkResult;
+    /// The innermost open container closes.
+    fn close(&mut self) -> SinkResult;
+    /// A scalar. `then_op` tells whether the next token is an operator.
+    fn scalar(&mut self, bytes: &[u8], quoted: bool, then_op: bool) -> SinkResult;
+    /// A header such as `rgb` in `rgb { 1 2 3 }`; the container follows.
+    fn header(&mut self, name: &[u8]) -> SinkResult;
+    /// A parameter key: `[[name] ...]` (`defined`) or `[[!name] ...]`.
+    fn parameter(&mut self, name: &[u8], defined: bool) -> SinkResult;
+    /// An operator other than a plain `=` between a key and its value, or any operator
+    /// inside a mixed container.
+    fn operator(&mut self, op: Operator, then_op: bool) -> SinkResult;
+    /// The current object turns into a mixed container: what follows is a list.
+    fn mixed(&mut self) -> SinkResult;
+    /// An object field's value starts at `offset` (after its key and operator; `block`
+    /// for a `[[param] ...]` block, whose value is the rest of the block).
+    #[inline]
+    fn value_start(&mut self, _offset: u64, _op: Option<Operator>, _block: bool) {}
+}
+
+/// What a [`Sink`] returns; an error stops parsing and is reported at the current token.
+pub type SinkResult = Result<(), ErrorKind>;
+
+/// Limits that keep hostile input from using unbounded memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest container nesting accepted (each level costs a few bytes).
+    pub max_depth: usize,
+    /// Longest single token (a quoted string, say) accepted; bounds the carry buffer.
+    pub max_token_len: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 1_000_000,
+            max_token_len: 8 << 20,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Expecting a key (or the end of an object).
+    Key,
+    /// Saw `{` where a key was expected; `{}` is skipped, else it opens a header's container.
+    KeyBrace,
+    /// A key is pending; what follows decides if it is a field or a bare value.
+    KeyValueSeparator,
+    /// Expecting an object field's value.
+    ObjectValue,
+    /// A container has opened; its first element decides if it is an object or an array.
+    ParseOpen,
+    /// A container opened with `{` as its first element (`{}` is skipped).
+    ParseOpenBrace,
+    /// A container's first scalar is pending; an operator after it makes an object.
+    ParseOpenPeek,
+    /// Expecting an array (or mixed container) element.
+    ArrayValue,
+    /// An array element is pending; is an operator or a `{` next?
+    ArrayPeek,
+    /// `[[name]` read; expecting the parameter's first token.
+    ParamValue,
+    /// `[[name] token` read; `]` makes it a value, anything else a block.
+    ParamPeek,
+    /// Parsing is over (after an error or finish).
+    Done,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Undecided,
+    Object,
+    Array,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    kind: Kind,
+    /// jomini's `mixed` flag on the container token: saved when a child container opens
+    /// while this one is mixed, and restored when that child closes.
+    mixed: bool,
+}
+
+/// The class of the last token emitted, for the rules that look back one token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Last {
+    Nothing,
+    Scalar,
+    End,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PendKind {
+    None,
+    Unquoted,
+    Quoted,
+    Op(Operator),
+}
+
+/// A token held back until the token after it is known. It points into the buffer being
+/// parsed, and is copied out only when that buffer is about to go away.
+#[derive(Debug)]
+struct Pending {
+    kind: PendKind,
+    start: usize,
+    end: usize,
+    owned: bool,
+    bytes: Vec<u8>,
+    offset: u64,
+}
+
+impl Pending {
+    fn new() -> Self {
+        Pending {
+            kind: PendKind::None,
+            start: 0,
+            end: 0,
+            owned: false,
+            bytes: Vec::new(),
+            offset: 0,
+        }
+    }
+
+    #[inline]
+    fn get<'a>(&'a self, buf: &'a [u8]) -> &'a [u8] {
+        if self.owned {
+            &self.bytes
+        } else {
+            &buf[self.start..self.end]
+        }
+    }
+
+    #[inline]
+    fn set(&mut self, kind: PendKind, start: usize, end: usize, offset: u64) {
+        self.kind = kind;
+        self.start = start;
+        self.end = end;
+        self.owned = false;
+        self.offset = offset;
+    }
+
+    fn detach(&mut self, buf: &[u8]) {
+        if self.kind != PendKind::None && !self.owned {
+            self.bytes.clear();
+            self.bytes.extend_from_slice(&buf[self.start..self.end]);
+            self.owned = true;
+        }
+    }
+}
+
+/// Byte classes: whitespace, token boundaries.
+const WS: u8 = 1;
+const BOUNDARY: u8 = 2;
+/// `!` and `?`: a boundary only when `=` follows (`e!=5`, `g?=7`).
+const MAYBE_OP: u8 = 4;
+
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let ws = [b' ', b'\t', b'\n', b'\r', b';', 0x0B, 0x0C];
+    let mut i = 0;
+    while i < ws.len() {
+        t[ws[i] as usize] = WS | BOUNDARY;
+        i += 1;
+    }
+    let boundary = [b'#', b'<', b'=', b'>', b'[', b']', b'{', b'}'];
+    let mut i = 0;
+    while i < boundary.len() {
+        t[boundary[i] as usize] = BOUNDARY;
+        i += 1;
+    }
+    t[b'!' as usize] = MAYBE_OP;
+    t[b'?' as usize] = MAYBE_OP;
+    t
+};
+
+/// The outcome of lexing one token from a buffer.
+enum Lexed {
+    /// The token spans `start..end`; parsing continues at `next`.
+    Token { end: usize, next: usize },
+    /// The buffer ends inside the token: more input is needed.
+    Incomplete,
+}
+
+/// The push-based parser. See the module documentation.
+#[derive(Debug)]
+pub struct Parser {
+    state: State,
+    stack: Vec<Frame>,
+    /// jomini's `mixed_mode`: the current container has turned into a mixed container.
+    mixed: bool,
+    last: Last,
+    pending: Pending,
+    /// `[[name]` of a parameter being read, and whether it was defined (no `!`).
+    param_name: Vec<u8>,
+    param_defined: bool,
+    in_comment: bool,
+    /// Unconsumed input carried over to the next chunk (a partial token).
+    carry: Vec<u8>,
+    /// Absolute offset of the first byte of the buffer being parsed.
+    base: u64,
+    /// Newlines before `line_base`, and the offset just past the last of them.
+    lines: u64,
+    line_base: u64,
+    last_line_start: u64,
+    limits: Limits,
+    /// When set, stop after one complete value at the starting depth (group mode's
+    /// re-reads of a duplicate key's value).
+    single_value: bool,
+    value_done: bool,
+}
+
+impl Default for Parser {
+    fn default() -> Self {
+        Parser::new(Limits::default())
+    }
+}
+
+impl Parser {
+    pub fn new(limits: Limits) -> Self {
+        Parser {
+            state: State::Key,
+            stack: Vec::new(),
+            mixed: false,
+            last: Last::Nothing,
+            pending: Pending::new(),
+            param_name: Vec::new(),
+            param_defined: true,
+            in_comment: false,
+            carry: Vec::new(),
+            base: 0,
+            lines: 0,
+            line_base: 0,
+            last_line_start: 0,
+            limits,
+            single_value: false,
+            value_done: false,
+        }
+    }
+
+    /// A parser whose input starts at absolute offset `offset` (after a skipped BOM or
+    /// header line), so that error positions count from the true start.
+    pub fn starting_at(mut self, offset: u64) -> Self {
+        self.base = offset;
+        self.line_base = offset;
+        self
+    }
+
+    /// A parser that reads exactly one object field value starting at absolute `offset`
+    /// (as if after `key =`), then stops. `block` starts inside a `[[param] ...]` block.
+    pub(crate) fn for_value(limits: Limits, offset: u64, block: bool) -> Self {
+        let mut p = Parser::new(limits);
+        p.base = offset;
+        p.line_base = offset;
+        p.single_value = true;
+        if block {
+            p.stack.push(Frame {
+                kind: Kind::Object,
+                mixed: false,
+            });
+            p.state = State::Key;
+        } else {
+            p.state = State::ObjectValue;
+        }
+        p
+    }
+
+    /// The current nesting depth.
+    pub fn depth(&self) -> usize {
+        self.stack.len()
+    }
+
+    /// Bytes consumed so far (fed minus carried over).
+    pub fn offset(&self) -> u64 {
+        self.base + self.carry.len() as u64
+    }
+
+    /// Parse the one value of a [`for_value`](Parser::for_value) parser from `input`,
+    /// which starts at the value and may run on past it (to the end of the document).
+    pub(crate) fn parse_value<S: Sink>(&mut self, input: &[u8], sink: &mut S) -> Result<(), Error> {
+        self.run(input, true, sink)?;
+        if !self.value_done {
+            self.finish_pending(sink)?;
+            if !self.stack.is_empty() {
+                let kind = ErrorKind::UnexpectedEof("a value's containers are still open");
+                return Err(self.error_at(kind, self.base));
+            }
+        }
+        self.state = State::Done;
+        Ok(())
+    }
+
+    /// Feed the next chunk of input.
+    pub fn feed<S: Sink>(&mut self, chunk: &[u8], sink: &mut S) -> Result<(), Error> {
+        if self.state == State::Done {
+            return Err(self.error_at(ErrorKind::Finished, self.offset()));
+        }
+        if self.carry.is_empty() {
+            let used = self.run(chunk, false, sink)?;
+            self.carry.extend_from_slice(&chunk[used..]);
+        } else {
+            let mut buf = std::mem::take(&mut self.carry);
+            buf.extend_from_slice(chunk);
+            let used = self.run(&buf, false, sink);
+            let used = match used {
+                Ok(used) => used,
+                Err(e) => {
+                    self.carry = buf;
+                    return Err(e);
+                }
+            };
+            buf.drain(..used);
+            self.carry = buf;
+        }
+        self.check_carry()
+    }
+
+    /// Signal the end of input: flush what is pending and check that the document is
+    /// complete.
+    pub fn finish<S: Sink>(&mut self, sink: &mut S) -> Result<(), Error> {
+        if self.state == State::Done {
+            return Err(self.error_at(ErrorKind::Finished, self.offset()));
+        }
+        let buf = std::mem::take(&mut self.carry);
+        let used = self.run(&buf, true, sink)?;
+        debug_assert!(used == buf.len() || self.value_done);
+        if self.single_value && self.value_done {
+            self.state = State::Done;
+            return Ok(());
+        }
+        let end = self.base;
+        self.finish_pending(sink)?;
+        self.finish_containers(sink, end)?;
+        self.state = State::Done;
+        Ok(())
+    }
+
+    fn check_carry(&self) -> Result<(), Error> {
+        if self.carry.len() > self.limits.max_token_len {
+            let kind = ErrorKind::TokenTooLong {
+                limit: self.limits.max_token_len,
+            };
+            return Err(self.error_at(kind, self.base));
+        }
+        Ok(())
+    }
+
+    /// Resolve the pending token at end of input.
+    fn finish_pending<S: Sink>(&mut self, sink: &mut S) -> Result<(), Error> {
+        let at = self.base;
+        let result = match self.state {
+            State::Key | State::ArrayPeek | State::ParseOpenPeek | State::ArrayValue => {
+                if self.state == State::ParseOpenPeek {
+                    self.set_kind(Kind::Array);
+                    sink.open_array(self.pending.offset)
+                        .map_err(|k| self.error_at(k, at))?;
+                }
+                self.flush_pending(&[], false, sink)
+                    .map_err(|k| self.error_at(k, at))?;
+                Ok(())
+            }
+            State::KeyValueSeparator => Err(ErrorKind::UnexpectedEof(
+                "expected '=' and a value after the key",
+            )),
+            State::KeyBrace => Err(ErrorKind::UnexpectedEof(
+                "expected '}' or a header's contents",
+            )),
+            State::ObjectValue => Err(ErrorKind::UnexpectedEof(
+                "expected a value after the operator",
+            )),
+            State::ParseOpen | State::ParseOpenBrace => Err(ErrorKind::UnexpectedEof(
+                "expected '}' to close the container",
+            )),
+            State::ParamValue | State::ParamPeek => Err(ErrorKind::UnexpectedEof(
+                "expected ']' to end the parameter block",
+            )),
+            State::Done => Ok(()),
+        };
+        result.map_err(|k| self.error_at(k, at))
+    }
+
+    /// At end of input the document must be closed, except that one missing `}` of an
+    /// object directly under the root is forgiven (some game files lack it; jomini does
+    /// the same). Anything more looks like a truncated file and is an error.
+    fn finish_containers<S: Sink>(&mut self, sink: &mut S, end: u64) -> Result<(), Error> {
+        let in_key = matches!(self.state, State::Key);
+        match self.stack.as_slice() {
+            [] if in_key => Ok(()),
+            [frame] if in_key && frame.kind == Kind::Object => {
+                self.stack.clear();
+                sink.close().map_err(|k| self.error_at(k, end))
+            }
+            [] => Err(self.error_at(
+                ErrorKind::UnexpectedEof("the document ends inside a list of bare values"),
+                end,
+            )),
+            _ => Err(self.error_at(
+                ErrorKind::UnexpectedEof("containers are still open (is the file truncated?)"),
+                end,
+            )),
+        }
+    }
+
+    /// An error at absolute offset `at` (at or after the last counted newline).
+    fn error_at(&self, kind: ErrorKind, at: u64) -> Error {
+        Error::new(
+            kind,
+            Position {
+                offset: at,
+                line: self.lines + 1,
+                column: at.saturating_sub(self.last_line_start) + 1,
+            },
+        )
+    }
+
+    /// Count newlines in `buf[..upto]` (consumed) so later errors know their line.
+    fn account_lines(&mut self, buf: &[u8], upto: usize) {
+        let from = (self.line_base - self.base) as usize;
+        if from < upto {
+            let region = &buf[from..upto];
+            let mut count = 0;
+            let mut last = None;
+            for i in memchr::memchr_iter(b'\n', region) {
+                count += 1;
+                last = Some(i);
+            }
+            self.lines += count;
+            if let Some(i) = last {
+                self.last_line_start = self.base + (from + i) as u64 + 1;
+            }
+            self.line_base = self.base + upto as u64;
+        }
+    }
+
+    /// Parse as much of `buf` as possible; returns how many bytes were consumed. The rest
+    /// (a partial token) is carried over. `eof` means no more input will come.
+    fn run<S: Sink>(&mut self, buf: &[u8], eof: bool, sink: &mut S) -> Result<usize, Error> {
+        let mut pos = 0;
+        let result = self.run_inner(buf, &mut pos, eof, sink);
+        self.pending.detach(buf);
+        self.account_lines(buf, pos);
+        let base = self.base;
+        self.base += pos as u64;
+        match result {
+            Ok(()) => Ok(pos),
+            Err(kind) => {
+                // Reported where the offending token starts.
+                self.state = State::Done;
+                self.carry.clear();
+                Err(self.error_at(kind, base + pos as u64))
+            }
+        }
+    }
+
+    #[inline]
+    fn push_frame(&mut self) -> SinkResult {
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(ErrorKind::TooDeep {
+                limit: self.limits.max_depth,
+            });
+        }
+        self.stack.push(Frame {
+            kind: Kind::Undecided,
+            mixed: false,
+        });
+        Ok(())
+    }
+
+    #[inline]
+    fn set_kind(&mut self, kind: Kind) {
+        if let Some(top) = self.stack.last_mut() {
+            top.kind = kind;
+        }
+    }
+
+    /// Close the innermost container and restore the parent's state, as jomini restores
+    /// it from the parent's token: a mixed parent continues as a list.
+    fn close_frame<S: Sink>(&mut self, sink: &mut S) -> SinkResult {
+        self.stack.pop();
+        sink.close()?;
+        self.last = Last::End;
+        self.restore_parent_state();
+        if self.single_value && self.stack.is_empty() {
+            self.value_done = true;
+        }
+        Ok(())
+    }
+
+    fn restore_parent_state(&mut self) {
+        match self.stack.last() {
+            Some(Frame {
+                kind: Kind::Array,
+                mixed,
+            }) => {
+                self.mixed = *mixed;
+                self.state = State::ArrayValue;
+            }
+            Some(Frame {
+                kind: Kind::Object,
+                mixed,
+            }) => {
+                self.mixed = *mixed;
+                self.state = if *mixed {
+                    State::ArrayValue
+                } else {
+                    State::Key
+                };
+            }
+            // The root, which jomini never marks mixed.
+            _ => {
+                self.mixed = false;
+                self.state = State::Key;
+            }
+        }
+    }
+
+    /// Emit the pending token. `next` is the input at the token after it, for `then_op`.
+    fn flush_pending<S: Sink>(&mut self, buf: &[u8], then_op: bool, sink: &mut S) -> SinkResult {
+        let kind = self.pending.kind;
+        self.pending.kind = PendKind::None;
+        match kind {
+            PendKind::None => Ok(()),
+            PendKind::Unquoted | PendKind::Quoted => {
+                self.last = Last::Scalar;
+                let bytes = self.pending.get(buf);
+                sink.scalar(bytes, kind == PendKind::Quoted, then_op)
+            }
+            PendKind::Op(op) => {
+                self.last = Last::Other;
+                sink.operator(op, then_op)
+            }
+        }
+    }
+
+    fn run_inner<S: Sink>(
+        &mut self,
+        buf: &[u8],
+        pos: &mut usize,
+        eof: bool,
+        sink: &mut S,
+    ) -> SinkResult {
+        loop {
+            // Whitespace and comments.
+            let mut p = *pos;
+            if self.in_comment {
+                match memchr::memchr(b'\n', &buf[p..]) {
+                    Some(i) => {
+                        p += i + 1;
+                        self.in_comment = false;
+                    }
+                    None => {
+                        *pos = buf.len();
+                        return Ok(());
+                    }
+                }
+            }
+            while p < buf.len() {
+                let b = buf[p];
+                if CLASS[usize::from(b)] & WS != 0 {
+                    p += 1;
+                } else if b == b'#' {
+                    match memchr::memchr(b'\n', &buf[p..]) {
+                        Some(i) => p += i + 1,
+                        None => {
+                            self.in_comment = true;
+                            p = buf.len();
+                        }
+                    }
+                } else {
+                    break;
+                }
+            }
+            *pos = p;
+            if p >= buf.len() {
+                return Ok(());
+            }
+            if self.single_value && self.at_value_end(buf[p]) {
+                return Ok(());
+            }
+            let offset = self.base + p as u64;
+            let c = buf[p];
+
+            match self.state {
+                State::Key => {
+                    if self.pending.kind != PendKind::None {
+                        if c == b'{' {
+                            *pos = p + 1;
+                            self.state = State::KeyBrace;
+                            continue;
+                        }
+                        self.flush_pending(buf, false, sink)?;
+                        if self.single_value && self.stack.is_empty() {
+                            self.value_done = true;
+                            return Ok(());
+                        }
+                    }
+                    match c {
+                        b'}' | b']' => {
+                            *pos = p + 1;
+                            if self.stack.is_empty() {
+                                // A stray closing brace at the root: skipped.
+                                continue;
+                            }
+                            self.close_frame(sink)?;
+                        }
+                        b'{' => {
+                            *pos = p + 1;
+                            self.state = State::KeyBrace;
+                        }
+                        b'[' => {
+                            if !self.param_start(buf, pos, eof)? {
+                                return Ok(());
+                            }
+                        }
+                        _ => {
+                            let Some(end) = self.lex_value_token(buf, pos, eof, c)? else {
+                                return Ok(());
+                            };
+                            let kind = if c == b'"' {
+                                PendKind::Quoted
+                            } else {
+                                PendKind::Unquoted
+                            };
+                            self.pending.set(kind, end.0, end.1, offset);
+                            self.state = State::KeyValueSeparator;
+                        }
+                    }
+                }
+
+                State::KeyBrace => {
+                    if c == b'}' {
+                        *pos = p + 1;
+                        self.state = State::Key;
+                        continue;
+                    }
+                    if self.pending.kind != PendKind::Unquoted {
+                        return Err(ErrorKind::Syntax(
+                            "'{' must follow a key, an operator or a header name",
+                        ));
+                    }
+                    self.pending.kind = PendKind::None;
+                    self.last = Last::Scalar;
+                    sink.header(self.pending.get(buf))?;
+                    self.push_frame()?;
+                    self.state = State::ParseOpen;
+                }
+
+                State::KeyValueSeparator => {
+                    let Some(op) = lex_operator(buf, p, eof) else {
+                        return Ok(());
+                    };
+                    match op {
+                        Some((Operator::Equal, len)) => {
+                            *pos = p + len;
+                            self.flush_pending(buf, false, sink)?;
+                            sink.value_start(self.base + *pos as u64, None, false);
+                            self.state = State::ObjectValue;
+                        }
+                        Some((op, len)) => {
+                            *pos = p + len;
+                            self.flush_pending(buf, true, sink)?;
+                            self.last = Last::Other;
+                            sink.operator(op, false)?;
+                            sink.value_start(self.base + *pos as u64, Some(op), false);
+                            self.state = State::ObjectValue;
+                        }
+                        None if c == b'{' => {
+                            self.flush_pending(buf, false, sink)?;
+                            sink.value_start(offset, None, false);
+                            self.state = State::ObjectValue;
+                        }
+                        None => {
+                            // A bare value where a field was expected: the object turns
+                            // into a mixed container and the key is its first element.
+                            sink.mixed()?;
+                            self.flush_pending(buf, false, sink)?;
+                            self.mixed = true;
+                            self.state = State::ArrayValue;
+                        }
+                    }
+                }
+
+                State::ObjectValue => match c {
+                    b'{' => {
+                        *pos = p + 1;
+                        self.push_frame()?;
+                        self.state = State::ParseOpen;
+                    }
+                    b'}' => return Err(ErrorKind::Syntax("expected a value, found '}'")),
+                    _ => {
+                        let Some((start, end)) = self.lex_value_token(buf, pos, eof, c)? else {
+                            return Ok(());
+                        };
+                        if c == b'"' {
+                            self.last = Last::Scalar;
+                            sink.scalar(&buf[start..end], true, false)?;
+                            if self.single_value && self.stack.is_empty() {
+                                self.value_done = true;
+                                return Ok(());
+                            }
+                        } else {
+                            self.pending.set(PendKind::Unquoted, start, end, offset);
+                        }
+                        self.state = State::Key;
+                    }
+                },
+
+                State::ParseOpen => match c {
+                    b'}' => {
+                        *pos = p + 1;
+                        self.set_kind(Kind::Array);
+                        sink.open_array(offset)?;
+                        self.close_frame(sink)?;
+                    }
+                    b'[' => {
+                        if self.mixed {
+                            return Err(ErrorKind::Syntax(
+                                "a parameter block cannot start inside a mixed container",
+                            ));
+                        }
+                        if !self.param_start(buf, pos, eof)? {
+                            return Ok(());
+                        }
+                        self.set_kind(Kind::Object);
+                        self.last = Last::Other;
+                        sink.open_object(offset)?;
+                    }
+                    b'{' => {
+                        *pos = p + 1;
+                        self.state = State::ParseOpenBrace;
+                    }
+                    _ => {
+                        let Some((start, end)) = self.lex_value_token(buf, pos, eof, c)? else {
+                            return Ok(());
+                        };
+                        let kind = if c == b'"' {
+                            PendKind::Quoted
+                        } else {
+                            PendKind::Unquoted
+                        };
+                        self.pending.set(kind, start, end, offset);
+                        // jomini records a mixed parent here, so it is mixed again once
+                        // this child closes.
+                        if self.mixed {
+                            let n = self.stack.len();
+                            if n >= 2 {
+                                self.stack[n - 2].mixed = true;
+                            }
+                        }
+                        self.mixed = false;
+                        self.state = State::ParseOpenPeek;
+                    }
+                },
+
+                State::ParseOpenBrace => {
+                    if c == b'}' {
+                        *pos = p + 1;
+                        self.state = State::ParseOpen;
+                        continue;
+                    }
+                    // `{ {` : an array whose first element is a container.
+                    let open_offset = self.base + p as u64;
+                    self.set_kind(Kind::Array);
+                    self.last = Last::Other;
+                    sink.open_array(open_offset)?;
+                    self.mixed = false;
+                    self.push_frame()?;
+                    self.state = State::ParseOpen;
+                }
+
+                State::ParseOpenPeek => {
+                    if matches!(c, b'=' | b'>' | b'<' | b'?' | b'!') {
+                        self.set_kind(Kind::Object);
+                        self.last = Last::Other;
+                        sink.open_object(self.pending.offset)?;
+                        self.state = State::KeyValueSeparator;
+                        continue;
+                    }
+                    self.set_kind(Kind::Array);
+                    self.last = Last::Other;
+                    sink.open_array(self.pending.offset)?;
+                    if c == b'{' && self.pending_is_list_header(buf) {
+                        self.pending.kind = PendKind::None;
+                        self.last = Last::Scalar;
+                        sink.header(self.pending.get(buf))?;
+                    } else {
+                        self.flush_pending(buf, false, sink)?;
+                    }
+                    self.state = State::ArrayValue;
+                }
+
+                State::ArrayValue => match c {
+                    b'{' => {
+                        *pos = p + 1;
+                        self.push_frame()?;
+                        self.state = State::ParseOpen;
+                    }
+                    b'}' => {
+                        *pos = p + 1;
+                        if self.stack.is_empty() {
+                            return Err(ErrorKind::Syntax("'}' closes nothing"));
+                        }
+                        self.close_frame(sink)?;
+                    }
+                    b'<' | b'>' | b'!' | b'=' | b'?' => {
+                        // `?` is an operator only as `?=`; otherwise it starts a scalar.
+                        let Some(op) = lex_operator(buf, p, eof) else {
+                            return Ok(());
+                        };
+                        let Some((op, len)) = op else {
+                            if c == b'?' {
+                                self.array_scalar(buf, pos, eof, c, offset)?;
+                                continue;
+                            }
+                            return Err(ErrorKind::Syntax("unrecognized operator"));
+                        };
+                        if !self.mixed {
+                            match self.last {
+                                Last::Scalar => self.mixed = true,
+                                // `{ a = b } = { 1 2 }`: an object template; the `=` is dropped.
+                                Last::End if c == b'=' => {
+                                    *pos = p + 1;
+                                    continue;
+                                }
+                                _ => {
+                                    return Err(ErrorKind::Syntax(
+                                        "expected a scalar before the operator",
+                                    ));
+                                }
+                            }
+                        }
+                        *pos = p + len;
+                        self.pending.set(PendKind::Op(op), p, p + len, offset);
+                        self.state = State::ArrayPeek;
+                    }
+                    _ => self.array_scalar(buf, pos, eof, c, offset)?,
+                },
+
+                State::ArrayPeek => {
+                    let then_op = match c {
+                        b'<' | b'>' | b'=' | b'!' => true,
+                        b'?' => match buf.get(p + 1) {
+                            Some(&n) => n == b'=',
+                            None if eof => false,
+                            None => return Ok(()),
+                        },
+                        _ => false,
+                    };
+                    if c == b'{' && self.pending_is_list_header(buf) {
+                        self.pending.kind = PendKind::None;
+                        self.last = Last::Scalar;
+                        sink.header(self.pending.get(buf))?;
+                    } else {
+                        self.flush_pending(buf, then_op, sink)?;
+                    }
+                    self.state = State::ArrayValue;
+                }
+
+                State::ParamValue => {
+                    let Some(end) = lex_scalar(buf, p, eof) else {
+                        return Ok(());
+                    };
+                    *pos = end;
+                    self.pending.set(PendKind::Unquoted, p, end, offset);
+                    self.state = State::ParamPeek;
+                }
+
+                State::ParamPeek => {
+                    let name = std::mem::take(&mut self.param_name);
+                    let defined = self.param_defined;
+                    let result = self.param_resolve(pos, c, &name, defined, sink);
+                    self.param_name = name;
+                    result?;
+                }
+
+                State::Done => return Ok(()),
+            }
+        }
+    }
+
+    /// Is the pending list element a header name (`rgb` in `{ rgb { 1 2 3 } }`)? In a
+    /// list it must be an unquoted word starting with a letter: `{ 10 20 { x = y } }` is
+    /// three elements, not a header `20`.
+    fn pending_is_list_header(&self, buf: &[u8]) -> bool {
+        self.pending.kind == PendKind::Unquoted
+            && self
+                .pending
+                .get(buf)
+                .first()
+                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+    }
+
+    /// In single-value mode: has the value ended before byte `c`?
+    #[inline]
+    fn at_value_end(&mut self, c: u8) -> bool {
+        if self.value_done {
+            return true;
+        }
+        if self.stack.is_empty() && self.state == State::Key {
+            if self.pending.kind == PendKind::None || c != b'{' {
+                // The pending value is flushed by the caller at finish.
+                self.value_done = self.pending.kind == PendKind::None;
+                return self.value_done;
+            }
+        }
+        false
+    }
+
+    fn array_scalar(
+        &mut self,
+        buf: &[u8],
+        pos: &mut usize,
+        eof: bool,
+        c: u8,
+        offset: u64,
+    ) -> SinkResult {
+        let Some((start, end)) = self.lex_value_token(buf, pos, eof, c)? else {
+            return Ok(());
+        };
+        let kind = if c == b'"' {
+            PendKind::Quoted
+        } else {
+            PendKind::Unquoted
+        };
+        self.pending.set(kind, start, end, offset);
+        self.state = State::ArrayPeek;
+        Ok(())
+    }
+
+    /// Lex a quoted string, a variable or an unquoted scalar at `*pos` (first byte `c`).
+    /// On success, moves `*pos` past the token and returns its body's range; `None` when
+    /// the buffer ends inside it.
+    #[inline]
+    fn lex_value_token(
+        &mut self,
+        buf: &[u8],
+        pos: &mut usize,
+        eof: bool,
+        c: u8,
+    ) -> Result<Option<(usize, usize)>, ErrorKind> {
+        let p = *pos;
+        let lexed = match c {
+            b'"' => lex_quoted(buf, p),
+            b'@' if buf.get(p + 1) == Some(&b'[') => match memchr::memchr(b']', &buf[p..]) {
+                Some(i) => Lexed::Token {
+                    end: p + i + 1,
+                    next: p + i + 1,
+                },
+                None => Lexed::Incomplete,
+            },
+            b'@' if p + 1 == buf.len() && !eof => Lexed::Incomplete,
+            _ => match lex_scalar(buf, p, eof) {
+                Some(end) => Lexed::Token { end, next: end },
+                None => Lexed::Incomplete,
+            },
+        };
+        match lexed {
+            Lexed::Token { end, next } => {
+                *pos = next;
+                Ok(Some(if c == b'"' { (p + 1, end) } else { (p, end) }))
+            }
+            Lexed::Incomplete if eof => Err(ErrorKind::UnexpectedEof(if c == b'"' {
+                "a quoted string is not closed"
+            } else {
+                "a variable `@[...]` is not closed"
+            })),
+            Lexed::Incomplete => Ok(None),
+        }
+    }
+
+    /// Read `[[name]` or `[[!name]`. Returns false when more input is needed.
+    fn param_start(&mut self, buf: &[u8], pos: &mut usize, eof: bool) -> Result<bool, ErrorKind> {
+        let p = *pos;
+        let need = |i: usize| -> Result<Option<u8>, ErrorKind> {
+            match buf.get(p + i) {
+                Some(&b) => Ok(Some(b)),
+                None if eof => Err(ErrorKind::UnexpectedEof(
+                    "a parameter block is not complete",
+                )),
+                None => Ok(None),
+            }
+        };
+        let Some(second) = need(1)? else {
+            return Ok(false);
+        };
+        if second != b'[' {
+            return Err(ErrorKind::Syntax(
+                "expected '[[' to start a parameter block",
+            ));
+        }
+        let Some(third) = need(2)? else {
+            return Ok(false);
+        };
+        let defined = third != b'!';
+        let name_start = p + 2 + usize::from(!defined);
+        if need(name_start - p)?.is_none() {
+            return Ok(false);
+        }
+        let Some(name_end) = lex_scalar(buf, name_start, eof) else {
+            return Ok(false);
+        };
+        match buf.get(name_end) {
+            Some(b']') => {}
+            None if !eof => return Ok(false),
+            _ => return Err(ErrorKind::Syntax("expected ']' after the parameter name")),
+        }
+        self.param_name.clear();
+        self.param_name
+            .extend_from_slice(&buf[name_start..name_end]);
+        self.param_defined = defined;
+        *pos = name_end + 1;
+        self.state = State::ParamValue;
+        Ok(true)
+    }
+
+    /// After `[[name] token`: `]` makes `token` the parameter's value; anything else
+    /// makes the parameter a block whose first key is `token`.
+    fn param_resolve<S: Sink>(
+        &mut self,
+        pos: &mut usize,
+        c: u8,
+        name: &[u8],
+        defined: bool,
+        sink: &mut S,
+    ) -> SinkResult {
+        self.last = Last::Scalar;
+        sink.parameter(name, defined)?;
+        if c == b']' {
+            *pos += 1;
+            sink.value_start(self.pending.offset, None, false);
+            self.state = State::Key;
+            return Ok(());
+        }
+        sink.value_start(self.pending.offset, None, true);
+        self.push_frame()?;
+        self.set_kind(Kind::Object);
+        self.last = Last::Other;
+        sink.open_object(self.pending.offset)?;
+        self.state = State::KeyValueSeparator;
+        Ok(())
+    }
+}
+
+/// Lex an operator at `buf[p]`. `Some(None)`: no operator here; `None`: need more input.
+/// In key position a lone `!` or `?` is not an operator.
+#[inline]
+fn lex_operator(buf: &[u8], p: usize, eof: bool) -> Option<Option<(Operator, usize)>> {
+    let c = buf[p];
+    if !matches!(c, b'<' | b'>' | b'=' | b'!' | b'?') {
+        return Some(None);
+    }
+    let next = match buf.get(p + 1) {
+        Some(&n) => Some(n),
+        None if eof => None,
+        None => return None,
+    };
+    let eq = next == Some(b'=');
+    Some(match (c, eq) {
+        (b'<', true) => Some((Operator::LessThanEqual, 2)),
+        (b'<', false) => Some((Operator::LessThan, 1)),
+        (b'>', true) => Some((Operator::GreaterThanEqual, 2)),
+        (b'>', false) => Some((Operator::GreaterThan, 1)),
+        (b'=', true) => Some((Operator::Exact, 2)),
+        (b'=', false) => Some((Operator::Equal, 1)),
+        (b'!', true) => Some((Operator::NotEqual, 2)),
+        (b'?', true) => Some((Operator::Exists, 2)),
+        _ => None,
+    })
+}
+
+/// Lex an unquoted scalar starting at `p`: up to the next boundary byte, and at least one
+/// byte (so a stray `=` where a value belongs is a one-byte scalar, as in jomini).
+/// Returns the end, or `None` if the buffer ends first and more input may come.
+#[inline]
+fn lex_scalar(buf: &[u8], p: usize, eof: bool) -> Option<usize> {
+    let mut i = p + 1;
+    while i < buf.len() {
+        let class = CLASS[usize::from(buf[i])];
+        if class == 0 {
+            i += 1;
+            continue;
+        }
+        if class & BOUNDARY != 0 {
+            return Some(i);
+        }
+        // `!` or `?`: a boundary only before `=`.
+        match buf.get(i + 1) {
+            Some(b'=') => return Some(i),
+            Some(_) => i += 1,
+            None if eof => return Some(buf.len()),
+            None => return None,
+        }
+    }
+    if eof { Some(buf.len()) } else { None }
+}
+
+/// Lex a quoted string starting at the `"` at `p`; a backslash escapes the next byte.
+#[inline]
+fn lex_quoted(buf: &[u8], p: usize) -> Lexed {
+    let mut i = p + 1;
+    loop {
+        match memchr::memchr2(b'"', b'\\', &buf[i..]) {
+            Some(j) if buf[i + j] == b'"' => {
+                return Lexed::Token {
+                    end: i + j,
+                    next: i + j + 1,
+                };
+            }
+            Some(j) => {
+                i += j + 2;
+                if i > buf.len() {
+                    return Lexed::Incomplete;
+                }
+            }
+            None => return Lexed::Incomplete,
+        }
+    }
+}

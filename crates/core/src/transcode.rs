@@ -1,0 +1,205 @@
+//! The front door: BOM and first-line header handling, then parser and JSON renderer.
+
+use crate::error::{Error, ErrorKind, Position};
+use crate::json::render::Renderer;
+use crate::json::{DuplicateKeyMode, JsonOptions};
+use crate::text::{Encoding, Limits, Parser};
+
+/// The longest first-line header token recognised (`HOI4txt` is 7 bytes).
+const MAX_HEADER: usize = 16;
+
+/// Converts Clausewitz text to JSON, chunk by chunk.
+///
+/// The input may start with a UTF-8 BOM and a first-line header such as `EU4txt`, which
+/// are skipped (the header picks the encoding when it is [`Encoding::Auto`]). A binary
+/// header (`EU4bin`, ...) is refused with [`ErrorKind::Binary`].
+pub struct Transcoder {
+    options: JsonOptions,
+    limits: Limits,
+    prelude: Vec<u8>,
+    prelude_done: bool,
+    parser: Parser,
+    renderer: Renderer<'static>,
+    /// Group mode keeps the input for its second read.
+    group_input: Option<Vec<u8>>,
+    group_offset: u64,
+    finished: bool,
+}
+
+impl Transcoder {
+    pub fn new(options: JsonOptions) -> Self {
+        Self::with_limits(options, Limits::default())
+    }
+
+    pub fn with_limits(options: JsonOptions, limits: Limits) -> Self {
+        Transcoder {
+            options,
+            limits,
+            prelude: Vec::new(),
+            prelude_done: false,
+            parser: Parser::new(limits),
+            renderer: Renderer::new(&options),
+            group_input: (options.mode == DuplicateKeyMode::Group).then(Vec::new),
+            group_offset: 0,
+            finished: false,
+        }
+    }
+
+    /// Feed the next chunk of input; JSON produced so far is appended to `out`.
+    pub fn feed(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+        if self.finished {
+            return Err(Error::new(ErrorKind::Finished, Position::default()));
+        }
+        if !self.prelude_done {
+            self.prelude.extend_from_slice(input);
+            if !self.try_prelude(false)? {
+                return Ok(());
+            }
+            let rest = std::mem::take(&mut self.prelude);
+            return self.feed_body(&rest, out);
+        }
+        self.feed_body(input, out)
+    }
+
+    /// Signal the end of input and write the rest of the JSON to `out`.
+    pub fn finish(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
+        self.finish_with(|chunk| out.extend_from_slice(chunk))
+    }
+
+    /// Like [`finish`](Transcoder::finish), handing the output to `emit` in chunks (group
+    /// mode writes most of its output here).
+    pub fn finish_with<F: FnMut(&[u8])>(&mut self, mut emit: F) -> Result<(), Error> {
+        if self.finished {
+            return Err(Error::new(ErrorKind::Finished, Position::default()));
+        }
+        if !self.prelude_done {
+            self.try_prelude(true)?;
+            let rest = std::mem::take(&mut self.prelude);
+            let mut out = Vec::new();
+            self.feed_body(&rest, &mut out)?;
+            emit(&out);
+        }
+        self.finished = true;
+        if let Some(input) = self.group_input.take() {
+            return crate::json::group::render(
+                &input,
+                self.group_offset,
+                &self.options,
+                self.limits,
+                &mut emit,
+            );
+        }
+        self.parser.finish(&mut self.renderer)?;
+        let end = self.parser.offset();
+        self.renderer.end_document().map_err(|k| {
+            Error::new(
+                k,
+                Position {
+                    offset: end,
+                    ..Position::default()
+                },
+            )
+        })?;
+        let mut out = Vec::new();
+        self.renderer.writer().drain_into(&mut out);
+        emit(&out);
+        Ok(())
+    }
+
+    fn feed_body(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+        if let Some(buf) = self.group_input.as_mut() {
+            buf.extend_from_slice(input);
+            return Ok(());
+        }
+        self.parser.feed(input, &mut self.renderer)?;
+        self.renderer.writer().drain_into(out);
+        Ok(())
+    }
+
+    /// Look at the start of the input for a BOM and a header line. Returns false when
+    /// more input is needed to decide.
+    fn try_prelude(&mut self, eof: bool) -> Result<bool, Error> {
+        let data = &self.prelude;
+        let mut skip = 0;
+        if data.len() < 3 && !eof && b"\xEF\xBB\xBF".starts_with(data) {
+            return Ok(false);
+        }
+        let bom = data.starts_with(b"\xEF\xBB\xBF");
+        if bom {
+            skip = 3;
+        }
+        let body = &data[skip..];
+        let word = body
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if word == body.len() && word <= MAX_HEADER && !eof {
+            return Ok(false);
+        }
+        let mut encoding = if bom { Some(Encoding::Utf8) } else { None };
+        let followed_by_space = body.get(word).is_none_or(|b| b.is_ascii_whitespace());
+        if (4..=MAX_HEADER).contains(&word) && followed_by_space {
+            let token = &body[..word];
+            let game = &token[..word - 3];
+            if token.ends_with(b"bin") {
+                let format = binary_format_name(game);
+                return Err(Error::new(
+                    ErrorKind::Binary { format },
+                    Position {
+                        offset: skip as u64,
+                        line: 1,
+                        column: skip as u64 + 1,
+                    },
+                ));
+            }
+            if token.ends_with(b"txt") {
+                skip += word;
+                encoding = encoding.or(game_encoding(game));
+            }
+        }
+        if self.options.encoding == Encoding::Auto {
+            if let Some(encoding) = encoding {
+                self.renderer.writer().set_encoding(encoding);
+                self.options.encoding = encoding;
+            }
+        }
+        self.prelude.drain(..skip);
+        self.parser = Parser::new(self.limits).starting_at(skip as u64);
+        self.group_offset = skip as u64;
+        self.prelude_done = true;
+        if self.group_input.is_none() {
+            self.renderer.begin_document();
+        }
+        Ok(true)
+    }
+}
+
+/// The encoding a game's text saves use, from the header's game prefix.
+fn game_encoding(game: &[u8]) -> Option<Encoding> {
+    match game {
+        b"EU4" | b"EU3" | b"CK2" | b"EU5" => Some(Encoding::Windows1252),
+        b"HOI4" | b"CK3" | b"IR" | b"VIC3" | b"Vic3" => Some(Encoding::Utf8),
+        _ => None,
+    }
+}
+
+fn binary_format_name(game: &[u8]) -> &'static str {
+    match game {
+        b"EU4" => "EU4bin (Europa Universalis IV)",
+        b"EU5" => "EU5bin (Europa Universalis V)",
+        b"CK3" => "CK3bin (Crusader Kings III)",
+        b"CK2" => "CK2bin (Crusader Kings II)",
+        b"HOI4" => "HOI4bin (Hearts of Iron IV)",
+        b"IR" => "IRbin (Imperator: Rome)",
+        _ => "this file",
+    }
+}
+
+/// Convert a whole input at once.
+pub fn to_json(input: &[u8], options: JsonOptions) -> Result<Vec<u8>, Error> {
+    let mut t = Transcoder::new(options);
+    let mut out = Vec::with_capacity(input.len() + input.len() / 4);
+    t.feed(input, &mut out)?;
+    t.finish(&mut out)?;
+    Ok(out)
+}
