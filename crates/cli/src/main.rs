@@ -1,1 +1,42 @@
-fn main() {}
+//! `pdxedge`: Paradox (Clausewitz) save and game files from the command line.
+//!
+//! A thin shell over `pdxedge-core`: it reads files or stdin, feeds the engine in chunks
+//! and streams the output. Exit status: 0 on success, 2 on bad input or usage, 1 when
+//! output could not be written.
+
+mod cmd_json;
+mod io;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "pdxedge", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Convert Clausewitz text (a save or game file) to JSON.
+    Json(cmd_json::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Json(args) => cmd_json::run(args),
+    };
+    io::exit(result)
+}

@@ -837,7 +837,9 @@ impl Parser {
                         };
                         let Some((op, len)) = op else {
                             if c == b'?' {
-                                self.array_scalar(buf, pos, eof, c, offset)?;
+                                if !self.array_scalar(buf, pos, eof, c, offset)? {
+                                    return Ok(());
+                                }
                                 continue;
                             }
                             return Err(ErrorKind::Syntax("unrecognized operator"));
@@ -861,7 +863,11 @@ impl Parser {
                         self.pending.set(PendKind::Op(op), p, p + len, offset);
                         self.state = State::ArrayPeek;
                     }
-                    _ => self.array_scalar(buf, pos, eof, c, offset)?,
+                    _ => {
+                        if !self.array_scalar(buf, pos, eof, c, offset)? {
+                            return Ok(());
+                        }
+                    }
                 },
 
                 State::ArrayPeek => {
@@ -934,6 +940,7 @@ impl Parser {
         false
     }
 
+    /// Lex a list element into the pending slot. Returns false when more input is needed.
     fn array_scalar(
         &mut self,
         buf: &[u8],
@@ -941,9 +948,9 @@ impl Parser {
         eof: bool,
         c: u8,
         offset: u64,
-    ) -> SinkResult {
+    ) -> Result<bool, ErrorKind> {
         let Some((start, end)) = self.lex_value_token(buf, pos, eof, c)? else {
-            return Ok(());
+            return Ok(false);
         };
         let kind = if c == b'"' {
             PendKind::Quoted
@@ -952,7 +959,7 @@ impl Parser {
         };
         self.pending.set(kind, start, end, offset);
         self.state = State::ArrayPeek;
-        Ok(())
+        Ok(true)
     }
 
     /// Lex a quoted string, a variable or an unquoted scalar at `*pos` (first byte `c`).
@@ -1101,6 +1108,20 @@ fn lex_operator(buf: &[u8], p: usize, eof: bool) -> Option<Option<(Operator, usi
 /// Returns the end, or `None` if the buffer ends first and more input may come.
 #[inline]
 fn lex_scalar(buf: &[u8], p: usize, eof: bool) -> Option<usize> {
+    // A boundary byte where a token must start is a token of its own (`[[x]` in a list
+    // reads `[`, `[`, `x`), as jomini reads it.
+    let first = CLASS[usize::from(*buf.get(p)?)];
+    if first & BOUNDARY != 0 {
+        return Some(p + 1);
+    }
+    if first & MAYBE_OP != 0 {
+        match buf.get(p + 1) {
+            Some(b'=') => return Some(p + 1),
+            Some(_) => {}
+            None if eof => return Some(p + 1),
+            None => return None,
+        }
+    }
     let mut i = p + 1;
     while i < buf.len() {
         let class = CLASS[usize::from(buf[i])];

@@ -96,3 +96,22 @@ pub fn assert_same_as_jomini(input: &[u8], mode: Mode) {
         }
     }
 }
+
+/// The entries of a zip archive (deflate or stored), via the `zip` test dependency.
+pub fn zip_entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for i in 0..archive.len() {
+        let Ok(mut file) = archive.by_index(i) else {
+            continue;
+        };
+        let mut data = Vec::new();
+        if file.read_to_end(&mut data).is_ok() {
+            out.push((file.name().to_string(), data));
+        }
+    }
+    out
+}
