@@ -202,8 +202,33 @@ fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus")
 }
 
+/// `--one ENGINE FILE`: run one engine once (for `perf stat`, which counts instructions
+/// and so is not disturbed by other work on a shared machine).
+fn run_one(engine: &str, path: &Path) {
+    for (name, data) in load(path) {
+        let n = match engine {
+            "jomini" => jomini_json(&data, DuplicateKeyMode::Preserve),
+            "jomini-group" => jomini_json(&data, DuplicateKeyMode::Group),
+            "jomini-tokens" => jomini_tokens(&data),
+            "parse" => pdxedge_parse_only(&data),
+            "preserve" => pdxedge_run(&data, json::DuplicateKeyMode::Preserve),
+            "group" => pdxedge_run(&data, json::DuplicateKeyMode::Group),
+            "kvp" => pdxedge_run(&data, json::DuplicateKeyMode::KeyValuePairs),
+            other => panic!("unknown engine {other}"),
+        };
+        println!("{name}: {engine}: {n}");
+    }
+}
+
 fn main() {
-    let args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    if raw.first().map(String::as_str) == Some("--one") {
+        let (Some(engine), Some(path)) = (raw.get(1), raw.get(2)) else {
+            panic!("usage: --one ENGINE FILE");
+        };
+        return run_one(engine, Path::new(path));
+    }
+    let args: Vec<PathBuf> = raw.iter().map(PathBuf::from).collect();
     let files = if args.is_empty() {
         let c = corpus();
         vec![

@@ -455,8 +455,7 @@ impl Parser {
         let Some(region) = buf.get(from..upto) else {
             return;
         };
-        // A plain count vectorizes; an iterator over matches would not.
-        self.lines += region.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.lines += bytecount::count(region, b'\n') as u64;
         if let Some(i) = memchr::memrchr(b'\n', region) {
             self.last_line_start = self.base + (from + i) as u64 + 1;
         }
