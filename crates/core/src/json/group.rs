@@ -123,12 +123,13 @@ impl<'a> Indexer<'a> {
             Some(top) if top.object && !top.remainder && top.expect_key => Some(self.borrow(bytes)),
             _ => None,
         };
-        if let Some(top) = self.stack.last_mut() {
-            if top.object && !top.remainder {
-                top.expect_key = !top.expect_key;
-                if key.is_some() {
-                    top.key = key;
-                }
+        if let Some(top) = self.stack.last_mut()
+            && top.object
+            && !top.remainder
+        {
+            top.expect_key = !top.expect_key;
+            if key.is_some() {
+                top.key = key;
             }
         }
     }

@@ -541,17 +541,18 @@ impl Sink for Renderer<'_> {
     #[inline]
     fn field(&mut self, key: &[u8], offset: u64, value: &[u8], quoted: bool) -> SinkResult {
         // The hot path: a plain field in an object, outside group mode.
-        if self.groups.is_none() && !self.kvp {
-            if let Some(top) = self.stack.last_mut() {
-                if top.kind == FrameKind::Object && top.expect == Expect::Key {
-                    if key == b"remainder" {
-                        top.saw_remainder_key = true;
-                    }
-                    self.w.key_scalar(key, false);
-                    self.w.scalar(value, quoted);
-                    return Ok(());
-                }
+        if self.groups.is_none()
+            && !self.kvp
+            && let Some(top) = self.stack.last_mut()
+            && top.kind == FrameKind::Object
+            && top.expect == Expect::Key
+        {
+            if key == b"remainder" {
+                top.saw_remainder_key = true;
             }
+            self.w.key_scalar(key, false);
+            self.w.scalar(value, quoted);
+            return Ok(());
         }
         self.scalar(key, false, false)?;
         self.value_start(offset, None, false);

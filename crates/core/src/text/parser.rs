@@ -65,10 +65,12 @@ pub struct Limits {
     pub max_token_len: usize,
 }
 
+/// Defaults: real game files nest a few dozen levels and their longest tokens are a few
+/// kilobytes, so these leave ample room while keeping hostile input cheap to refuse.
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_depth: 1_000_000,
+            max_depth: 10_000,
             max_token_len: 8 << 20,
         }
     }
@@ -1086,12 +1088,13 @@ impl Parser {
         if self.value_done {
             return true;
         }
-        if self.stack.is_empty() && self.state == State::Key {
-            if self.pending.kind == PendKind::None || c != b'{' {
-                // The pending value is flushed by the caller at finish.
-                self.value_done = self.pending.kind == PendKind::None;
-                return self.value_done;
-            }
+        if self.stack.is_empty()
+            && self.state == State::Key
+            && (self.pending.kind == PendKind::None || c != b'{')
+        {
+            // A pending value is flushed by the Key state first, which then ends the value.
+            self.value_done = self.pending.kind == PendKind::None;
+            return self.value_done;
         }
         false
     }
