@@ -62,6 +62,8 @@ for target in "${targets[@]}"; do
     corpus="$work/corpus-$target"
   fi
   mkdir -p "$corpus"
+  # Artifacts of earlier runs would be reported as this run's crashes.
+  rm -rf "artifacts/$target"
   log="$work/$target.log"
   echo "::: fuzz $target for ${time_per_target}s"
   # -timeout: one input taking longer is a hang; -rss_limit_mb: memory is bounded.

@@ -128,8 +128,9 @@ fn bang_in_scalar(input: &[u8]) -> bool {
     })
 }
 
-/// pdxedge's rule for a first-line header: after an optional UTF-8 BOM, 4 to 16 ASCII
-/// alphanumerics ending in `txt` or `bin`, then whitespace or the end.
+/// pdxedge's rule for a first-line header: after an optional UTF-8 BOM, a binary magic
+/// (`EU4bin`..., refused whatever follows), or 4 to 16 ASCII alphanumerics ending in
+/// `txt` followed by whitespace or the end.
 fn starts_with_header_line(input: &[u8]) -> bool {
     let body = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     let word = body
@@ -138,7 +139,8 @@ fn starts_with_header_line(input: &[u8]) -> bool {
         .count();
     let ends = body.get(word).is_none_or(|b| b.is_ascii_whitespace());
     let token = &body[..word];
-    (4..=16).contains(&word) && ends && (token.ends_with(b"txt") || token.ends_with(b"bin"))
+    pdxedge_core::binary_magic(body).is_some()
+        || ((4..=16).contains(&word) && ends && token.ends_with(b"txt"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -366,6 +368,7 @@ mod tests {
         assert_eq!(rule("remainder=1 a={b=2}"), Some(RemainderKey));
         assert_eq!(rule("EU4txt\na=b"), Some(HeaderLine));
         assert_eq!(rule("\u{feff}CK3bin"), Some(HeaderLine));
+        assert_eq!(rule("VIC3binprevious_war=1"), Some(HeaderLine));
         assert_eq!(rule(&"a={".repeat(5000)), Some(DeepNesting));
         assert_eq!(rule("a = { rgb { 1 2 3 } }"), Some(HeaderInList));
         assert_eq!(rule("a = { 1 2 x { 3 } }"), Some(HeaderInList));
