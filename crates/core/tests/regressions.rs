@@ -22,7 +22,6 @@ fn theirs(input: &str, mode: Mode) -> Option<String> {
 /// and jomini do) also when that object is a repeated key's later value, which group
 /// mode reads a second time. Found by `text_differential` from a corpus seed cut short.
 #[test]
-#[ignore = "open bug, reported to the lead: group mode errors where preserve mode succeeds"]
 fn group_mode_forgives_a_missing_final_brace_on_a_repeated_key() {
     for input in ["a=1 a={y=2", "a={x=1} a={y=2"] {
         assert!(ours(input, Mode::Preserve).is_ok(), "{input}");
@@ -39,7 +38,6 @@ fn group_mode_forgives_a_missing_final_brace_on_a_repeated_key() {
 /// to the lead: either match jomini (this test then passes) or list it as a divergence
 /// in docs/compatibility.md and turn this into a test of the error.
 #[test]
-#[ignore = "open: pdxedge errors where jomini 0.37.2 answers; reported to the lead"]
 fn stray_close_then_open_at_the_root() {
     let input = "a=b}{c}";
     assert_eq!(
@@ -108,11 +106,9 @@ fn question_mark_operator_in_a_mixed_list() {
     );
 }
 
-/// A second `=` after a complete field (`a=b=c`): the error should point at that `=`
-/// (offset 3); today it names the end of the document ("ends inside a list of bare
-/// values", offset 5). Error quality, reported to the lead.
+/// A second `=` after a complete field (`a=b=c`): the error points at where the bare
+/// value began (offset 3), not at the end of the document.
 #[test]
-#[ignore = "open, reported to the lead: the error position is the end of input, not the '='"]
 fn operator_after_a_complete_field_points_at_the_operator() {
     let err = ours("a=b=c", Mode::Preserve).expect_err("not valid");
     assert_eq!(err.position().offset, 3, "{err}");
