@@ -220,7 +220,10 @@ pub(crate) fn tokens(input: &[u8]) -> Vec<Token> {
                 let start = i;
                 while input.get(i).is_some_and(|&c| {
                     !c.is_ascii_whitespace()
-                        && !matches!(c, b'{' | b'}' | b'=' | b'<' | b'>' | b'#' | b'[' | b']')
+                        && !matches!(
+                            c,
+                            b'{' | b'}' | b'=' | b'<' | b'>' | b'#' | b'[' | b']' | b';'
+                        )
                 }) {
                     i += 1;
                 }
@@ -378,6 +381,10 @@ mod tests {
         assert_eq!(rule("k=v types test { x }"), Some(HeaderInList));
         assert_eq!(rule("\x01\tC{?a=b}"), Some(HeaderInList));
         assert_eq!(rule("x ] o\"y\" {]=0"), Some(HeaderInList));
+        assert_eq!(
+            rule("x={ owner;AA=V religion=c { id=1 } }"),
+            Some(HeaderInList)
+        );
         assert_eq!(rule("a=b}{c}"), Some(StrayCloseThenOpen));
         assert_eq!(rule("a=1]]{c}"), Some(StrayCloseThenOpen));
         assert_eq!(rule("=1{}1=1{0}"), Some(HeaderValueInMixedList));
