@@ -246,6 +246,9 @@ pub struct Parser {
     /// re-reads of a duplicate key's value).
     single_value: bool,
     value_done: bool,
+    /// Where the root first met a value without a key (for the error if the document
+    /// then ends inside that list).
+    root_mixed_at: Option<u64>,
 }
 
 impl Default for Parser {
@@ -273,6 +276,7 @@ impl Parser {
             limits,
             single_value: false,
             value_done: false,
+            root_mixed_at: None,
         }
     }
 
@@ -318,10 +322,12 @@ impl Parser {
     pub(crate) fn parse_value<S: Sink>(&mut self, input: &[u8], sink: &mut S) -> Result<(), Error> {
         self.run(input, true, sink)?;
         if !self.value_done {
+            // The value runs to the end of the document. The first read accepted the
+            // document, so what is still open is the one missing `}` it forgives.
             self.finish_pending(sink)?;
-            if !self.stack.is_empty() {
-                let kind = ErrorKind::UnexpectedEof("a value's containers are still open");
-                return Err(self.error_at(kind, self.base));
+            while !self.stack.is_empty() {
+                self.stack.pop();
+                sink.close().map_err(|k| self.error_at(k, self.base))?;
             }
         }
         self.state = State::Done;
@@ -428,9 +434,11 @@ impl Parser {
                 self.stack.clear();
                 sink.close().map_err(|k| self.error_at(k, end))
             }
-            [] => Err(self.error_at(
-                ErrorKind::UnexpectedEof("the document ends inside a list of bare values"),
-                end,
+            [] => Err(self.error_at_line_unknown(
+                ErrorKind::Syntax(
+                    "a value without a key at the top level (the document then ends inside a list of bare values)",
+                ),
+                self.root_mixed_at.unwrap_or(end),
             )),
             _ => Err(self.error_at(
                 ErrorKind::UnexpectedEof("containers are still open (is the file truncated?)"),
@@ -447,6 +455,22 @@ impl Parser {
                 offset: at,
                 line: self.lines + 1,
                 column: at.saturating_sub(self.last_line_start) + 1,
+            },
+        )
+    }
+
+    /// An error at an earlier offset whose line is no longer known: the position has the
+    /// offset, and line 0 says the line is unknown.
+    fn error_at_line_unknown(&self, kind: ErrorKind, at: u64) -> Error {
+        if at >= self.last_line_start {
+            return self.error_at(kind, at);
+        }
+        Error::new(
+            kind,
+            Position {
+                offset: at,
+                line: 0,
+                column: 0,
             },
         )
     }
@@ -620,6 +644,12 @@ impl Parser {
                             self.state = State::KeyBrace;
                             continue;
                         }
+                        // A stray `}` at the root is skipped without ending the pending
+                        // value, which may still turn out a header (`a=b}{c}`), as in jomini.
+                        if matches!(c, b'}' | b']') && self.stack.is_empty() && !self.single_value {
+                            *pos = p + 1;
+                            continue;
+                        }
                         self.flush_pending(buf, false, sink)?;
                         if self.single_value && self.stack.is_empty() {
                             self.value_done = true;
@@ -713,6 +743,9 @@ impl Parser {
                             // A bare value where a field was expected: the object turns
                             // into a mixed container and the key is its first element.
                             sink.mixed()?;
+                            if self.stack.is_empty() && self.root_mixed_at.is_none() {
+                                self.root_mixed_at = Some(self.pending.offset);
+                            }
                             self.flush_pending(buf, false, sink)?;
                             self.mixed = true;
                             self.state = State::ArrayValue;
@@ -988,9 +1021,11 @@ impl Parser {
             }
             let value_end = scan_plain(buf, r + 1);
             let after = skip_plain_ws(buf, value_end);
-            // A header (`rgb {`), a comment, `!`/`?` or the buffer's end: general path.
+            // A header (`rgb {`), a comment, `!`/`?`, a stray `}` at the root or the
+            // buffer's end: general path.
             match buf.get(after) {
                 None | Some(b'{' | b'#' | b'!' | b'?') => return Ok(any),
+                Some(b'}' | b']') if self.stack.is_empty() => return Ok(any),
                 Some(_) => {}
             }
             if matches!(buf.get(value_end), Some(b'!' | b'?')) {
