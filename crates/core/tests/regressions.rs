@@ -1,9 +1,9 @@
 //! Inputs found by fuzzing (`fuzz/`), each minimised by hand or by `cargo fuzz tmin`.
 //!
-//! A test that fails today is `#[ignore]`d with the reason; it was reported to the lead
-//! and the ignore goes when the engine is fixed (`cargo test --test regressions --
-//! --include-ignored` shows them). Tests that pin a divergence from jomini assert
-//! pdxedge's answer and jomini's, so a change in either shows up here.
+//! A test for a bug that is still open is `#[ignore]`d with the reason until the engine
+//! is fixed (`cargo test --test regressions -- --include-ignored` runs them). Tests that
+//! pin a divergence from jomini assert pdxedge's answer and jomini's, so a change in
+//! either shows up here.
 
 mod common;
 
@@ -20,9 +20,9 @@ fn theirs(input: &str, mode: Mode) -> Option<String> {
 
 /// Group mode forgives the missing final `}` of a root-level object (as preserve mode
 /// and jomini do) also when that object is a repeated key's later value, which group
-/// mode reads a second time. Found by `text_differential` from a corpus seed cut short.
+/// mode reads a second time. Found by `text_differential` from a corpus seed cut short;
+/// fixed in the engine.
 #[test]
-#[ignore = "open bug, reported to the lead: group mode errors where preserve mode succeeds"]
 fn group_mode_forgives_a_missing_final_brace_on_a_repeated_key() {
     for input in ["a=1 a={y=2", "a={x=1} a={y=2"] {
         assert!(ours(input, Mode::Preserve).is_ok(), "{input}");
@@ -35,11 +35,8 @@ fn group_mode_forgives_a_missing_final_brace_on_a_repeated_key() {
 }
 
 /// A stray `}` at the root, then `{`: jomini skips the `}` and reads the value before it
-/// as a header; pdxedge reports a syntax error at the `{`. Unlisted difference, reported
-/// to the lead: either match jomini (this test then passes) or list it as a divergence
-/// in docs/compatibility.md and turn this into a test of the error.
+/// as a header, and so does pdxedge now (it used to report a syntax error at the `{`).
 #[test]
-#[ignore = "open: pdxedge errors where jomini 0.37.2 answers; reported to the lead"]
 fn stray_close_then_open_at_the_root() {
     let input = "a=b}{c}";
     assert_eq!(
@@ -56,7 +53,7 @@ fn stray_close_then_open_at_the_root() {
 
 /// In a mixed list, a value after an operator followed by `{` (here after an empty `{}`)
 /// is a header for both, but jomini writes the header's container a second time.
-/// pdxedge's answer is pinned; reported to the lead as a divergence to list.
+/// pdxedge's answer is pinned; a listed divergence.
 #[test]
 fn header_value_in_a_mixed_list_is_written_once() {
     let input = "x y 1 {} 1=2 {0}";
@@ -108,12 +105,11 @@ fn question_mark_operator_in_a_mixed_list() {
     );
 }
 
-/// A second `=` after a complete field (`a=b=c`): the error should point at that `=`
-/// (offset 3); today it names the end of the document ("ends inside a list of bare
-/// values", offset 5). Error quality, reported to the lead.
+/// A second `=` after a complete field (`a=b=c`): the error points at the value without
+/// a key (offset 3), not at the end of the document (offset 5) as it once did.
 #[test]
-#[ignore = "open, reported to the lead: the error position is the end of input, not the '='"]
 fn operator_after_a_complete_field_points_at_the_operator() {
     let err = ours("a=b=c", Mode::Preserve).expect_err("not valid");
     assert_eq!(err.position().offset, 3, "{err}");
+    assert_eq!(theirs("a=b=c", Mode::Preserve), None);
 }
