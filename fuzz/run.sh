@@ -75,7 +75,9 @@ for target in "${targets[@]}"; do
   else
     result=CRASH
     status=1
-    grep -v '^"' "$log" | tail -n 60
+    # The panic message (a mismatch says what differed), then libFuzzer's summary.
+    grep -v '^"' "$log" | grep -A 12 -m 1 'panicked at' | cut -c 1-2000 || true
+    grep -v '^"' "$log" | grep -v '^ *#[0-9]* 0x' | tail -n 25
     ls -1 "artifacts/$target" 2>/dev/null | sed "s|^|  artifact: fuzz/artifacts/$target/|"
   fi
   # (|| true: after a crash libFuzzer prints no final stats, and pipefail is on.)

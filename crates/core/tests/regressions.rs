@@ -113,3 +113,25 @@ fn operator_after_a_complete_field_points_at_the_operator() {
     assert_eq!(err.position().offset, 3, "{err}");
     assert_eq!(theirs("a=b=c", Mode::Preserve), None);
 }
+
+/// A `;` (which jomini skips like whitespace) between a container's first scalar and its
+/// operator: the container is an object, `{"x":"y"}`. pdxedge writes `["x",null,"y"]`.
+/// Found by `text_differential` (long run); also in a mixed list (`{ 1 x;==y }`).
+#[test]
+#[ignore = "open bug, reported to the lead: ';' before an operator in a container"]
+fn semicolon_between_key_and_operator_in_a_container() {
+    for (input, expected) in [
+        ("a={x;=y}", r#"{"a":{"x":"y"}}"#),
+        ("a = { x ; = y }", r#"{"a":{"x":"y"}}"#),
+        ("a = { 1 x;==y }", r#"{"a":[1,{"x":{"EXACT":"y"}}]}"#),
+    ] {
+        assert_eq!(theirs(input, Mode::Preserve).as_deref(), Some(expected));
+        assert_eq!(
+            ours(input, Mode::Preserve)
+                .map_err(|e| e.to_string())
+                .as_deref(),
+            Ok(expected),
+            "{input}"
+        );
+    }
+}
