@@ -22,6 +22,7 @@
 //! # Ok::<(), pdxedge_core::Error>(())
 //! ```
 
+pub mod container;
 pub mod error;
 pub mod json;
 pub mod text;
