@@ -25,6 +25,7 @@
 pub mod container;
 pub mod error;
 pub mod json;
+pub mod recompress;
 pub mod save;
 pub mod text;
 mod transcode;

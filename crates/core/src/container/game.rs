@@ -47,6 +47,14 @@ impl Game {
         }
     }
 
+    /// The text encoding the game writes its saves in.
+    pub fn encoding(self) -> &'static str {
+        match self {
+            Game::Eu3 | Game::Eu4 | Game::Ck2 | Game::Vic2 => "windows-1252",
+            _ => "utf-8",
+        }
+    }
+
     /// The wording for [`ErrorKind::Binary`](crate::ErrorKind::Binary).
     pub fn binary_format(self) -> &'static str {
         match self {

@@ -415,25 +415,52 @@ pub(crate) fn binary_sav(game: Option<Game>, offset: usize) -> ContainerError {
 /// [`Transcoder`](crate::Transcoder) too, but checking here names the game for
 /// headerless binary as well.
 pub fn binary_format(head: &[u8], game: Option<Game>) -> Option<&'static str> {
-    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let word = head
-        .iter()
-        .take_while(|b| b.is_ascii_alphanumeric())
-        .count();
-    if (4..=16).contains(&word) {
-        if let Some(prefix) = head.get(..word).and_then(|w| w.strip_suffix(b"bin")) {
-            return Some(
-                Game::from_header_prefix(prefix)
-                    .or(game)
-                    .map_or("this binary save", Game::binary_format),
-            );
-        }
+    if let Some((token, true)) = header_line(head) {
+        let prefix = token
+            .get(..token.len().saturating_sub(3))
+            .unwrap_or_default();
+        return Some(
+            Game::from_header_prefix(prefix)
+                .or(game)
+                .map_or("this binary save", Game::binary_format),
+        );
     }
     let probe = head.get(..head.len().min(4096)).unwrap_or_default();
     if memchr::memchr(0, probe).is_some() {
         return Some(game.map_or("this file (binary Clausewitz data)", Game::binary_format));
     }
     None
+}
+
+/// Games' binary headers run straight into binary tokens, with no newline after them.
+const BINARY_HEADERS: [&[u8]; 8] = [
+    b"EU3bin", b"EU4bin", b"EU5bin", b"CK2bin", b"CK3bin", b"HOI4bin", b"IRbin", b"VIC3bin",
+];
+
+/// The first-line header of a document (after a BOM): `EU4txt` and the like (a word
+/// ending in `txt` followed by a line break), or a binary one such as `EU4bin`.
+/// Returns the token and whether it is binary.
+pub fn header_line(head: &[u8]) -> Option<(&[u8], bool)> {
+    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    if let Some(token) = BINARY_HEADERS.iter().find(|h| body.starts_with(h)) {
+        return body.get(..token.len()).map(|t| (t, true));
+    }
+    let word = body
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    let token = body.get(..word)?;
+    let ends_line = body.get(word).is_none_or(|b| b.is_ascii_whitespace());
+    if !(4..=16).contains(&word) || !ends_line {
+        return None;
+    }
+    if token.ends_with(b"txt") {
+        Some((token, false))
+    } else if token.ends_with(b"bin") {
+        Some((token, true))
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -477,6 +504,16 @@ mod tests {
         );
         assert!(binary_format(b"EU4txt\ndate=1.1.1", None).is_none());
         assert!(binary_format(b"\xEF\xBB\xBFa=b", None).is_none());
+        // A binary header runs straight into tokens.
+        assert_eq!(
+            binary_format(b"EU4binM(\x01\x00", None),
+            Some("EU4bin (Europa Universalis IV)")
+        );
+        assert_eq!(
+            header_line(b"HOI4txt\nplayer=x"),
+            Some((&b"HOI4txt"[..], false))
+        );
+        assert_eq!(header_line(b"EU4txtx=1"), None);
     }
 
     #[test]

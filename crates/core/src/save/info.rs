@@ -137,6 +137,10 @@ pub fn inspect(
     if info.game == Some(Game::Stellaris) && info.entries.iter().all(|e| e.name != "meta") {
         info.game = None;
     }
+    // A sample can look ASCII where the rest is not; the game says what it writes.
+    if let (Some(game), false) = (info.game, info.binary) {
+        info.encoding = Some(game.encoding());
+    }
     Ok(info)
 }
 
@@ -224,6 +228,7 @@ fn read_text(
     let mut first = true;
     let mut read: u64 = 0;
     fields.reset_document();
+    fields.read_whole = name == "meta";
     loop {
         let n = reader
             .read_checked(&mut buf)
@@ -241,7 +246,8 @@ fn read_text(
             sample.extend_from_slice(chunk);
         }
         read += n as u64;
-        if parser.feed(chunk, fields).is_err() || !fields.wants_more() || read >= budget {
+        let stop = !fields.read_whole && !fields.wants_more();
+        if parser.feed(chunk, fields).is_err() || stop || read >= budget {
             return Ok((sample, None));
         }
     }
@@ -277,23 +283,15 @@ fn scan(text: &[u8], fields: &mut Fields) {
 /// Drop a BOM and a first-line header such as `EU4txt`, which the parser does not know.
 fn skip_prelude(text: &[u8]) -> &[u8] {
     let body = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
-    match header_token(body) {
-        Some(h) => body.get(h.len()..).unwrap_or_default(),
+    match container::header_line(body) {
+        Some((token, _)) => body.get(token.len()..).unwrap_or_default(),
         None => body,
     }
 }
 
 /// The first-line header token (`EU4txt`, `CK3bin`, ...), if the text starts with one.
 fn header_token(head: &[u8]) -> Option<String> {
-    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let word = body
-        .iter()
-        .take_while(|b| b.is_ascii_alphanumeric())
-        .count();
-    let token = body.get(..word)?;
-    let ends_line = body.get(word).is_none_or(|b| b.is_ascii_whitespace());
-    ((4..=16).contains(&word) && ends_line && (token.ends_with(b"txt") || token.ends_with(b"bin")))
-        .then(|| String::from_utf8_lossy(token).into_owned())
+    container::header_line(head).map(|(token, _)| String::from_utf8_lossy(token).into_owned())
 }
 
 fn game_of_header(header: &str) -> Option<Game> {
@@ -359,6 +357,9 @@ struct Fields {
     game: Option<Game>,
     stellaris_hint: bool,
     ck3_hint: bool,
+    /// Read the document to its end (small metadata entries), not just until the main
+    /// keys are found.
+    read_whole: bool,
     frames: Vec<Frame>,
     key: Option<Vec<u8>>,
 }
@@ -565,7 +566,7 @@ impl Sink for Fields {
             top.has_key = false;
         }
         // Stop the parser once everything is found (the error is the stop signal).
-        if frame.context == Context::Root && !self.wants_more() {
+        if frame.context == Context::Root && !self.read_whole && !self.wants_more() {
             return Err(ErrorKind::Finished);
         }
         Ok(())

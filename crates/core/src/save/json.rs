@@ -159,7 +159,12 @@ impl TextFeed {
             return Err(ContainerErrorKind::NestedArchive(what).into());
         }
         if let Some(format) = container::binary_format(&self.head, self.game) {
-            return Err(Error::new(ErrorKind::Binary { format }, Position::default()).into());
+            let start = Position {
+                offset: 0,
+                line: 1,
+                column: 1,
+            };
+            return Err(Error::new(ErrorKind::Binary { format }, start).into());
         }
         Ok(())
     }
