@@ -105,10 +105,10 @@ impl ContainerError {
         if e.get_ref()
             .is_some_and(|inner| inner.is::<ContainerError>())
         {
-            if let Some(inner) = e.into_inner() {
-                if let Ok(c) = inner.downcast::<ContainerError>() {
-                    return *c;
-                }
+            if let Some(inner) = e.into_inner()
+                && let Ok(c) = inner.downcast::<ContainerError>()
+            {
+                return *c;
             }
             return ContainerError::corrupt(format, "unreadable stream");
         }

@@ -110,14 +110,14 @@ impl<'a> EntryReader<'a> {
     }
 
     fn check_progress(&self) -> Result<(), ContainerError> {
-        if let Some(declared) = self.expect.size {
-            if self.produced > declared {
-                return Err(ContainerErrorKind::SizeMismatch {
-                    declared,
-                    actual: self.produced,
-                }
-                .into());
+        if let Some(declared) = self.expect.size
+            && self.produced > declared
+        {
+            return Err(ContainerErrorKind::SizeMismatch {
+                declared,
+                actual: self.produced,
             }
+            .into());
         }
         if self.produced > self.budget {
             return Err(ContainerErrorKind::TooLarge {
@@ -138,14 +138,14 @@ impl<'a> EntryReader<'a> {
     }
 
     fn check_end(&mut self) -> Result<(), ContainerError> {
-        if let Some(declared) = self.expect.size {
-            if self.produced != declared {
-                return Err(ContainerErrorKind::SizeMismatch {
-                    declared,
-                    actual: self.produced,
-                }
-                .into());
+        if let Some(declared) = self.expect.size
+            && self.produced != declared
+        {
+            return Err(ContainerErrorKind::SizeMismatch {
+                declared,
+                actual: self.produced,
             }
+            .into());
         }
         if let Some(declared) = self.expect.crc32 {
             let actual = self.crc.clone().finalize();

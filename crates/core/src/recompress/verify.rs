@@ -171,19 +171,19 @@ fn compare(
         }
     }
     let actual = crc.finalize();
-    if let Some(expected) = crc32 {
-        if actual != expected {
-            return Err(mismatch(format!(
-                "entry {name:?} has CRC-32 {actual:08x} in the output, {expected:08x} declared"
-            )));
-        }
+    if let Some(expected) = crc32
+        && actual != expected
+    {
+        return Err(mismatch(format!(
+            "entry {name:?} has CRC-32 {actual:08x} in the output, {expected:08x} declared"
+        )));
     }
-    if let Some(size) = declared {
-        if size != offset {
-            return Err(mismatch(format!(
-                "entry {name:?} declares {size} bytes in the output but holds {offset}"
-            )));
-        }
+    if let Some(size) = declared
+        && size != offset
+    {
+        return Err(mismatch(format!(
+            "entry {name:?} declares {size} bytes in the output but holds {offset}"
+        )));
     }
     Ok(super::EntryReport {
         name: name.to_owned(),

@@ -121,14 +121,14 @@ pub fn inspect(
     }
     fields.game_from_headers(info.entries.iter().filter_map(|e| e.header.as_deref()));
     // EU4 writes its checksum last; read to the end only when the metadata lacked it.
-    if fields.checksum.is_none() && fields.game == Some(Game::Eu4) {
-        if let Some(&i) = order
+    if fields.checksum.is_none()
+        && fields.game == Some(Game::Eu4)
+        && let Some(&i) = order
             .iter()
             .find(|&&i| !info.entries[i].binary && rank(&save.entries()[i].name) == 1)
-        {
-            let tail = read_tail(&save, i)?;
-            fields.checksum = find_checksum(&tail);
-        }
+    {
+        let tail = read_tail(&save, i)?;
+        fields.checksum = find_checksum(&tail);
     }
     fields.apply(&mut info);
     if info.game.is_none() {
@@ -424,15 +424,11 @@ impl Fields {
             (Context::SavegameVersion, b"third") => self.version_parts[2] = text(),
             (Context::SavegameVersion, b"forth" | b"fourth") => self.version_parts[3] = text(),
             (Context::SavegameVersion, _) => {}
-            (_, b"version") => {
-                if self.version.is_none() {
-                    self.version = text();
-                }
+            (_, b"version") if self.version.is_none() => {
+                self.version = text();
             }
-            (_, b"date" | b"meta_date" | b"game_date") => {
-                if self.date.is_none() {
-                    self.date = text();
-                }
+            (_, b"date" | b"meta_date" | b"game_date") if self.date.is_none() => {
+                self.date = text();
             }
             (_, b"player" | b"meta_player_name") => {
                 self.ck3_hint |= key == b"meta_player_name";
@@ -441,25 +437,19 @@ impl Fields {
                 }
             }
             (Context::Root, b"displayed_country_name")
-            | (Context::MetaData, b"meta_title_name" | b"player_country_name") => {
-                if self.player_name.is_none() {
-                    self.player_name = text();
-                }
+            | (Context::MetaData, b"meta_title_name" | b"player_country_name")
+                if self.player_name.is_none() =>
+            {
+                self.player_name = text();
             }
-            (Context::Root, b"name") => {
-                if self.player_name.is_none() {
-                    self.player_name = text();
-                }
+            (Context::Root, b"name") if self.player_name.is_none() => {
+                self.player_name = text();
             }
-            (_, b"ironman" | b"is_ironman") => {
-                if self.ironman.is_none() {
-                    self.ironman = flag();
-                }
+            (_, b"ironman" | b"is_ironman") if self.ironman.is_none() => {
+                self.ironman = flag();
             }
-            (_, b"checksum") => {
-                if self.checksum.is_none() {
-                    self.checksum = text();
-                }
+            (_, b"checksum") if self.checksum.is_none() => {
+                self.checksum = text();
             }
             (Context::Root, b"meta_fleets" | b"version_control_revision") => {
                 self.stellaris_hint = true;

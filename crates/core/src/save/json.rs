@@ -179,10 +179,10 @@ impl TextFeed {
         }
         let mut write_error = None;
         self.transcoder.finish_with(|chunk| {
-            if write_error.is_none() {
-                if let Err(e) = out.write_all(chunk) {
-                    write_error = Some(e);
-                }
+            if write_error.is_none()
+                && let Err(e) = out.write_all(chunk)
+            {
+                write_error = Some(e);
             }
         })?;
         match write_error {
@@ -337,14 +337,12 @@ impl SaveJson {
         let envelope = container::sniff(head, &self.hints())?;
         let game = self.hints().file_name.and_then(Game::from_file_name);
         let single = !envelope.needs_whole_input();
-        if single {
-            if let Some(name) = &self.options.entry {
-                return Err(ContainerErrorKind::NoSuchEntry {
-                    name: name.clone(),
-                    available: Vec::new(),
-                }
-                .into());
+        if single && let Some(name) = &self.options.entry {
+            return Err(ContainerErrorKind::NoSuchEntry {
+                name: name.clone(),
+                available: Vec::new(),
             }
+            .into());
         }
         let feed = TextFeed::new(&self.options, game);
         let inflated = |feed| Inflated {
