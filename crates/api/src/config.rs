@@ -65,7 +65,8 @@ impl Default for Limits {
             max_duration: Duration::from_secs(60),
             max_conversions: 8,
             max_buffered_conversions: 1,
-            max_depth: engine.max_depth,
+            // Real files nest a few dozen levels; the parser's stack grows with depth.
+            max_depth: engine.max_depth.min(4096),
             max_token_bytes: engine.max_token_len,
             retry_after_secs: 2,
         }

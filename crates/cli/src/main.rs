@@ -5,6 +5,7 @@
 //! output could not be written.
 
 mod cmd_json;
+mod cmd_serve;
 mod io;
 
 use clap::{Parser, Subcommand};
@@ -21,6 +22,8 @@ struct Cli {
 enum Command {
     /// Convert Clausewitz text (a save or game file) to JSON.
     Json(cmd_json::Args),
+    /// Serve the HTTP API (and the web page) on a local address.
+    Serve(cmd_serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Json(args) => cmd_json::run(args),
+        Command::Serve(args) => cmd_serve::run(args),
     };
     io::exit(result)
 }
