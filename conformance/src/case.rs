@@ -34,6 +34,10 @@ pub enum Expect {
     /// The body stream was aborted (true) or ended normally (false).
     Aborted(bool),
     MinBodyLen(usize),
+    /// The body has exactly this many bytes.
+    BodyLen(usize),
+    /// The body's CRC-32 (for large bodies not worth a file).
+    BodyCrc32(u32),
 }
 
 impl Case {
@@ -134,6 +138,12 @@ pub fn parse(name: &str, text: &str) -> Result<Case, String> {
             "expect-aborted" => case.expect.push(Expect::Aborted(value == "true")),
             "expect-min-body-bytes" => case.expect.push(Expect::MinBodyLen(
                 value.parse().map_err(|_| err("expected a count"))?,
+            )),
+            "expect-body-bytes" => case.expect.push(Expect::BodyLen(
+                value.parse().map_err(|_| err("expected a count"))?,
+            )),
+            "expect-body-crc32" => case.expect.push(Expect::BodyCrc32(
+                u32::from_str_radix(value, 16).map_err(|_| err("expected 8 hex digits"))?,
             )),
             other => return Err(err(&format!("unknown key `{other}`"))),
         }

@@ -191,6 +191,15 @@ fn check(case: &Case, reply: &Reply, dir: &Path, bless: bool) -> Vec<String> {
                     ));
                 }
             }
+            Expect::BodyLen(n) if reply.body.len() != *n => {
+                bad.push(format!("body has {} bytes (want {n})", reply.body.len()));
+            }
+            Expect::BodyCrc32(c) => {
+                let got = crc32fast::hash(&reply.body);
+                if got != *c {
+                    bad.push(format!("body CRC-32 {got:08x} (want {c:08x})"));
+                }
+            }
             Expect::MinBodyLen(n) if reply.body.len() < *n => {
                 bad.push(format!(
                     "body has {} bytes (want at least {n})",

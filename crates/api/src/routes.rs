@@ -6,7 +6,7 @@ use crate::json::{JsonJob, JsonQuery};
 use crate::pipeline::Pipeline;
 use crate::problem::{ApiError, LimitKind, Problem};
 use crate::shed::{Gate, Permit};
-use crate::stream::{Conversion, HOLD};
+use crate::stream::{Conversion, HOLD, problem_draining};
 use crate::{ApiConfig, Runtime};
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
@@ -122,18 +122,21 @@ pub(crate) async fn json(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match start_json(&app, query, &headers, body) {
-        Ok((conv, coding)) => respond(conv, "application/json", coding).await,
-        Err(e) => e.into_response(),
-    }
+    let (conv, coding) = match check_json(&app, query, &headers) {
+        Ok(start) => start(body),
+        Err(e) => return problem_draining(e, body, app.rt.clone()),
+    };
+    respond(conv, "application/json", coding, app.rt.clone()).await
 }
 
-fn start_json(
+type Start = Box<dyn FnOnce(Body) -> (Conversion, ResponseCoding) + Send>;
+
+/// Everything that can be refused before the body is read.
+fn check_json(
     app: &App,
     query: Result<Query<JsonQuery>, QueryRejection>,
     headers: &HeaderMap,
-    body: Body,
-) -> Result<(Conversion, ResponseCoding), ApiError> {
+) -> Result<Start, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let coding = Coding::from_headers(headers)?;
     app.check_length(headers)?;
@@ -146,8 +149,12 @@ fn start_json(
         response_coding.encoder(),
         limits.max_inflated_bytes,
     );
-    let conv = Conversion::new(body, pipeline, app.rt.clone(), limits, permits);
-    Ok((conv, response_coding))
+    let rt = app.rt.clone();
+    let limits = *limits;
+    Ok(Box::new(move |body| {
+        let conv = Conversion::new(body, pipeline, rt, &limits, permits);
+        (conv, response_coding)
+    }))
 }
 
 /// Hold the first output (so early errors get a real status), then stream the rest.
@@ -155,6 +162,7 @@ async fn respond(
     mut conv: Conversion,
     content_type: &'static str,
     coding: ResponseCoding,
+    rt: Runtime,
 ) -> Response {
     let mut held: Vec<Bytes> = Vec::new();
     let mut size = 0;
@@ -169,7 +177,8 @@ async fn respond(
                 size += b.len();
                 held.push(b);
             }
-            Some(Err(e)) => return e.into_response(),
+            Some(Err(e)) if conv.body_done() => return e.into_response(),
+            Some(Err(e)) => return problem_draining(e, conv.into_body(), rt),
         }
     }
     let body = if complete {
@@ -240,14 +249,18 @@ pub struct RecompressQuery {
         (status = 501, description = "Not implemented in this build.", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub(crate) async fn recompress(query: Result<Query<RecompressQuery>, QueryRejection>) -> Response {
-    if let Err(e) = query {
-        return ApiError::BadRequest(e.body_text()).into_response();
-    }
-    ApiError::NotImplemented(
-        "recompression needs the core's container support, which this build does not have yet",
-    )
-    .into_response()
+pub(crate) async fn recompress(
+    State(app): State<Arc<App>>,
+    query: Result<Query<RecompressQuery>, QueryRejection>,
+    body: Body,
+) -> Response {
+    let e = match query {
+        Err(e) => ApiError::BadRequest(e.body_text()),
+        Ok(_) => ApiError::NotImplemented(
+            "recompression needs the core's container support, which this build does not have yet",
+        ),
+    };
+    problem_draining(e, body, app.rt.clone())
 }
 
 /// Describe a save: game, format, entries.
@@ -263,11 +276,11 @@ pub(crate) async fn recompress(query: Result<Query<RecompressQuery>, QueryReject
         (status = 501, description = "Not implemented in this build.", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub(crate) async fn info() -> Response {
-    ApiError::NotImplemented(
+pub(crate) async fn info(State(app): State<Arc<App>>, body: Body) -> Response {
+    let e = ApiError::NotImplemented(
         "save inspection needs the core's container support, which this build does not have yet",
-    )
-    .into_response()
+    );
+    problem_draining(e, body, app.rt.clone())
 }
 
 #[derive(Serialize, ToSchema)]

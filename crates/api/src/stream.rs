@@ -13,7 +13,9 @@ use crate::problem::{ApiError, LimitKind};
 use crate::runtime::{BoxFuture, Runtime};
 use crate::shed::Permit;
 use axum::body::Body;
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use futures_util::StreamExt;
 use futures_util::future::{Either, select};
 use http_body_util::BodyExt;
 use std::time::Duration;
@@ -70,6 +72,16 @@ impl Conversion {
             limit_secs: limits.max_duration.as_secs(),
             _permits: permits,
         }
+    }
+
+    /// The request body, unread rest included (to drain it after an error).
+    pub fn into_body(self) -> Body {
+        self.body
+    }
+
+    /// Has the whole request body been read?
+    pub fn body_done(&self) -> bool {
+        self.eof
     }
 
     /// The next piece of the response body; `None` at the end.
@@ -263,4 +275,50 @@ fn lost() -> ApiError {
 
 fn upload_error(e: axum::Error) -> ApiError {
     ApiError::Upload(e.to_string())
+}
+
+/// Request bytes read and thrown away after an early error, at most.
+const DRAIN_BYTES: u64 = 8 << 20;
+/// And for at most this long.
+const DRAIN_TIME: Duration = Duration::from_secs(5);
+
+/// An error answered before the request body was read to its end.
+///
+/// Closing a connection with unread request bytes makes the kernel send a reset, and a
+/// client still uploading (most do not read before they have sent everything) gets
+/// "broken pipe" instead of the problem. So the problem is sent at once and the rest of
+/// the body is read and dropped (up to 8 MiB, for up to 5 s) before the response ends,
+/// as nginx's "lingering close" does.
+pub(crate) fn problem_draining(e: ApiError, body: Body, rt: Runtime) -> Response {
+    let (mut parts, _) = e.clone().into_response().into_parts();
+    parts.headers.remove(http::header::CONTENT_LENGTH);
+    let json = serde_json::to_vec(&e.problem()).unwrap_or_default();
+    let drain = futures_util::stream::once(drain(body, rt))
+        .filter_map(|()| std::future::ready(None::<Result<Bytes, ApiError>>));
+    let stream = futures_util::stream::once(std::future::ready(Ok(Bytes::from(json)))).chain(drain);
+    Response::from_parts(parts, Body::from_stream(stream))
+}
+
+async fn drain(mut body: Body, rt: Runtime) {
+    let deadline = rt.now() + DRAIN_TIME;
+    let mut read = 0u64;
+    while read < DRAIN_BYTES {
+        let next = body.frame();
+        let frame = match rt.sleep(deadline.saturating_sub(rt.now())) {
+            None => next.await,
+            Some(sleep) => match select(next, sleep).await {
+                Either::Left((frame, _)) => frame,
+                Either::Right(_) => return,
+            },
+        };
+        match frame {
+            Some(Ok(f)) => {
+                read += f.data_ref().map_or(0, |d| d.len() as u64);
+            }
+            _ => return,
+        }
+        if rt.now() > deadline {
+            return;
+        }
+    }
 }
