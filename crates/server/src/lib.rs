@@ -152,6 +152,8 @@ pub fn run(config: ServeConfig) -> std::io::Result<()> {
         tracing::info!(%addr, limits = ?config.api.limits, "pdxedge serving http://{addr}/");
         serve(listener, config, shutdown_signal()).await
     })?;
+    // Work steps still running on blocking threads belong to aborted requests.
+    rt.shutdown_timeout(Duration::from_secs(2));
     tracing::info!("stopped");
     Ok(())
 }
