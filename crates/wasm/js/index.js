@@ -4,4 +4,4 @@ import init from "./pdxedge_wasm.js";
 
 await init({ module_or_path: new URL("./pdxedge_wasm_bg.wasm", import.meta.url) });
 
-export { toJson, recompress, info, version } from "./pdxedge_wasm.js";
+export { toJson, recompress, info, version, wasmMemoryBytes } from "./pdxedge_wasm.js";

@@ -5,4 +5,4 @@ import { initSync } from "./pdxedge_wasm.js";
 
 initSync({ module: await readFile(new URL("./pdxedge_wasm_bg.wasm", import.meta.url)) });
 
-export { toJson, recompress, info, version } from "./pdxedge_wasm.js";
+export { toJson, recompress, info, version, wasmMemoryBytes } from "./pdxedge_wasm.js";

@@ -124,6 +124,20 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
+/// Bytes of Wasm linear memory in use by this instance (it grows and never shrinks): a
+/// diagnostic for pages and tests that check the engine streams.
+#[wasm_bindgen(js_name = wasmMemoryBytes)]
+pub fn wasm_memory_bytes() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        (core::arch::wasm32::memory_size(0) * 65536) as f64
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
 struct JsonEngine(Transcoder);
 
 impl stream::Engine for JsonEngine {
