@@ -97,10 +97,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     let mut write_error = None;
     transcoder.finish_with(|chunk| {
-        if write_error.is_none() {
-            if let Err(e) = output.write_all(chunk) {
-                write_error = Some(e);
-            }
+        if write_error.is_none()
+            && let Err(e) = output.write_all(chunk)
+        {
+            write_error = Some(e);
         }
     })?;
     if let Some(e) = write_error {

@@ -29,4 +29,4 @@ mod transcode;
 
 pub use error::{Error, ErrorKind, Position};
 pub use text::{Encoding, Limits};
-pub use transcode::{Transcoder, to_json};
+pub use transcode::{Transcoder, binary_magic, to_json};

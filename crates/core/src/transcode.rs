@@ -136,32 +136,32 @@ impl Transcoder {
         if word == body.len() && word <= MAX_HEADER && !eof {
             return Ok(false);
         }
+        // A binary save's magic (`EU4bin`) is followed directly by binary tokens.
+        if let Some(format) = binary_magic(body) {
+            return Err(Error::new(
+                ErrorKind::Binary { format },
+                Position {
+                    offset: skip as u64,
+                    line: 1,
+                    column: skip as u64 + 1,
+                },
+            ));
+        }
         let mut encoding = if bom { Some(Encoding::Utf8) } else { None };
         let followed_by_space = body.get(word).is_none_or(|b| b.is_ascii_whitespace());
         if (4..=MAX_HEADER).contains(&word) && followed_by_space {
             let token = &body[..word];
             let game = &token[..word - 3];
-            if token.ends_with(b"bin") {
-                let format = binary_format_name(game);
-                return Err(Error::new(
-                    ErrorKind::Binary { format },
-                    Position {
-                        offset: skip as u64,
-                        line: 1,
-                        column: skip as u64 + 1,
-                    },
-                ));
-            }
             if token.ends_with(b"txt") {
                 skip += word;
                 encoding = encoding.or(game_encoding(game));
             }
         }
-        if self.options.encoding == Encoding::Auto {
-            if let Some(encoding) = encoding {
-                self.renderer.writer().set_encoding(encoding);
-                self.options.encoding = encoding;
-            }
+        if self.options.encoding == Encoding::Auto
+            && let Some(encoding) = encoding
+        {
+            self.renderer.writer().set_encoding(encoding);
+            self.options.encoding = encoding;
         }
         self.prelude.drain(..skip);
         self.parser = Parser::new(self.limits).starting_at(skip as u64);
@@ -183,16 +183,23 @@ fn game_encoding(game: &[u8]) -> Option<Encoding> {
     }
 }
 
-fn binary_format_name(game: &[u8]) -> &'static str {
-    match game {
-        b"EU4" => "EU4bin (Europa Universalis IV)",
-        b"EU5" => "EU5bin (Europa Universalis V)",
-        b"CK3" => "CK3bin (Crusader Kings III)",
-        b"CK2" => "CK2bin (Crusader Kings II)",
-        b"HOI4" => "HOI4bin (Hearts of Iron IV)",
-        b"IR" => "IRbin (Imperator: Rome)",
-        _ => "this file",
-    }
+/// The binary (ironman) save magics of the games, and how errors name them.
+const BINARY_MAGICS: &[(&[u8], &str)] = &[
+    (b"EU4bin", "EU4bin (Europa Universalis IV)"),
+    (b"EU5bin", "EU5bin (Europa Universalis V)"),
+    (b"CK3bin", "CK3bin (Crusader Kings III)"),
+    (b"CK2bin", "CK2bin (Crusader Kings II)"),
+    (b"HOI4bin", "HOI4bin (Hearts of Iron IV)"),
+    (b"IRbin", "IRbin (Imperator: Rome)"),
+    (b"VIC3bin", "VIC3bin (Victoria 3)"),
+];
+
+/// The name of the binary format `data` starts with, if any.
+pub fn binary_magic(data: &[u8]) -> Option<&'static str> {
+    BINARY_MAGICS
+        .iter()
+        .find(|(magic, _)| data.starts_with(magic))
+        .map(|(_, name)| *name)
 }
 
 /// Convert a whole input at once.

@@ -54,7 +54,7 @@ fn every_split_point_gives_the_same_output() {
 pub struct Rng(u64);
 
 impl Rng {
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
@@ -79,7 +79,9 @@ fn random_chunk_sizes_on_a_larger_document() {
         let opts = options(mode, true, Encoding::Utf8);
         let whole = pdxedge_json_chunked(input, opts, &[input.len()]).unwrap();
         for _ in 0..20 {
-            let sizes: Vec<usize> = (0..64).map(|_| 1 + (rng.next() % 700) as usize).collect();
+            let sizes: Vec<usize> = (0..64)
+                .map(|_| 1 + (rng.next_u64() % 700) as usize)
+                .collect();
             let chunked = pdxedge_json_chunked(input, opts, &sizes).unwrap();
             assert_eq!(whole, chunked, "{mode:?} sizes {sizes:?}");
         }

@@ -105,8 +105,7 @@ fn jomini_view(bytes: &[u8]) -> (&[u8], bool) {
         .iter()
         .take_while(|b| b.is_ascii_alphanumeric())
         .count();
-    if word >= 4
-        && word <= 16
+    if (4..=16).contains(&word)
         && body[..word].ends_with(b"txt")
         && body.get(word).is_none_or(|b| b.is_ascii_whitespace())
     {

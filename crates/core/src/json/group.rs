@@ -19,6 +19,7 @@ use super::render::Renderer;
 use crate::error::{Error, ErrorKind};
 use crate::text::{Limits, Operator, Parser, Sink, SinkResult};
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::cell::Cell;
 
 /// Where one of a repeated key's values starts.
@@ -65,89 +66,116 @@ impl Index {
     }
 }
 
+/// One field's key and where its values are, while its object is open.
 #[derive(Debug)]
-struct IndexFrame {
+struct Entry<'a> {
+    key: Cow<'a, [u8]>,
+    first: Occurrence,
+    more: Vec<Occurrence>,
+}
+
+#[derive(Debug, Default)]
+struct IndexFrame<'a> {
     object: bool,
     offset: u64,
-    /// Keys seen so far and where they are in `groups`.
-    keys: FxHashMap<Box<[u8]>, usize>,
-    groups: Vec<(Box<[u8]>, Vec<Occurrence>)>,
-    key: Option<Box<[u8]>>,
+    /// Keys seen so far and their place in `entries`.
+    keys: FxHashMap<Cow<'a, [u8]>, usize>,
+    entries: Vec<Entry<'a>>,
+    key: Option<Cow<'a, [u8]>>,
     /// The next scalar is a key (not a value).
     expect_key: bool,
     remainder: bool,
 }
 
-impl IndexFrame {
-    fn new(object: bool, offset: u64) -> Self {
-        IndexFrame {
-            object,
-            offset,
-            keys: FxHashMap::default(),
-            groups: Vec::new(),
-            key: None,
-            expect_key: true,
-            remainder: false,
-        }
-    }
-}
-
-/// The first read: finds repeated keys.
+/// The first read: finds repeated keys. Keys borrow from the input (no copy per key) and
+/// frames are reused, so the cost is a hash insert per field.
 #[derive(Debug)]
-struct Indexer {
-    stack: Vec<IndexFrame>,
+struct Indexer<'a> {
+    input: &'a [u8],
+    stack: Vec<IndexFrame<'a>>,
+    pool: Vec<IndexFrame<'a>>,
     index: Index,
 }
 
-impl Indexer {
+impl<'a> Indexer<'a> {
+    /// `bytes` as a slice of the input when it is one (always, but for a token the parser
+    /// had to copy across a chunk boundary).
+    fn borrow(&self, bytes: &[u8]) -> Cow<'a, [u8]> {
+        let start = (bytes.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
+        match self.input.get(start..start.wrapping_add(bytes.len())) {
+            Some(slice) if slice.as_ptr() == bytes.as_ptr() => Cow::Borrowed(slice),
+            _ => Cow::Owned(bytes.to_vec()),
+        }
+    }
+
+    fn open(&mut self, object: bool, offset: u64) {
+        let mut frame = self.pool.pop().unwrap_or_default();
+        frame.object = object;
+        frame.offset = offset;
+        frame.expect_key = true;
+        frame.remainder = false;
+        self.stack.push(frame);
+    }
+
     /// A scalar or parameter: a key when one is expected, else a value that ends a field.
     fn token(&mut self, bytes: &[u8]) {
-        if let Some(top) = self.stack.last_mut() {
-            if top.object && !top.remainder {
-                if top.expect_key {
-                    top.key = Some(bytes.into());
-                    top.expect_key = false;
-                } else {
-                    top.expect_key = true;
-                }
+        let key = match self.stack.last() {
+            Some(top) if top.object && !top.remainder && top.expect_key => Some(self.borrow(bytes)),
+            _ => None,
+        };
+        if let Some(top) = self.stack.last_mut()
+            && top.object
+            && !top.remainder
+        {
+            top.expect_key = !top.expect_key;
+            if key.is_some() {
+                top.key = key;
             }
         }
     }
 
     fn close_frame(&mut self) {
-        let Some(frame) = self.stack.pop() else {
+        let Some(mut frame) = self.stack.pop() else {
             return;
         };
         if let Some(parent) = self.stack.last_mut() {
             parent.expect_key = true;
         }
-        if !frame.object {
-            return;
+        if frame.object {
+            let groups: Vec<Group> = frame
+                .entries
+                .drain(..)
+                .filter(|e| !e.more.is_empty())
+                .map(|e| {
+                    let mut occurrences = Vec::with_capacity(e.more.len() + 1);
+                    occurrences.push(e.first);
+                    occurrences.extend(e.more);
+                    Group {
+                        key: e.key.into_owned().into_boxed_slice(),
+                        occurrences,
+                        written: Cell::new(false),
+                    }
+                })
+                .collect();
+            if !groups.is_empty() {
+                self.index.objects.push((frame.offset, groups));
+            }
         }
-        let groups: Vec<Group> = frame
-            .groups
-            .into_iter()
-            .filter(|(_, occurrences)| occurrences.len() > 1)
-            .map(|(key, occurrences)| Group {
-                key,
-                occurrences,
-                written: Cell::new(false),
-            })
-            .collect();
-        if !groups.is_empty() {
-            self.index.objects.push((frame.offset, groups));
-        }
+        frame.keys.clear();
+        frame.entries.clear();
+        frame.key = None;
+        self.pool.push(frame);
     }
 }
 
-impl Sink for Indexer {
+impl Sink for Indexer<'_> {
     fn open_object(&mut self, offset: u64) -> SinkResult {
-        self.stack.push(IndexFrame::new(true, offset));
+        self.open(true, offset);
         Ok(())
     }
 
     fn open_array(&mut self, offset: u64) -> SinkResult {
-        self.stack.push(IndexFrame::new(false, offset));
+        self.open(false, offset);
         Ok(())
     }
 
@@ -192,13 +220,17 @@ impl Sink for Indexer {
         let occurrence = Occurrence { offset, op, block };
         match top.keys.get(&key) {
             Some(&i) => {
-                if let Some((_, occurrences)) = top.groups.get_mut(i) {
-                    occurrences.push(occurrence);
+                if let Some(entry) = top.entries.get_mut(i) {
+                    entry.more.push(occurrence);
                 }
             }
             None => {
-                top.keys.insert(key.clone(), top.groups.len());
-                top.groups.push((key, vec![occurrence]));
+                top.keys.insert(key.clone(), top.entries.len());
+                top.entries.push(Entry {
+                    key,
+                    first: occurrence,
+                    more: Vec::new(),
+                });
             }
         }
     }
@@ -208,9 +240,12 @@ impl Sink for Indexer {
 /// at absolute offset `base`).
 pub(crate) fn index(input: &[u8], base: u64, limits: Limits) -> Result<Index, Error> {
     let mut indexer = Indexer {
-        stack: vec![IndexFrame::new(true, ROOT)],
+        input,
+        stack: Vec::new(),
+        pool: Vec::new(),
         index: Index::default(),
     };
+    indexer.open(true, ROOT);
     let mut parser = Parser::new(limits).starting_at(base);
     parser.feed(input, &mut indexer)?;
     parser.finish(&mut indexer)?;

@@ -538,6 +538,27 @@ impl Sink for Renderer<'_> {
         }
     }
 
+    #[inline]
+    fn field(&mut self, key: &[u8], offset: u64, value: &[u8], quoted: bool) -> SinkResult {
+        // The hot path: a plain field in an object, outside group mode.
+        if self.groups.is_none()
+            && !self.kvp
+            && let Some(top) = self.stack.last_mut()
+            && top.kind == FrameKind::Object
+            && top.expect == Expect::Key
+        {
+            if key == b"remainder" {
+                top.saw_remainder_key = true;
+            }
+            self.w.key_scalar(key, false);
+            self.w.scalar(value, quoted);
+            return Ok(());
+        }
+        self.scalar(key, false, false)?;
+        self.value_start(offset, None, false);
+        self.scalar(value, quoted, false)
+    }
+
     fn header(&mut self, name: &[u8]) -> SinkResult {
         if self.skipped(false, false, false) {
             return Ok(());

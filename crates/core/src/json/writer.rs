@@ -5,7 +5,7 @@
 
 use super::Narrowing;
 use crate::text::encoding::{self, Encoding};
-use crate::text::scalar::{Narrowed, narrow};
+use crate::text::scalar::{Narrowed, narrow, write_common_number};
 
 #[derive(Debug)]
 pub struct JsonWriter {
@@ -16,7 +16,6 @@ pub struct JsonWriter {
     after_key: bool,
     encoding: Encoding,
     narrowing: Narrowing,
-    scratch: Vec<u8>,
 }
 
 impl JsonWriter {
@@ -29,7 +28,6 @@ impl JsonWriter {
             after_key: false,
             encoding,
             narrowing,
-            scratch: Vec::new(),
         }
     }
 
@@ -159,7 +157,7 @@ impl JsonWriter {
         self.out
             .extend_from_slice(if defined { b"\"[" } else { b"\"[!" });
         let name = encoding::trim_end(name);
-        encoding::push_text(&mut self.out, name, self.encoding);
+        encoding::push_text(&mut self.out, name, self.encoding, false);
         self.out.extend_from_slice(b"]\"");
     }
 
@@ -198,6 +196,9 @@ impl JsonWriter {
             Narrowing::None => false,
         };
         if try_narrow {
+            if write_common_number(bytes, &mut self.out) {
+                return;
+            }
             match narrow(bytes) {
                 Narrowed::Str => {}
                 Narrowed::Bool(true) => return self.out.extend_from_slice(b"true"),
@@ -222,15 +223,15 @@ impl JsonWriter {
     /// `"text"`: trailing whitespace trimmed (as jomini does), quoted escapes resolved.
     #[inline]
     fn string_body(&mut self, bytes: &[u8], quoted: bool) {
-        let bytes = encoding::trim_end(bytes);
-        self.out.push(b'"');
-        if quoted && encoding::unescape_into(bytes, &mut self.scratch) {
-            let scratch = std::mem::take(&mut self.scratch);
-            encoding::push_text(&mut self.out, &scratch, self.encoding);
-            self.scratch = scratch;
+        // An unquoted scalar ends at whitespace, so only quoted ones need trimming.
+        let bytes = if quoted {
+            encoding::trim_end(bytes)
         } else {
-            encoding::push_text(&mut self.out, bytes, self.encoding);
-        }
+            bytes
+        };
+        self.out.reserve(bytes.len() + 4);
+        self.out.push(b'"');
+        encoding::push_text(&mut self.out, bytes, self.encoding, quoted);
         self.out.push(b'"');
     }
 }

@@ -112,31 +112,68 @@ fn push_utf8_lossy(out: &mut Vec<u8>, s: &[u8]) {
     }
 }
 
-/// Append `s` decoded with `encoding` and escaped for a JSON string (without quotes).
+/// True when every byte of `s` can be copied into a JSON string as is: ASCII, not a
+/// control character, quote or backslash. Eight bytes at a time.
 #[inline]
-pub fn push_text(out: &mut Vec<u8>, s: &[u8], encoding: Encoding) {
-    // ASCII fast path: scan to the first byte that is not plain ASCII.
-    let mut plain = 0;
-    while plain < s.len() && ESCAPE_CLASS[usize::from(s[plain])] == 0 {
-        plain += 1;
+pub fn is_plain(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    #[inline]
+    fn has_zero(w: u64) -> u64 {
+        w.wrapping_sub(ONES) & !w & HIGH
     }
-    out.extend_from_slice(&s[..plain]);
-    let rest = &s[plain..];
-    if rest.is_empty() {
+    let mut chunks = s.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let special = (w & HIGH)
+            | (w.wrapping_sub(0x20 * ONES) & !w & HIGH)
+            | has_zero(w ^ (b'"' as u64 * ONES))
+            | has_zero(w ^ (b'\\' as u64 * ONES));
+        if special != 0 {
+            return false;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .all(|&b| ESCAPE_CLASS[usize::from(b)] == 0)
+}
+
+/// Append `s` decoded with `encoding` and escaped for a JSON string (without quotes).
+/// With `unescape` (a quoted string's body), a backslash takes the next byte literally.
+#[inline]
+pub fn push_text(out: &mut Vec<u8>, s: &[u8], encoding: Encoding, unescape: bool) {
+    if is_plain(s) {
+        out.extend_from_slice(s);
         return;
     }
-    if rest.is_ascii() {
-        push_escaped_utf8(out, rest);
+    push_text_slow(out, s, encoding, unescape);
+}
+
+#[cold]
+fn push_text_slow(out: &mut Vec<u8>, s: &[u8], encoding: Encoding, unescape: bool) {
+    let mut scratch;
+    let s = if unescape && memchr::memchr(b'\\', s).is_some() {
+        scratch = Vec::with_capacity(s.len());
+        unescape_into(s, &mut scratch);
+        &scratch[..]
+    } else {
+        s
+    };
+    if s.is_ascii() {
+        push_escaped_utf8(out, s);
         return;
     }
     match encoding {
-        Encoding::Windows1252 => push_windows1252(out, rest),
-        Encoding::Utf8 => push_utf8_lossy(out, rest),
+        Encoding::Windows1252 => push_windows1252(out, s),
+        Encoding::Utf8 => push_utf8_lossy(out, s),
         Encoding::Auto => {
             if std::str::from_utf8(s).is_ok() {
-                push_escaped_utf8(out, rest);
+                push_escaped_utf8(out, s);
             } else {
-                push_windows1252(out, rest);
+                push_windows1252(out, s);
             }
         }
     }
@@ -181,7 +218,7 @@ mod tests {
 
     fn text(s: &[u8], e: Encoding) -> String {
         let mut out = Vec::new();
-        push_text(&mut out, s, e);
+        push_text(&mut out, s, e, false);
         String::from_utf8(out).unwrap()
     }
 
@@ -209,6 +246,21 @@ mod tests {
         }
         out.push('"');
         out
+    }
+
+    #[test]
+    fn plain_detection() {
+        assert!(is_plain(b""));
+        assert!(is_plain(b"abcdefghijklmnopq 0123"));
+        for bad in [
+            &b"abcdefgh\"ij"[..],
+            b"abcdefghij\\",
+            b"abcdefgh\x01",
+            b"\xe9abcdefgh",
+            b"ab\n",
+        ] {
+            assert!(!is_plain(bad), "{bad:?}");
+        }
     }
 
     #[test]

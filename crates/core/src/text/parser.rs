@@ -43,6 +43,14 @@ pub trait Sink {
     /// for a `[[param] ...]` block, whose value is the rest of the block).
     #[inline]
     fn value_start(&mut self, _offset: u64, _op: Option<Operator>, _block: bool) {}
+    /// A whole `key = value` field with a scalar value: the same as `scalar(key)`,
+    /// `value_start`, `scalar(value)`; sinks may override it with a faster path.
+    #[inline]
+    fn field(&mut self, key: &[u8], value_offset: u64, value: &[u8], quoted: bool) -> SinkResult {
+        self.scalar(key, false, false)?;
+        self.value_start(value_offset, None, false);
+        self.scalar(value, quoted, false)
+    }
 }
 
 /// What a [`Sink`] returns; an error stops parsing and is reported at the current token.
@@ -57,10 +65,12 @@ pub struct Limits {
     pub max_token_len: usize,
 }
 
+/// Defaults: real game files nest a few dozen levels and their longest tokens are a few
+/// kilobytes, so these leave ample room while keeping hostile input cheap to refuse.
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_depth: 1_000_000,
+            max_depth: 10_000,
             max_token_len: 8 << 20,
         }
     }
@@ -236,6 +246,9 @@ pub struct Parser {
     /// re-reads of a duplicate key's value).
     single_value: bool,
     value_done: bool,
+    /// Where the root first met a value without a key (for the error if the document
+    /// then ends inside that list).
+    root_mixed_at: Option<u64>,
 }
 
 impl Default for Parser {
@@ -263,6 +276,7 @@ impl Parser {
             limits,
             single_value: false,
             value_done: false,
+            root_mixed_at: None,
         }
     }
 
@@ -308,10 +322,12 @@ impl Parser {
     pub(crate) fn parse_value<S: Sink>(&mut self, input: &[u8], sink: &mut S) -> Result<(), Error> {
         self.run(input, true, sink)?;
         if !self.value_done {
+            // The value runs to the end of the document. The first read accepted the
+            // document, so what is still open is the one missing `}` it forgives.
             self.finish_pending(sink)?;
-            if !self.stack.is_empty() {
-                let kind = ErrorKind::UnexpectedEof("a value's containers are still open");
-                return Err(self.error_at(kind, self.base));
+            while !self.stack.is_empty() {
+                self.stack.pop();
+                sink.close().map_err(|k| self.error_at(k, self.base))?;
             }
         }
         self.state = State::Done;
@@ -418,9 +434,11 @@ impl Parser {
                 self.stack.clear();
                 sink.close().map_err(|k| self.error_at(k, end))
             }
-            [] => Err(self.error_at(
-                ErrorKind::UnexpectedEof("the document ends inside a list of bare values"),
-                end,
+            [] => Err(self.error_at_line_unknown(
+                ErrorKind::Syntax(
+                    "a value without a key at the top level (the document then ends inside a list of bare values)",
+                ),
+                self.root_mixed_at.unwrap_or(end),
             )),
             _ => Err(self.error_at(
                 ErrorKind::UnexpectedEof("containers are still open (is the file truncated?)"),
@@ -441,23 +459,33 @@ impl Parser {
         )
     }
 
+    /// An error at an earlier offset whose line is no longer known: the position has the
+    /// offset, and line 0 says the line is unknown.
+    fn error_at_line_unknown(&self, kind: ErrorKind, at: u64) -> Error {
+        if at >= self.last_line_start {
+            return self.error_at(kind, at);
+        }
+        Error::new(
+            kind,
+            Position {
+                offset: at,
+                line: 0,
+                column: 0,
+            },
+        )
+    }
+
     /// Count newlines in `buf[..upto]` (consumed) so later errors know their line.
     fn account_lines(&mut self, buf: &[u8], upto: usize) {
         let from = (self.line_base - self.base) as usize;
-        if from < upto {
-            let region = &buf[from..upto];
-            let mut count = 0;
-            let mut last = None;
-            for i in memchr::memchr_iter(b'\n', region) {
-                count += 1;
-                last = Some(i);
-            }
-            self.lines += count;
-            if let Some(i) = last {
-                self.last_line_start = self.base + (from + i) as u64 + 1;
-            }
-            self.line_base = self.base + upto as u64;
+        let Some(region) = buf.get(from..upto) else {
+            return;
+        };
+        self.lines += bytecount::count(region, b'\n') as u64;
+        if let Some(i) = memchr::memrchr(b'\n', region) {
+            self.last_line_start = self.base + (from + i) as u64 + 1;
         }
+        self.line_base = self.base + upto as u64;
     }
 
     /// Parse as much of `buf` as possible; returns how many bytes were consumed. The rest
@@ -616,11 +644,25 @@ impl Parser {
                             self.state = State::KeyBrace;
                             continue;
                         }
+                        // A stray `}` at the root is skipped without ending the pending
+                        // value, which may still turn out a header (`a=b}{c}`), as in jomini.
+                        if matches!(c, b'}' | b']') && self.stack.is_empty() && !self.single_value {
+                            *pos = p + 1;
+                            continue;
+                        }
                         self.flush_pending(buf, false, sink)?;
                         if self.single_value && self.stack.is_empty() {
                             self.value_done = true;
                             return Ok(());
                         }
+                    }
+                    if CLASS[usize::from(c)] == 0
+                        && c != b'"'
+                        && c != b'@'
+                        && !self.single_value
+                        && self.fast_field(buf, pos, sink)?
+                    {
+                        continue;
                     }
                     match c {
                         b'}' | b']' => {
@@ -701,6 +743,9 @@ impl Parser {
                             // A bare value where a field was expected: the object turns
                             // into a mixed container and the key is its first element.
                             sink.mixed()?;
+                            if self.stack.is_empty() && self.root_mixed_at.is_none() {
+                                self.root_mixed_at = Some(self.pending.offset);
+                            }
                             self.flush_pending(buf, false, sink)?;
                             self.mixed = true;
                             self.state = State::ArrayValue;
@@ -734,6 +779,11 @@ impl Parser {
                 },
 
                 State::ParseOpen => match c {
+                    _ if CLASS[usize::from(c)] == 0
+                        && c != b'"'
+                        && c != b'@'
+                        && !self.single_value
+                        && self.fast_open(buf, p, offset, sink)? => {}
                     b'}' => {
                         *pos = p + 1;
                         self.set_kind(Kind::Array);
@@ -818,6 +868,11 @@ impl Parser {
                 }
 
                 State::ArrayValue => match c {
+                    _ if CLASS[usize::from(c)] == 0 && c != b'"' && c != b'@' && {
+                        let before = *pos;
+                        self.fast_elements(buf, pos, sink)?;
+                        *pos != before
+                    } => {}
                     b'{' => {
                         *pos = p + 1;
                         self.push_frame()?;
@@ -912,6 +967,144 @@ impl Parser {
         }
     }
 
+    /// The common case `key = value` (or `key = {`, `key = "text"`) read in one go when it
+    /// lies wholly in the buffer, repeatedly while fields stay that plain. Emits exactly
+    /// what the general path would; returns false (having changed nothing) when the first
+    /// field is less plain, which the general path then handles.
+    #[inline]
+    fn fast_field<S: Sink>(
+        &mut self,
+        buf: &[u8],
+        pos: &mut usize,
+        sink: &mut S,
+    ) -> Result<bool, ErrorKind> {
+        let mut any = false;
+        loop {
+            let p = *pos;
+            match buf.get(p) {
+                Some(&c) if CLASS[usize::from(c)] == 0 && c != b'"' && c != b'@' => {}
+                _ => return Ok(any),
+            }
+            let key_end = scan_plain(buf, p + 1);
+            let mut q = skip_plain_ws(buf, key_end);
+            if buf.get(q) != Some(&b'=') || buf.get(q + 1).is_none_or(|&b| b == b'=') {
+                return Ok(any);
+            }
+            q += 1;
+            let r = skip_plain_ws(buf, q);
+            let Some(&v) = buf.get(r) else {
+                return Ok(any);
+            };
+            let value_offset = self.base + q as u64;
+            let key = &buf[p..key_end];
+            if v == b'{' {
+                self.last = Last::Scalar;
+                sink.scalar(key, false, false)?;
+                sink.value_start(value_offset, None, false);
+                self.push_frame()?;
+                self.state = State::ParseOpen;
+                *pos = r + 1;
+                return Ok(true);
+            }
+            if v == b'"' {
+                let Lexed::Token { end, next } = lex_quoted(buf, r) else {
+                    return Ok(any);
+                };
+                self.last = Last::Scalar;
+                sink.field(key, value_offset, &buf[r + 1..end], true)?;
+                *pos = skip_plain_ws(buf, next);
+                any = true;
+                continue;
+            }
+            if CLASS[usize::from(v)] != 0 || v == b'@' {
+                return Ok(any);
+            }
+            let value_end = scan_plain(buf, r + 1);
+            let after = skip_plain_ws(buf, value_end);
+            // A header (`rgb {`), a comment, `!`/`?`, a stray `}` at the root or the
+            // buffer's end: general path.
+            match buf.get(after) {
+                None | Some(b'{' | b'#' | b'!' | b'?') => return Ok(any),
+                Some(b'}' | b']') if self.stack.is_empty() => return Ok(any),
+                Some(_) => {}
+            }
+            if matches!(buf.get(value_end), Some(b'!' | b'?')) {
+                return Ok(any);
+            }
+            self.last = Last::Scalar;
+            sink.field(key, value_offset, &buf[r..value_end], false)?;
+            *pos = after;
+            any = true;
+        }
+    }
+
+    /// A container whose first token is a plain scalar: decide object or array from the
+    /// byte after it when that is in the buffer, as the general path's peek would, and
+    /// continue in the key or list state (where the fast paths take over). Returns false,
+    /// having changed nothing, when the decision needs the general path.
+    #[inline]
+    fn fast_open<S: Sink>(
+        &mut self,
+        buf: &[u8],
+        p: usize,
+        offset: u64,
+        sink: &mut S,
+    ) -> Result<bool, ErrorKind> {
+        let end = scan_plain(buf, p + 1);
+        let after = skip_plain_ws(buf, end);
+        let object = match buf.get(after) {
+            Some(b'=') => true,
+            None | Some(b'{' | b'#' | b'!' | b'?' | b'<' | b'>') => return Ok(false),
+            Some(_) => false,
+        };
+        if matches!(buf.get(end), Some(b'!' | b'?')) {
+            return Ok(false);
+        }
+        if self.mixed {
+            let n = self.stack.len();
+            if n >= 2 {
+                self.stack[n - 2].mixed = true;
+            }
+        }
+        self.mixed = false;
+        self.last = Last::Other;
+        if object {
+            self.set_kind(Kind::Object);
+            sink.open_object(offset)?;
+            self.state = State::Key;
+        } else {
+            self.set_kind(Kind::Array);
+            sink.open_array(offset)?;
+            self.state = State::ArrayValue;
+        }
+        Ok(true)
+    }
+
+    /// Plain list elements (`1 2 3`, `a b c`) read in one go while each is followed by
+    /// something that is not an operator, a `{`, a comment or the buffer's end.
+    #[inline]
+    fn fast_elements<S: Sink>(&mut self, buf: &[u8], pos: &mut usize, sink: &mut S) -> SinkResult {
+        loop {
+            let p = *pos;
+            match buf.get(p) {
+                Some(&c) if CLASS[usize::from(c)] == 0 && c != b'"' && c != b'@' => {}
+                _ => return Ok(()),
+            }
+            let end = scan_plain(buf, p + 1);
+            let after = skip_plain_ws(buf, end);
+            match buf.get(after) {
+                None | Some(b'{' | b'#' | b'!' | b'?' | b'<' | b'>' | b'=') => return Ok(()),
+                Some(_) => {}
+            }
+            if matches!(buf.get(end), Some(b'!' | b'?')) {
+                return Ok(());
+            }
+            self.last = Last::Scalar;
+            sink.scalar(&buf[p..end], false, false)?;
+            *pos = after;
+        }
+    }
+
     /// Is the pending list element a header name (`rgb` in `{ rgb { 1 2 3 } }`)? In a
     /// list it must be an unquoted word starting with a letter: `{ 10 20 { x = y } }` is
     /// three elements, not a header `20`.
@@ -930,12 +1123,13 @@ impl Parser {
         if self.value_done {
             return true;
         }
-        if self.stack.is_empty() && self.state == State::Key {
-            if self.pending.kind == PendKind::None || c != b'{' {
-                // The pending value is flushed by the caller at finish.
-                self.value_done = self.pending.kind == PendKind::None;
-                return self.value_done;
-            }
+        if self.stack.is_empty()
+            && self.state == State::Key
+            && (self.pending.kind == PendKind::None || c != b'{')
+        {
+            // A pending value is flushed by the Key state first, which then ends the value.
+            self.value_done = self.pending.kind == PendKind::None;
+            return self.value_done;
         }
         false
     }
@@ -1101,6 +1295,27 @@ fn lex_operator(buf: &[u8], p: usize, eof: bool) -> Option<Option<(Operator, usi
         (b'?', true) => Some((Operator::Exists, 2)),
         _ => None,
     })
+}
+
+/// The end of a run of plain scalar bytes (no boundary, `!` or `?`) from `i`.
+#[inline]
+fn scan_plain(buf: &[u8], mut i: usize) -> usize {
+    while let Some(&b) = buf.get(i) {
+        if CLASS[usize::from(b)] != 0 {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// Skip spaces, tabs and line breaks (not comments) from `i`.
+#[inline]
+fn skip_plain_ws(buf: &[u8], mut i: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\n' | b'\r') = buf.get(i) {
+        i += 1;
+    }
+    i
 }
 
 /// Lex an unquoted scalar starting at `p`: up to the next boundary byte, and at least one

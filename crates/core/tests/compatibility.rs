@@ -1,0 +1,138 @@
+//! Where pdxedge deliberately differs from jomini 0.37 (jomini is wrong there). Each test
+//! pins both outputs, so a change on either side shows up. `docs/compatibility.md` lists
+//! the same cases with the reasoning.
+
+mod common;
+
+use common::{Mode, jomini_json, options, pdxedge_json};
+use pdxedge_core::Encoding;
+
+fn ours(input: &str) -> String {
+    pdxedge_json(
+        input.as_bytes(),
+        options(Mode::Preserve, false, Encoding::Utf8),
+    )
+    .expect("pdxedge accepts the input")
+}
+
+fn theirs(input: &str) -> Option<String> {
+    jomini_json(input.as_bytes(), Mode::Preserve, false, true)
+}
+
+#[test]
+fn exists_operator_glued_to_key() {
+    let input = "g?=7";
+    assert_eq!(theirs(input).as_deref(), Some(r#"{"g?":7}"#));
+    assert_eq!(ours(input), r#"{"g":{"EXISTS":7}}"#);
+}
+
+#[test]
+fn not_equal_glued_to_key_is_read_the_same_wherever_it_is() {
+    // jomini reads `e!` as the key when more than 16 bytes follow, `e` otherwise.
+    let long = "t={ e!=5 }                     a=1";
+    let short = "t={ e!=5 }";
+    assert_eq!(theirs(long).as_deref(), Some(r#"{"t":{"e!":5},"a":1}"#));
+    assert_eq!(
+        theirs(short).as_deref(),
+        Some(r#"{"t":{"e":{"NOT_EQUAL":5}}}"#)
+    );
+    assert_eq!(ours(long), r#"{"t":{"e":{"NOT_EQUAL":5}},"a":1}"#);
+    assert_eq!(ours(short), r#"{"t":{"e":{"NOT_EQUAL":5}}}"#);
+}
+
+#[test]
+fn header_inside_a_list() {
+    let input = "colors = { rgb { 1 2 3 } hsv { 0.1 0.2 0.3 } }";
+    assert_eq!(
+        theirs(input).as_deref(),
+        Some(r#"{"colors":["rgb",[1,2,3],"hsv",[0.1,0.2,0.3]]}"#)
+    );
+    assert_eq!(
+        ours(input),
+        r#"{"colors":[{"rgb":[1,2,3]},{"hsv":[0.1,0.2,0.3]}]}"#
+    );
+    // A number before `{` in a list is an element, not a header (as in jomini).
+    assert_eq!(
+        ours("a = { 10 20 { x = y } }"),
+        r#"{"a":[10,20,{"x":"y"}]}"#
+    );
+}
+
+#[test]
+fn backslashes() {
+    // Quoted: a backslash escapes the next byte, so `\\` is one backslash.
+    let input = r#"a = "C:\\dir\\file" b = "say \"hi\"" c = C:\dir"#;
+    assert_eq!(
+        theirs(input).as_deref(),
+        Some(r#"{"a":"C:dirfile","b":"say \"hi\"","c":"C:dir"}"#)
+    );
+    assert_eq!(
+        ours(input),
+        r#"{"a":"C:\\dir\\file","b":"say \"hi\"","c":"C:\\dir"}"#
+    );
+}
+
+#[test]
+fn vertical_tab_and_form_feed_are_whitespace() {
+    let input = "a=1\x0bb=2\x0cc=3";
+    assert_eq!(ours(input), r#"{"a":1,"b":2,"c":3}"#);
+    assert_ne!(theirs(input).as_deref(), Some(r#"{"a":1,"b":2,"c":3}"#));
+}
+
+#[test]
+fn remainder_key_does_not_collide() {
+    let input = "x = { remainder = 1 a = b c d }";
+    assert_eq!(
+        theirs(input).as_deref(),
+        Some(r#"{"x":{"remainder":1,"a":"b","remainder":["c","d"]}}"#)
+    );
+    assert_eq!(
+        ours(input),
+        r#"{"x":{"remainder":1,"a":"b","__remainder":["c","d"]}}"#
+    );
+}
+
+#[test]
+fn first_line_header_is_skipped() {
+    let input = "EU4txt\ndate=1444.11.11\nplayer=\"KOR\"";
+    assert!(theirs(input).is_none_or(|j| j.contains("EU4txt")));
+    assert_eq!(ours(input), r#"{"date":"1444.11.11","player":"KOR"}"#);
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    // jomini's serializer recurses and overflows its stack past ~15k levels; pdxedge keeps
+    // one small frame per level on the heap (and bounds depth by a limit).
+    let depth = 100_000;
+    let input = format!("{}1{}", "a={".repeat(depth), "}".repeat(depth));
+    let limits = pdxedge_core::Limits {
+        max_depth: depth + 1,
+        ..pdxedge_core::Limits::default()
+    };
+    let mut t = pdxedge_core::Transcoder::with_limits(
+        options(Mode::Preserve, false, Encoding::Utf8),
+        limits,
+    );
+    let mut out = Vec::new();
+    t.feed(input.as_bytes(), &mut out)
+        .expect("deep input parses");
+    t.finish(&mut out).expect("deep input parses");
+    // `{` + `"a":{` per level but the last + `"a":[1]` + `}` per level.
+    assert_eq!(out.len(), 1 + 5 * (depth - 1) + 7 + depth);
+    assert!(out.starts_with(b"{\"a\":{\"a\":{"));
+    let tail = &out[out.len() - depth - 8..];
+    assert!(tail.starts_with(b"{\"a\":[1]"));
+    assert!(tail[8..].iter().all(|&b| b == b'}'));
+}
+
+#[test]
+fn operator_after_a_container_in_a_list_is_an_error() {
+    let input = "x = { 1 a = b { c } > 5 }";
+    assert!(theirs(input).is_some_and(|j| j.contains("__invalid_key")));
+    let err = pdxedge_json(
+        input.as_bytes(),
+        options(Mode::Preserve, false, Encoding::Utf8),
+    )
+    .expect_err("pdxedge rejects an operator without a key");
+    assert!(err.to_string().contains("operator"), "{err}");
+}

@@ -1,0 +1,416 @@
+//! Known divergences from jomini 0.37.2 where jomini is wrong and pdxedge is right
+//! (listed in `docs/compatibility.md`), and the narrow rules that recognise an input
+//! which may trigger one. The differential target skips such inputs; every other
+//! difference is a bug.
+//!
+//! The rules look at bytes and at a rough token stream, not at a full parse, so they
+//! may skip a few inputs that would not diverge; they must never let a listed
+//! divergence through.
+
+use std::fmt;
+
+/// One listed divergence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Divergence {
+    /// `g?=7`: jomini lexes the key as `g?` (`?` is no boundary for jomini's lexer; where
+    /// a value is expected, `a==?=b`, it reads `?` as the value).
+    GluedQuestionMark,
+    /// `e!=5`: jomini lexes the key as `e!` when more than 16 bytes follow, as `e` and
+    /// `!=` otherwise. The cause is that `!` ends a scalar only on jomini's short-input
+    /// path, so every `!` glued to a scalar is affected: `a=!b=c` is `a="!"`, `b="c"` for
+    /// jomini near the end of input, while pdxedge reads the scalar `!b` (a `!` is an
+    /// operator for pdxedge only in `!=`).
+    GluedExclamationMark,
+    /// Backslashes: pdxedge unescapes `\X` in quoted strings and keeps them in unquoted
+    /// scalars; jomini drops every backslash.
+    Backslash,
+    /// `\v` and `\f` are whitespace for pdxedge, scalar bytes for jomini.
+    VerticalTabOrFormFeed,
+    /// jomini writes a synthetic `remainder` key even next to a real `remainder` key;
+    /// pdxedge then names its own `__remainder`.
+    RemainderKey,
+    /// A first-line header such as `EU4txt` (pdxedge skips it; `EU4bin` is refused).
+    HeaderLine,
+    /// jomini overflows its stack past ~15k nesting levels (a crash, not an answer).
+    DeepNesting,
+    /// `{ rgb { 1 2 3 } }`: a letter-initial word followed by `{` in a list is a header
+    /// for pdxedge (`[{"rgb":[1,2,3]}]`), two values for jomini (`["rgb",[1,2,3]]`).
+    HeaderInList,
+    /// An operator right after a container inside a mixed list (`{ 1 a=b {x} > 5 }`):
+    /// jomini writes `__invalid_key` (or `null` when the container was a value:
+    /// `{ 1 a={x} =5 }`), pdxedge reports a syntax error.
+    InvalidKey,
+    /// Not yet decided (reported to the lead): a stray `}` at the root followed by `{`.
+    /// jomini skips the `}` and reads the value before it as a header
+    /// (`a=b}{c}` -> `{"a":{"b":["c"]}}`); pdxedge reports a syntax error at the `{`.
+    StrayCloseThenOpen,
+    /// Not yet listed (reported to the lead; jomini looks wrong): in a mixed list, a
+    /// value after an operator followed by `{`. Where both read it as a header, jomini
+    /// writes the container a second time: `x y 1 {} 1=2 {0}` is `[...,1,{"2":[0]},[0]]`
+    /// for jomini and `[...,1,{"2":[0]}]` for pdxedge; so is `x y a =!{ b=c }`.
+    HeaderValueInMixedList,
+}
+
+impl fmt::Display for Divergence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// Nesting beyond this (counted as `{` bytes, an upper bound) is skipped: well under the
+/// depth where jomini's recursion overflows an 8 MiB stack.
+pub const MAX_ORACLE_BRACES: usize = 4096;
+
+/// The first listed divergence `input` may trigger, if any.
+pub fn in_input(input: &[u8]) -> Option<Divergence> {
+    if input.contains(&b'\\') {
+        return Some(Divergence::Backslash);
+    }
+    if input.iter().any(|&b| b == 0x0B || b == 0x0C) {
+        return Some(Divergence::VerticalTabOrFormFeed);
+    }
+    if input.windows(9).any(|w| w == b"remainder") {
+        return Some(Divergence::RemainderKey);
+    }
+    if question_mark(input) {
+        return Some(Divergence::GluedQuestionMark);
+    }
+    if bang_in_scalar(input) {
+        return Some(Divergence::GluedExclamationMark);
+    }
+    if starts_with_header_line(input) {
+        return Some(Divergence::HeaderLine);
+    }
+    if input.iter().filter(|&&b| b == b'{').count() > MAX_ORACLE_BRACES {
+        return Some(Divergence::DeepNesting);
+    }
+    structural(input)
+}
+
+/// The listed divergence jomini's output shows, if any.
+pub fn in_jomini_output(json: &str) -> Option<Divergence> {
+    json.contains("__invalid_key")
+        .then_some(Divergence::InvalidKey)
+}
+
+/// A `?=` glued to the byte before it. `?` is no boundary for jomini's lexer, so glued
+/// to a key it joins the key (`g?=7` is `"g?" = 7`; after an operator, `a==?=b`, it is a
+/// value). `?=` after whitespace where no key is pending is left to [`structural`].
+fn question_mark(input: &[u8]) -> bool {
+    input
+        .windows(3)
+        .any(|w| w[1] == b'?' && w[2] == b'=' && !w[0].is_ascii_whitespace())
+        || input.starts_with(b"?=")
+}
+
+/// A `!` touching a scalar byte on either side (other than `!=` after a separator, the
+/// operator both read alike, and the `[[!param]` block opener).
+fn bang_in_scalar(input: &[u8]) -> bool {
+    let separator = |b: Option<&u8>| {
+        b.is_none_or(|&b| {
+            b.is_ascii_whitespace()
+                || matches!(
+                    b,
+                    b'{' | b'}' | b'=' | b'<' | b'>' | b'#' | b';' | b'[' | b']' | b'"'
+                )
+        })
+    };
+    input.iter().enumerate().any(|(i, &b)| {
+        if b != b'!' {
+            return false;
+        }
+        let before = i.checked_sub(1).and_then(|j| input.get(j));
+        let after = input.get(i + 1);
+        if i >= 2 && input.get(i - 2..i) == Some(b"[[".as_slice()) {
+            return false;
+        }
+        !separator(before) || !(after == Some(&b'=') || separator(after))
+    })
+}
+
+/// pdxedge's rule for a first-line header: after an optional UTF-8 BOM, a binary magic
+/// (`EU4bin`..., refused whatever follows), or 4 to 16 ASCII alphanumerics ending in
+/// `txt` followed by whitespace or the end.
+fn starts_with_header_line(input: &[u8]) -> bool {
+    let body = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    let word = body
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    let ends = body.get(word).is_none_or(|b| b.is_ascii_whitespace());
+    let token = &body[..word];
+    pdxedge_core::binary_magic(body).is_some()
+        || ((4..=16).contains(&word) && ends && token.ends_with(b"txt"))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Token {
+    Open,
+    Close,
+    /// An operator; true for `?=`.
+    Operator(bool),
+    /// An unquoted scalar; true when it starts with an ASCII letter.
+    Word(bool),
+    Quoted,
+    /// A `]` outside a parameter block (jomini closes a container on it where a key is
+    /// expected).
+    Bracket,
+}
+
+/// A rough Clausewitz lexer: enough to see braces, operators and words.
+pub(crate) fn tokens(input: &[u8]) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    // `[[name] ... ]` parameter blocks read as `"[name]" = { ... }`.
+    let mut blocks = 0usize;
+    while let Some(&b) = input.get(i) {
+        let pair = [b, input.get(i + 1).copied().unwrap_or(0)];
+        match b {
+            b'{' | b'}' => {
+                out.push(if b == b'{' { Token::Open } else { Token::Close });
+                i += 1;
+            }
+            b'#' => {
+                while input.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while input.get(i).is_some_and(|&c| c != b'"') {
+                    i += 1;
+                }
+                i += 1;
+                out.push(Token::Quoted);
+            }
+            _ if matches!(&pair, b"<=" | b">=" | b"==" | b"!=" | b"?=") => {
+                i += 2;
+                out.push(Token::Operator(b == b'?'));
+            }
+            b'=' | b'<' | b'>' => {
+                i += 1;
+                out.push(Token::Operator(false));
+            }
+            _ if &pair == b"[[" => match input[i..].iter().position(|&c| c == b']') {
+                Some(end) => {
+                    i += end + 1;
+                    blocks += 1;
+                    out.extend([Token::Word(false), Token::Operator(false), Token::Open]);
+                }
+                None => {
+                    i += 1;
+                    out.push(Token::Word(false));
+                }
+            },
+            b']' if blocks > 0 => {
+                blocks -= 1;
+                i += 1;
+                out.push(Token::Close);
+            }
+            b'[' | b']' => {
+                i += 1;
+                out.push(if b == b']' {
+                    Token::Bracket
+                } else {
+                    Token::Word(false)
+                });
+            }
+            c if c.is_ascii_whitespace() || c == b';' => i += 1,
+            c => {
+                let start = i;
+                while input.get(i).is_some_and(|&c| {
+                    !c.is_ascii_whitespace()
+                        && !matches!(c, b'{' | b'}' | b'=' | b'<' | b'>' | b'#' | b'[' | b']')
+                }) {
+                    i += 1;
+                }
+                if i == start {
+                    i += 1;
+                }
+                out.push(Token::Word(c.is_ascii_alphabetic()));
+            }
+        }
+    }
+    out
+}
+
+/// A letter-initial word followed by `{` in a container that is not a plain object:
+/// one whose first element had no operator after it, or one that met an operator where
+/// no key preceded it (jomini then writes the rest as a mixed "remainder" list).
+///
+/// Also a stray `}` at the root followed by `{` (see [`Divergence::StrayCloseThenOpen`]).
+fn structural(input: &[u8]) -> Option<Divergence> {
+    /// What a plain object expects next.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Phase {
+        Key,
+        Operator,
+        Value,
+    }
+    #[derive(Clone, Copy, PartialEq)]
+    enum Frame {
+        Object(Phase),
+        Undecided,
+        /// True once an empty `{}` was among its elements.
+        List(bool),
+    }
+    let toks = tokens(input);
+    let mut stack = vec![Frame::Object(Phase::Key)];
+    for (i, &t) in toks.iter().enumerate() {
+        let next = toks.get(i + 1).copied();
+        let prev = i.checked_sub(1).and_then(|j| toks.get(j)).copied();
+        let depth = stack.len();
+        let Some(top) = stack.last_mut() else {
+            return None;
+        };
+        match (t, *top) {
+            (Token::Open, _) => stack.push(Frame::Undecided),
+            (Token::Close | Token::Bracket, _) if depth == 1 => {
+                let after = toks[i..]
+                    .iter()
+                    .find(|t| !matches!(t, Token::Close | Token::Bracket));
+                if after == Some(&Token::Open) {
+                    return Some(Divergence::StrayCloseThenOpen);
+                }
+                if t == Token::Bracket {
+                    *top = Frame::Object(Phase::Operator);
+                }
+            }
+            (Token::Bracket, _) => {
+                *top = match *top {
+                    Frame::Undecided => Frame::List(false),
+                    Frame::Object(Phase::Value) => Frame::Object(Phase::Key),
+                    Frame::Object(_) => Frame::Object(Phase::Operator),
+                    frame => frame,
+                }
+            }
+            (Token::Close, _) => {
+                let empty = stack.len() > 1 && stack.pop() == Some(Frame::Undecided);
+                if let Some(top) = stack.last_mut() {
+                    *top = match *top {
+                        Frame::Undecided if matches!(next, Some(Token::Operator(_))) => {
+                            Frame::Object(Phase::Operator)
+                        }
+                        Frame::Undecided => Frame::List(empty),
+                        Frame::List(seen) => Frame::List(seen || empty),
+                        // A `{...}` key (object template) waits for its operator.
+                        Frame::Object(Phase::Key) => Frame::Object(Phase::Operator),
+                        Frame::Object(_) => Frame::Object(Phase::Key),
+                    };
+                }
+            }
+            (Token::Operator(_), Frame::Object(Phase::Operator)) => {
+                *top = Frame::Object(Phase::Value)
+            }
+            // jomini reads `?=` as an operator only right after a key; elsewhere `?` is a
+            // scalar to it.
+            (Token::Operator(true), _) => return Some(Divergence::GluedQuestionMark),
+            // The listed `{ 1 a=b {x} > 5 }` case: jomini writes `__invalid_key` or
+            // `null` for the missing key, pdxedge reports a syntax error.
+            (Token::Operator(false), Frame::List(_)) if prev == Some(Token::Close) => {
+                return Some(Divergence::InvalidKey);
+            }
+            (Token::Operator(false), Frame::List(_)) => {}
+            (Token::Operator(false), _) => *top = Frame::List(false),
+            (Token::Word(_) | Token::Quoted, frame) => {
+                *top = match frame {
+                    Frame::Undecided if matches!(next, Some(Token::Operator(_))) => {
+                        Frame::Object(Phase::Operator)
+                    }
+                    Frame::Undecided => Frame::List(false),
+                    Frame::List(_) => frame,
+                    Frame::Object(Phase::Key) => Frame::Object(Phase::Operator),
+                    // A key with no operator or `{` after it is a bare value, and jomini
+                    // makes the rest of the object a mixed list.
+                    Frame::Object(Phase::Operator) => Frame::List(false),
+                    // A header value (`rgb {`) waits for its container to close.
+                    Frame::Object(Phase::Value) if next == Some(Token::Open) => frame,
+                    Frame::Object(Phase::Value) => Frame::Object(Phase::Key),
+                };
+                let list = matches!(*top, Frame::List(_));
+                if list && t == Token::Word(true) && next == Some(Token::Open) {
+                    return Some(Divergence::HeaderInList);
+                }
+                let after_op = matches!(prev, Some(Token::Operator(_)));
+                if list && after_op && next == Some(Token::Open) {
+                    return Some(Divergence::HeaderValueInMixedList);
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(s: &str) -> Option<Divergence> {
+        in_input(s.as_bytes())
+    }
+
+    #[test]
+    fn each_listed_example_is_recognised() {
+        use Divergence::*;
+        assert_eq!(rule("g?=7"), Some(GluedQuestionMark));
+        assert_eq!(rule("??='"), Some(GluedQuestionMark));
+        assert_eq!(rule("x { [==?= }"), Some(GluedQuestionMark));
+        assert_eq!(rule("?= b"), Some(GluedQuestionMark));
+        assert_eq!(rule("x y ?= z"), Some(GluedQuestionMark));
+        assert_eq!(rule("x = { 1 a ?= z }"), Some(GluedQuestionMark));
+        assert_eq!(
+            rule("e!=5 aaaaaaaaaaaaaaaaaaaa"),
+            Some(GluedExclamationMark)
+        );
+        assert_eq!(rule(r#"a="x\\y""#), Some(Backslash));
+        assert_eq!(rule("a=\x0bb"), Some(VerticalTabOrFormFeed));
+        assert_eq!(rule("a=\x0cb"), Some(VerticalTabOrFormFeed));
+        assert_eq!(rule("remainder=1 a={b=2}"), Some(RemainderKey));
+        assert_eq!(rule("EU4txt\na=b"), Some(HeaderLine));
+        assert_eq!(rule("\u{feff}CK3bin"), Some(HeaderLine));
+        assert_eq!(rule("VIC3binprevious_war=1"), Some(HeaderLine));
+        assert_eq!(rule(&"a={".repeat(5000)), Some(DeepNesting));
+        assert_eq!(rule("a = { rgb { 1 2 3 } }"), Some(HeaderInList));
+        assert_eq!(rule("a = { 1 2 x { 3 } }"), Some(HeaderInList));
+        assert_eq!(rule("= a==z{b=L}"), Some(HeaderInList));
+        assert_eq!(rule("a = { {x} rgb { 1 } }"), Some(HeaderInList));
+        assert_eq!(rule("M=MM=M9M=M=M9 {}"), Some(HeaderInList));
+        assert_eq!(rule("k=v types test { x }"), Some(HeaderInList));
+        assert_eq!(rule("\x01\tC{?a=b}"), Some(HeaderInList));
+        assert_eq!(rule("x ] o\"y\" {]=0"), Some(HeaderInList));
+        assert_eq!(rule("a=b}{c}"), Some(StrayCloseThenOpen));
+        assert_eq!(rule("a=1]]{c}"), Some(StrayCloseThenOpen));
+        assert_eq!(rule("=1{}1=1{0}"), Some(HeaderValueInMixedList));
+        assert_eq!(rule("x y 1 {} 1=2 {0}"), Some(HeaderValueInMixedList));
+        assert_eq!(rule("x y a =!{ b=c }"), Some(HeaderValueInMixedList));
+        assert_eq!(rule("! x [[z[key5{ 1 }"), Some(HeaderInList));
+        assert_eq!(rule("a = { 1 a=b 7 {x} > 5 }"), Some(InvalidKey));
+        assert_eq!(rule("a = { 1 2 c={ x } =5 }"), Some(InvalidKey));
+        assert_eq!(
+            in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
+            Some(InvalidKey)
+        );
+    }
+
+    #[test]
+    fn near_misses_are_not_skipped() {
+        for s in [
+            "foo ?= 10",
+            "a != b",
+            "test={ a>1 b<2 c>=3 d<=4 e != 5 }",
+            "color = rgb { 100 200 150 }",
+            "a = { b=c d { {x} } e=f }",
+            "on_actions = { pulse delay = { days = { 5 10 }} other }",
+            "obj={ { a = b }={ 1 2 3 } }",
+            "EU4 = txt",
+            "a = \"remain der\"",
+            "a=! b=c",
+            "a = 1 } b = 2",
+            "x y 1 {} 5 {0}",
+            "a = { x } { y }",
+            "gen = { [[!scaled_skill] c=d ] [[x] a=b ] rgb { 1 } }",
+        ] {
+            assert_eq!(rule(s), None, "{s}");
+        }
+    }
+}

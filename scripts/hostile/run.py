@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Run the hostile inputs of generate.py through pdxedge; check and measure each.
+
+    scripts/hostile/run.py --cli PATH [--only NAME...] [--markdown FILE] [--timeout S]
+
+For every case and target: the expected outcome (CLI: exit 2 and a message with a byte
+offset, or exit 0 and valid JSON where the input is acceptable), no panic, no hang
+(killed after --timeout seconds), peak memory (the child's maximum RSS, measured by GNU
+time) within the case's limit. Prints a table (input, target, outcome, peak memory, time) and
+exits 1 if any check failed. Inputs are generated into a temporary directory and each is
+deleted after its run, so at most one big file exists at a time.
+"""
+
+import argparse
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import generate  # noqa: E402
+
+MiB = 1 << 20
+TIME = "/usr/bin/time"  # GNU time (Debian package `time`)
+RSS_MARK = "pdxedge-hostile-maxrss-kib="
+
+
+@dataclass
+class Expect:
+    """What a correct run looks like."""
+
+    exits: tuple = (2,)
+    message: str = ""  # a regex stderr must match when the exit is 2
+    max_rss_mib: int = 64
+    json_out: bool = True  # when the exit is 0, stdout must be JSON
+    stdout: bytes = b""  # when set, stdout must equal it
+    note: str = ""
+    args: list = field(default_factory=list)
+
+
+# The CLI's `json` command. Memory: preserve mode streams, so a run holds the 256 KiB read
+# buffer, at most one token (8 MiB limit) and a stack of nesting levels; 64 MiB covers it.
+# Zip inputs are read as text until container support lands in the CLI (`note`).
+PENDING_CONTAINERS = "read as text: the CLI has no container support yet"
+CLI_JSON = {
+    "empty": Expect(exits=(0,), stdout=b"{}"),
+    "truncated-text": Expect(message=r"unexpected end of input"),
+    "truncated-zip": Expect(exits=(0, 2), note=PENDING_CONTAINERS),
+    "deflate-bomb": Expect(exits=(0, 2), note=PENDING_CONTAINERS),
+    "zip-in-zip": Expect(exits=(0, 2), note=PENDING_CONTAINERS),
+    "many-entries": Expect(exits=(0, 2), note=PENDING_CONTAINERS),
+    "unsafe-names": Expect(exits=(0, 2), note=PENDING_CONTAINERS),
+    "nested-braces": Expect(message=r"nest deeper than the limit"),
+    "single-token": Expect(message=r"longer than the limit"),
+    "unclosed-quote": Expect(message=r"longer than the limit .*byte offset 4\)"),
+    "nul-bytes": Expect(exits=(0,)),
+    "invalid-utf8": Expect(exits=(0,), note="decoded lossily (U+FFFD), as jomini does"),
+    "utf16": Expect(exits=(0, 2)),
+    "binary-save": Expect(message=r"EU4bin .*binary"),
+    "binary-zip": Expect(exits=(0, 2), note=PENDING_CONTAINERS),
+}
+
+# Group mode keeps the whole input for its second read: memory grows with the input
+# (documented), so it gets its own rows for the big text cases.
+CLI_GROUP = {
+    "nested-braces": Expect(message=r"nest deeper than the limit", args=["--mode", "group"]),
+    "unclosed-quote": Expect(
+        message=r"byte offset 4\)", max_rss_mib=256, args=["--mode", "group"]
+    ),
+}
+
+
+@dataclass
+class Result:
+    case: str
+    target: str
+    outcome: str
+    exit: object
+    rss_mib: float
+    seconds: float
+    problems: list
+    detail: str
+
+
+def run_cli(cli: str, path: Path, exp: Expect, timeout: float, case: str, target: str):
+    out_path = path.with_suffix(".out")
+    # GNU time measures the child's peak RSS. (wait4 from Python would not do: a child
+    # forked from this process starts with this process's high-water mark.)
+    cmd = [TIME, "-f", RSS_MARK + "%M", cli, "json", *exp.args, str(path)]
+    with open(out_path, "wb") as out, tempfile.TemporaryFile() as err:
+        start = time.monotonic()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, start_new_session=True)
+        timed_out = False
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            timed_out = True
+        seconds = time.monotonic() - start
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    rss_kib = re.findall(RSS_MARK + r"(\d+)", stderr)
+    rss_mib = int(rss_kib[-1]) / 1024 if rss_kib else float("nan")
+    signalled = re.search(r"Command terminated by signal (\d+)", stderr)
+    stderr = "\n".join(
+        line for line in stderr.splitlines()
+        if RSS_MARK not in line and not line.startswith("Command ")
+    )
+    status = proc.returncode
+    problems = []
+    if timed_out:
+        outcome, code = "hang (killed)", None
+        problems.append(f"no answer within {timeout:.0f}s")
+    elif signalled:
+        outcome, code = f"killed by signal {signalled.group(1)}", None
+        problems.append(outcome)
+    else:
+        code = status
+        outcome = {0: "ok", 2: "error"}.get(code, f"exit {code}")
+    if "panicked" in stderr:
+        problems.append("panic")
+    if code is not None and code not in exp.exits:
+        problems.append(f"exit {code}, expected {exp.exits}")
+    if code == 2:
+        if not re.search(r"byte offset \d+", stderr):
+            problems.append("error message has no position")
+        if exp.message and not re.search(exp.message, stderr):
+            problems.append(f"message does not match /{exp.message}/")
+    if code == 0:
+        size = out_path.stat().st_size
+        if exp.stdout and out_path.read_bytes() != exp.stdout:
+            problems.append(f"output is not {exp.stdout!r}")
+        elif exp.json_out and size < 256 * MiB:
+            try:
+                json.loads(out_path.read_bytes())
+            except ValueError as e:
+                problems.append(f"output is not JSON: {e}")
+    if not rss_mib <= exp.max_rss_mib:
+        problems.append(f"peak RSS {rss_mib:.0f} MiB over the {exp.max_rss_mib} MiB limit")
+    out_path.unlink(missing_ok=True)
+    first_line = stderr.strip().splitlines()[0] if stderr.strip() else ""
+    detail = first_line if code != 0 else (exp.note or "valid JSON")
+    return Result(case, target, outcome, code, rss_mib, seconds, problems, detail[:160])
+
+
+def table(results):
+    lines = [
+        "| input | target | outcome | peak RSS | time | message / note | check |",
+        "|---|---|---|---:|---:|---|---|",
+    ]
+    for r in results:
+        _, desc = generate.CASES[r.case]
+        check = "pass" if not r.problems else "FAIL: " + "; ".join(r.problems)
+        detail = r.detail.replace("|", "\\|")
+        lines.append(
+            f"| {r.case}: {desc} | {r.target} | {r.outcome} | {r.rss_mib:.1f} MiB "
+            f"| {r.seconds:.2f} s | {detail} | {check} |"
+        )
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cli", required=True, help="path to the pdxedge binary")
+    ap.add_argument("--only", nargs="*", default=None, help="case names")
+    ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--markdown", type=Path, help="also write the table here")
+    args = ap.parse_args()
+
+    names = args.only or list(generate.CASES)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="pdxedge-hostile-") as tmp:
+        tmp = Path(tmp)
+        for name in names:
+            path = generate.generate(name, tmp)
+            runs = [("cli json", CLI_JSON[name])]
+            if name in CLI_GROUP:
+                runs.append(("cli json --mode group", CLI_GROUP[name]))
+            for target, exp in runs:
+                r = run_cli(args.cli, path, exp, args.timeout, name, target)
+                results.append(r)
+                mark = "ok " if not r.problems else "FAIL"
+                print(
+                    f"{mark} {name:15} {target:22} {r.outcome:14} "
+                    f"{r.rss_mib:7.1f} MiB {r.seconds:6.2f} s  {r.detail[:70]}"
+                )
+                for p in r.problems:
+                    print(f"     problem: {p}")
+            path.unlink()
+    md = table(results)
+    print()
+    print(md)
+    if args.markdown:
+        args.markdown.write_text(md + "\n")
+    failed = sum(1 for r in results if r.problems)
+    print(f"\nhostile: {len(results) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
