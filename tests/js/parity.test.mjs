@@ -79,7 +79,7 @@ const EDGE_CASES = {
   "unclosed.txt": Buffer.from("a = { b = { c = 1 }\n"),
   "stray-close.txt": Buffer.from("a = 1\nb = }\nc = 2\n"),
   "open-quote.txt": Buffer.from('a = "never closed\n'),
-  "binary.txt": Buffer.from("EU4bin \x01\x00\x02\x00"),
+  "binary.txt": Buffer.from("EU4binM(\x01\x00\x03\x00", "latin1"),
   "empty.txt": Buffer.alloc(0),
 };
 

@@ -285,9 +285,8 @@ async fn syntax_errors_error_the_stream_with_a_position() {
 
 #[wasm_bindgen_test]
 async fn a_binary_save_is_refused_by_kind() {
-    // A space after the header: real binary saves (`EU4binM(`) are not recognised by the
-    // core yet (see tests/core_regressions.rs).
-    let err = run_err(bytes(b"EU4bin \x01\x00\x02"), JsValue::UNDEFINED).await;
+    // As real binary saves start: the first token's bytes right after the header.
+    let err = run_err(bytes(b"EU4binM(\x01\x00\x03\x00"), JsValue::UNDEFINED).await;
     assert_eq!(get(&err, "kind").as_string().as_deref(), Some("binary"));
     assert_eq!(get(&err, "offset").as_f64(), Some(0.0));
 }
