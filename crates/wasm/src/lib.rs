@@ -53,6 +53,9 @@ export interface JsonOptions {
   pretty?: boolean;
   /** Text encoding of the input (default "auto": the file's header decides). */
   encoding?: "auto" | "utf-8" | "windows-1252";
+  /** A zip save's entry to convert (default: the gamestate). Not in this build yet: setting
+   *  it throws a PdxedgeError of kind "unavailable". */
+  entry?: string;
   /** Called as input is consumed. An exception thrown here fails the job. */
   onProgress?: (progress: Progress) => void;
 }
@@ -91,6 +94,9 @@ pub fn to_json(
 ) -> Result<ReadableStream, JsValue> {
     let reader = options::Reader::new(&options)?;
     let json = options::json(&reader)?;
+    if reader.string("entry")?.is_some() {
+        return Err(error::unavailable("the entry option (a zip save's entry)"));
+    }
     let progress = reader.function("onProgress")?;
     let (source, total) = source::Source::from_js(&input)?;
     stream::output(

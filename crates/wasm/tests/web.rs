@@ -361,6 +361,12 @@ async fn jobs_not_in_this_build_say_so() {
         get(&err, "kind").as_string().as_deref(),
         Some("unavailable")
     );
+    let err = to_json(bytes(SAMPLE), options(&[("entry", "gamestate".into())]))
+        .expect_err("should throw");
+    assert_eq!(
+        get(&err, "kind").as_string().as_deref(),
+        Some("unavailable")
+    );
     let err = JsFuture::from(info(bytes(SAMPLE))).await.unwrap_err();
     assert_eq!(
         get(&err, "kind").as_string().as_deref(),
