@@ -28,7 +28,8 @@ export function outputName(inputName, job, options) {
   const base = inputName.replace(/\.[^./\\]*$/, "") || "output";
   if (job === "json") return `${base}${options.entry ? `.${options.entry}` : ""}.json`;
   if (job === "info") return `${base}.info.json`;
-  return `${base}.${options.format === "zip-zstd" ? "zip" : options.format}`;
+  const extension = { "tar-br": "tar.br", "zip-zstd": "zip", "tar-zst": "tar.zst" };
+  return `${base}.${extension[options.format] ?? "bin"}`;
 }
 
 /**

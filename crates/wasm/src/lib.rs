@@ -62,7 +62,8 @@ export interface JsonOptions {
 
 /** Options of `recompress`, named as the HTTP API's query. */
 export interface RecompressOptions {
-  format?: "tar.br" | "zip-zstd" | "tar.zst";
+  /** tar.br, zip with zstd entries, or tar.zst (default "tar-br"). */
+  format?: "tar-br" | "zip-zstd" | "tar-zst";
   quality?: number;
   window?: number;
   onProgress?: (progress: Progress) => void;
