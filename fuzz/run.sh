@@ -30,7 +30,8 @@ export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "installing cargo-fuzz"
-  cargo install cargo-fuzz --locked
+  # --debug: compiles in about half the time; the tool itself needs no speed.
+  cargo install cargo-fuzz --locked --debug
 fi
 cargo fuzz --version
 
@@ -74,13 +75,19 @@ for target in "${targets[@]}"; do
   else
     result=CRASH
     status=1
-    grep -v '^"' "$log" | tail -n 60
+    # The panic message (a mismatch says what differed), then libFuzzer's summary.
+    grep -v '^"' "$log" | grep -A 12 -m 1 'panicked at' | cut -c 1-2000 || true
+    grep -v '^"' "$log" | grep -v '^ *#[0-9]* 0x' | tail -n 25
     ls -1 "artifacts/$target" 2>/dev/null | sed "s|^|  artifact: fuzz/artifacts/$target/|"
   fi
-  runs=$(grep -ho 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{s += $2} END {print s + 0}')
-  secs=$(grep -ho 'Done [0-9]* runs in [0-9]* second' "$log" | awk '{if ($5 > m) m = $5} END {print m + 0}')
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | awk '{print $2}')
-  ft=$(grep -o 'ft: [0-9]*' "$log" | tail -n 1 | awk '{print $2}')
+  # (|| true: after a crash libFuzzer prints no final stats, and pipefail is on.)
+  runs=$( (grep -ho 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{s += $2} END {print s + 0}') || true)
+  if [ "${runs:-0}" = 0 ]; then
+    runs=$( (grep -o '^#[0-9]*' "$log" | tail -n 1 | tr -d '#') || true)
+  fi
+  secs=$( (grep -ho 'Done [0-9]* runs in [0-9]* second' "$log" | awk '{if ($5 > m) m = $5} END {print m + 0}') || true)
+  cov=$( (grep -o 'cov: [0-9]*' "$log" | tail -n 1 | awk '{print $2}') || true)
+  ft=$( (grep -o 'ft: [0-9]*' "$log" | tail -n 1 | awk '{print $2}') || true)
   units=$(find "$corpus" -type f | wc -l)
   line="$target: $result, ${runs} execs in ${secs}s, cov ${cov:-?} ft ${ft:-?}, corpus ${units} files"
   summary+=("$line")

@@ -40,13 +40,8 @@ pub enum Divergence {
     /// jomini writes `__invalid_key` (or `null` when the container was a value:
     /// `{ 1 a={x} =5 }`), pdxedge reports a syntax error.
     InvalidKey,
-    /// Not yet decided (reported to the lead): a stray `}` at the root followed by `{`.
-    /// jomini skips the `}` and reads the value before it as a header
-    /// (`a=b}{c}` -> `{"a":{"b":["c"]}}`); pdxedge reports a syntax error at the `{`.
-    StrayCloseThenOpen,
-    /// Not yet listed (reported to the lead; jomini looks wrong): in a mixed list, a
-    /// value after an operator followed by `{`. Where both read it as a header, jomini
-    /// writes the container a second time: `x y 1 {} 1=2 {0}` is `[...,1,{"2":[0]},[0]]`
+    /// In a mixed list, a value after an operator followed by `{`. Where both read it as
+    /// a header, jomini writes the container a second time: `x y 1 {} 1=2 {0}` is `[...,1,{"2":[0]},[0]]`
     /// for jomini and `[...,1,{"2":[0]}]` for pdxedge; so is `x y a =!{ b=c }`.
     HeaderValueInMixedList,
 }
@@ -144,7 +139,7 @@ fn starts_with_header_line(input: &[u8]) -> bool {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Token {
+enum Token {
     Open,
     Close,
     /// An operator; true for `?=`.
@@ -158,7 +153,7 @@ pub(crate) enum Token {
 }
 
 /// A rough Clausewitz lexer: enough to see braces, operators and words.
-pub(crate) fn tokens(input: &[u8]) -> Vec<Token> {
+fn tokens(input: &[u8]) -> Vec<Token> {
     let mut out = Vec::new();
     let mut i = 0;
     // `[[name] ... ]` parameter blocks read as `"[name]" = { ... }`.
@@ -220,7 +215,10 @@ pub(crate) fn tokens(input: &[u8]) -> Vec<Token> {
                 let start = i;
                 while input.get(i).is_some_and(|&c| {
                     !c.is_ascii_whitespace()
-                        && !matches!(c, b'{' | b'}' | b'=' | b'<' | b'>' | b'#' | b'[' | b']')
+                        && !matches!(
+                            c,
+                            b'{' | b'}' | b'=' | b'<' | b'>' | b'#' | b'[' | b']' | b';'
+                        )
                 }) {
                     i += 1;
                 }
@@ -237,8 +235,6 @@ pub(crate) fn tokens(input: &[u8]) -> Vec<Token> {
 /// A letter-initial word followed by `{` in a container that is not a plain object:
 /// one whose first element had no operator after it, or one that met an operator where
 /// no key preceded it (jomini then writes the rest as a mixed "remainder" list).
-///
-/// Also a stray `}` at the root followed by `{` (see [`Divergence::StrayCloseThenOpen`]).
 fn structural(input: &[u8]) -> Option<Divergence> {
     /// What a plain object expects next.
     #[derive(Clone, Copy, PartialEq)]
@@ -265,13 +261,8 @@ fn structural(input: &[u8]) -> Option<Divergence> {
         };
         match (t, *top) {
             (Token::Open, _) => stack.push(Frame::Undecided),
+            // A stray `]` or `}` at the root is skipped by both; a `]` ends a pending key.
             (Token::Close | Token::Bracket, _) if depth == 1 => {
-                let after = toks[i..]
-                    .iter()
-                    .find(|t| !matches!(t, Token::Close | Token::Bracket));
-                if after == Some(&Token::Open) {
-                    return Some(Divergence::StrayCloseThenOpen);
-                }
                 if t == Token::Bracket {
                     *top = Frame::Object(Phase::Operator);
                 }
@@ -378,8 +369,10 @@ mod tests {
         assert_eq!(rule("k=v types test { x }"), Some(HeaderInList));
         assert_eq!(rule("\x01\tC{?a=b}"), Some(HeaderInList));
         assert_eq!(rule("x ] o\"y\" {]=0"), Some(HeaderInList));
-        assert_eq!(rule("a=b}{c}"), Some(StrayCloseThenOpen));
-        assert_eq!(rule("a=1]]{c}"), Some(StrayCloseThenOpen));
+        assert_eq!(
+            rule("x={ owner;AA=V religion=c { id=1 } }"),
+            Some(HeaderInList)
+        );
         assert_eq!(rule("=1{}1=1{0}"), Some(HeaderValueInMixedList));
         assert_eq!(rule("x y 1 {} 1=2 {0}"), Some(HeaderValueInMixedList));
         assert_eq!(rule("x y a =!{ b=c }"), Some(HeaderValueInMixedList));
@@ -406,6 +399,8 @@ mod tests {
             "a = \"remain der\"",
             "a=! b=c",
             "a = 1 } b = 2",
+            "a=b}{c}",
+            "a=1]]{c}",
             "x y 1 {} 5 {0}",
             "a = { x } { y }",
             "gen = { [[!scaled_skill] c=d ] [[x] a=b ] rgb { 1 } }",

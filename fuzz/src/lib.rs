@@ -9,7 +9,6 @@
 //! tests in `crates/core/tests`).
 
 pub mod divergence;
-pub mod known_bugs;
 pub mod oracle;
 
 pub use pdxedge_core::json::JsonOptions;

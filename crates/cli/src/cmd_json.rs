@@ -1,9 +1,12 @@
-//! `pdxedge json`: Clausewitz text to JSON, streamed.
+//! `pdxedge json`: a save or game file to JSON, streamed. Any container: plain text,
+//! zip (one object keyed by entry name), SAV, gzip, zstd, brotli (`--brotli`).
 
 use crate::io::{self, Failure};
 use clap::ValueEnum;
+use pdxedge_core::Encoding;
+use pdxedge_core::container::Hints;
 use pdxedge_core::json::{DuplicateKeyMode, JsonOptions, Narrowing};
-use pdxedge_core::{Encoding, Transcoder};
+use pdxedge_core::save::{SaveJson, SaveJsonOptions};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -27,6 +30,12 @@ pub struct Args {
     /// the file is valid UTF-8.
     #[arg(long, value_enum, default_value_t = Enc::Auto)]
     pub encoding: Enc,
+    /// Convert only this entry of an archive (e.g. `gamestate`), as bare JSON.
+    #[arg(long, value_name = "NAME")]
+    pub entry: Option<String>,
+    /// The input is brotli-compressed (brotli has no magic number to recognise).
+    #[arg(long)]
+    pub brotli: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -81,31 +90,38 @@ impl Args {
 const CHUNK: usize = 256 << 10;
 
 pub fn run(args: Args) -> Result<(), Failure> {
+    let total = args
+        .file
+        .as_deref()
+        .filter(|p| *p != std::path::Path::new("-"))
+        .and_then(|p| std::fs::metadata(p).ok())
+        .map_or(0, |m| m.len());
     let mut input = io::open_input(args.file.as_deref())?;
     let mut output = io::open_output(args.output.as_ref())?;
-    let mut transcoder = Transcoder::new(args.options());
+    let name = io::file_name(args.file.as_deref());
+    let hints = Hints {
+        file_name: name.as_deref(),
+        brotli: args.brotli,
+    };
+    let options = SaveJsonOptions {
+        json: args.options(),
+        entry: args.entry.clone(),
+        ..SaveJsonOptions::default()
+    };
+    let mut conv = SaveJson::new(options, &hints);
+    let bar = io::progress_bar(total, "json");
     let mut buf = vec![0u8; CHUNK];
-    let mut out = Vec::with_capacity(CHUNK * 2);
     loop {
         let n = io::read_chunk(&mut input, &mut buf)?;
         if n == 0 {
             break;
         }
-        transcoder.feed(&buf[..n], &mut out)?;
-        output.write_all(&out).map_err(Failure::Output)?;
-        out.clear();
+        conv.feed(&buf[..n], &mut output)?;
+        bar.inc(n as u64);
     }
-    let mut write_error = None;
-    transcoder.finish_with(|chunk| {
-        if write_error.is_none()
-            && let Err(e) = output.write_all(chunk)
-        {
-            write_error = Some(e);
-        }
-    })?;
-    if let Some(e) = write_error {
-        return Err(Failure::Output(e));
-    }
+    // Zip and SAV inputs convert here, entry by entry.
+    conv.finish(&mut output)?;
+    bar.finish_and_clear();
     // A newline only for a person at a terminal: piped output is exactly the engine's
     // JSON, the same bytes the server and the Wasm package produce.
     if io::stdout_is_terminal(args.output.as_ref()) {

@@ -1,6 +1,8 @@
 //! Input and output for the commands: files or stdin/stdout (`-`), EPIPE-safe writes,
 //! and the mapping from failures to exit statuses.
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use pdxedge_core::container::{ContainerError, ContainerErrorKind};
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -18,6 +20,17 @@ pub enum Failure {
 impl From<pdxedge_core::Error> for Failure {
     fn from(e: pdxedge_core::Error) -> Self {
         Failure::Input(e.to_string())
+    }
+}
+
+impl From<ContainerError> for Failure {
+    fn from(e: ContainerError) -> Self {
+        match e.kind() {
+            ContainerErrorKind::Output(io) => {
+                Failure::Output(io::Error::new(io.kind(), io.to_string()))
+            }
+            _ => Failure::Input(e.to_string()),
+        }
     }
 }
 
@@ -80,4 +93,42 @@ pub fn read_chunk(input: &mut dyn Read, buf: &mut [u8]) -> Result<usize, Failure
 pub fn stdout_is_terminal(path: Option<&PathBuf>) -> bool {
     let to_stdout = path.is_none_or(|p| p.as_path() == Path::new("-"));
     to_stdout && io::stdout().is_terminal()
+}
+
+/// The file name of a path argument (`-` and none have none), for game hints.
+pub fn file_name(path: Option<&Path>) -> Option<String> {
+    path.filter(|p| *p != Path::new("-"))
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+}
+
+/// Read a whole input (a file, or stdin for `-`/none).
+pub fn read_all(path: Option<&Path>) -> Result<Vec<u8>, Failure> {
+    let mut input = open_input(path)?;
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::Input(format!("cannot read input: {e}")))?;
+    Ok(bytes)
+}
+
+/// Work shorter than this many bytes gets no progress bar.
+const PROGRESS_MIN: u64 = 16 << 20;
+
+/// A progress bar on stderr for `total` bytes of work; hidden when stderr is not a
+/// terminal (piped, redirected, CI) or the work is small.
+pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
+    if total < PROGRESS_MIN || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message(what.to_owned());
+    bar
 }

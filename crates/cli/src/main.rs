@@ -4,7 +4,9 @@
 //! and streams the output. Exit status: 0 on success, 2 on bad input or usage, 1 when
 //! output could not be written.
 
+mod cmd_info;
 mod cmd_json;
+mod cmd_recompress;
 mod io;
 
 use clap::{Parser, Subcommand};
@@ -19,8 +21,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Convert Clausewitz text (a save or game file) to JSON.
+    /// Convert a save or game file to JSON (text, zip, SAV, gzip, zstd or brotli).
     Json(cmd_json::Args),
+    /// Recompress a zipped save to tar.br, zip-zstd or tar.zst.
+    Recompress(cmd_recompress::Args),
+    /// Describe a save: game, container, version, date, player, entries.
+    Info(cmd_info::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +43,8 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Json(args) => cmd_json::run(args),
+        Command::Recompress(args) => cmd_recompress::run(args),
+        Command::Info(args) => cmd_info::run(args),
     };
     io::exit(result)
 }

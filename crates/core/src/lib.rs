@@ -22,8 +22,11 @@
 //! # Ok::<(), pdxedge_core::Error>(())
 //! ```
 
+pub mod container;
 pub mod error;
 pub mod json;
+pub mod recompress;
+pub mod save;
 pub mod text;
 mod transcode;
 

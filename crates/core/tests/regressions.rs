@@ -1,9 +1,9 @@
 //! Inputs found by fuzzing (`fuzz/`), each minimised by hand or by `cargo fuzz tmin`.
 //!
-//! A test that fails today is `#[ignore]`d with the reason; it was reported to the lead
-//! and the ignore goes when the engine is fixed (`cargo test --test regressions --
-//! --include-ignored` shows them). Tests that pin a divergence from jomini assert
-//! pdxedge's answer and jomini's, so a change in either shows up here.
+//! A test for a bug that is still open is `#[ignore]`d with the reason until the engine
+//! is fixed (`cargo test --test regressions -- --include-ignored` runs them). Tests that
+//! pin a divergence from jomini assert pdxedge's answer and jomini's, so a change in
+//! either shows up here.
 
 mod common;
 
@@ -20,7 +20,8 @@ fn theirs(input: &str, mode: Mode) -> Option<String> {
 
 /// Group mode forgives the missing final `}` of a root-level object (as preserve mode
 /// and jomini do) also when that object is a repeated key's later value, which group
-/// mode reads a second time. Found by `text_differential` from a corpus seed cut short.
+/// mode reads a second time. Found by `text_differential` from a corpus seed cut short;
+/// fixed in the engine.
 #[test]
 fn group_mode_forgives_a_missing_final_brace_on_a_repeated_key() {
     for input in ["a=1 a={y=2", "a={x=1} a={y=2"] {
@@ -34,9 +35,7 @@ fn group_mode_forgives_a_missing_final_brace_on_a_repeated_key() {
 }
 
 /// A stray `}` at the root, then `{`: jomini skips the `}` and reads the value before it
-/// as a header; pdxedge reports a syntax error at the `{`. Unlisted difference, reported
-/// to the lead: either match jomini (this test then passes) or list it as a divergence
-/// in docs/compatibility.md and turn this into a test of the error.
+/// as a header, and so does pdxedge now (it used to report a syntax error at the `{`).
 #[test]
 fn stray_close_then_open_at_the_root() {
     let input = "a=b}{c}";
@@ -54,7 +53,7 @@ fn stray_close_then_open_at_the_root() {
 
 /// In a mixed list, a value after an operator followed by `{` (here after an empty `{}`)
 /// is a header for both, but jomini writes the header's container a second time.
-/// pdxedge's answer is pinned; reported to the lead as a divergence to list.
+/// pdxedge's answer is pinned; a listed divergence.
 #[test]
 fn header_value_in_a_mixed_list_is_written_once() {
     let input = "x y 1 {} 1=2 {0}";
@@ -106,10 +105,32 @@ fn question_mark_operator_in_a_mixed_list() {
     );
 }
 
-/// A second `=` after a complete field (`a=b=c`): the error points at where the bare
-/// value began (offset 3), not at the end of the document.
+/// A second `=` after a complete field (`a=b=c`): the error points at the value without
+/// a key (offset 3), not at the end of the document (offset 5) as it once did.
 #[test]
 fn operator_after_a_complete_field_points_at_the_operator() {
     let err = ours("a=b=c", Mode::Preserve).expect_err("not valid");
     assert_eq!(err.position().offset, 3, "{err}");
+    assert_eq!(theirs("a=b=c", Mode::Preserve), None);
+}
+
+/// A `;` (which jomini skips like whitespace) between a container's first scalar and its
+/// operator: the container is an object, `{"x":"y"}`. pdxedge writes `["x",null,"y"]`.
+/// Found by `text_differential` (long run); also in a mixed list (`{ 1 x;==y }`).
+#[test]
+fn semicolon_between_key_and_operator_in_a_container() {
+    for (input, expected) in [
+        ("a={x;=y}", r#"{"a":{"x":"y"}}"#),
+        ("a = { x ; = y }", r#"{"a":{"x":"y"}}"#),
+        ("a = { 1 x;==y }", r#"{"a":[1,{"x":{"EXACT":"y"}}]}"#),
+    ] {
+        assert_eq!(theirs(input, Mode::Preserve).as_deref(), Some(expected));
+        assert_eq!(
+            ours(input, Mode::Preserve)
+                .map_err(|e| e.to_string())
+                .as_deref(),
+            Ok(expected),
+            "{input}"
+        );
+    }
 }

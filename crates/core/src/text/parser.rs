@@ -1309,10 +1309,13 @@ fn scan_plain(buf: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// Skip spaces, tabs and line breaks (not comments) from `i`.
+/// Skip whitespace (spaces, tabs, line breaks, `;`, `\v`, `\f`; not comments) from `i`.
 #[inline]
 fn skip_plain_ws(buf: &[u8], mut i: usize) -> usize {
-    while let Some(b' ' | b'\t' | b'\n' | b'\r') = buf.get(i) {
+    while let Some(&b) = buf.get(i) {
+        if CLASS[usize::from(b)] & WS == 0 {
+            break;
+        }
         i += 1;
     }
     i
