@@ -1,0 +1,120 @@
+//! Options objects from JavaScript, read with the same names and values as the CLI flags
+//! (`--mode`, `--narrow`, `--pretty`, `--encoding`) and the HTTP API's query parameters.
+
+use crate::error::usage;
+use js_sys::{Function, Reflect};
+use pdxedge_core::Encoding;
+use pdxedge_core::json::{DuplicateKeyMode, JsonOptions, Narrowing};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Reads the properties of an options object; `undefined` or `null` means all defaults.
+pub(crate) struct Reader<'a> {
+    object: Option<&'a JsValue>,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(options: &'a JsValue) -> Result<Self, JsValue> {
+        if options.is_undefined() || options.is_null() {
+            return Ok(Reader { object: None });
+        }
+        if !options.is_object() {
+            return Err(usage("options must be an object"));
+        }
+        Ok(Reader {
+            object: Some(options),
+        })
+    }
+
+    fn get(&self, key: &str) -> Result<Option<JsValue>, JsValue> {
+        let Some(object) = self.object else {
+            return Ok(None);
+        };
+        let value = Reflect::get(object, &JsValue::from_str(key))?;
+        Ok((!value.is_undefined() && !value.is_null()).then_some(value))
+    }
+
+    pub(crate) fn string(&self, key: &str) -> Result<Option<String>, JsValue> {
+        match self.get(key)? {
+            None => Ok(None),
+            Some(v) => v
+                .as_string()
+                .map(Some)
+                .ok_or_else(|| usage(&format!("option {key} must be a string"))),
+        }
+    }
+
+    pub(crate) fn boolean(&self, key: &str) -> Result<Option<bool>, JsValue> {
+        match self.get(key)? {
+            None => Ok(None),
+            Some(v) => v
+                .as_bool()
+                .map(Some)
+                .ok_or_else(|| usage(&format!("option {key} must be true or false"))),
+        }
+    }
+
+    pub(crate) fn function(&self, key: &str) -> Result<Option<Function>, JsValue> {
+        match self.get(key)? {
+            None => Ok(None),
+            Some(v) => v
+                .dyn_into::<Function>()
+                .map(Some)
+                .map_err(|_| usage(&format!("option {key} must be a function"))),
+        }
+    }
+
+    /// A string option that must be one of `choices` (value, meaning).
+    fn choice<T: Copy>(&self, key: &str, choices: &[(&str, T)]) -> Result<Option<T>, JsValue> {
+        let Some(value) = self.string(key)? else {
+            return Ok(None);
+        };
+        match choices.iter().find(|(name, _)| *name == value) {
+            Some((_, meaning)) => Ok(Some(*meaning)),
+            None => {
+                let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+                Err(usage(&format!(
+                    "invalid {key} {value:?}: expected one of {}",
+                    names.join(", ")
+                )))
+            }
+        }
+    }
+}
+
+/// The JSON job's options: `mode`, `narrow`, `pretty`, `encoding`.
+pub(crate) fn json(options: &Reader) -> Result<JsonOptions, JsValue> {
+    let defaults = JsonOptions::default();
+    Ok(JsonOptions {
+        mode: options
+            .choice(
+                "mode",
+                &[
+                    ("preserve", DuplicateKeyMode::Preserve),
+                    ("group", DuplicateKeyMode::Group),
+                    ("key-value-pairs", DuplicateKeyMode::KeyValuePairs),
+                ],
+            )?
+            .unwrap_or(defaults.mode),
+        narrow: options
+            .choice(
+                "narrow",
+                &[
+                    ("all", Narrowing::All),
+                    ("unquoted", Narrowing::Unquoted),
+                    ("none", Narrowing::None),
+                ],
+            )?
+            .unwrap_or(defaults.narrow),
+        pretty: options.boolean("pretty")?.unwrap_or(defaults.pretty),
+        encoding: options
+            .choice(
+                "encoding",
+                &[
+                    ("auto", Encoding::Auto),
+                    ("utf-8", Encoding::Utf8),
+                    ("windows-1252", Encoding::Windows1252),
+                ],
+            )?
+            .unwrap_or(defaults.encoding),
+    })
+}
