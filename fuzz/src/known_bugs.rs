@@ -3,8 +3,8 @@
 //! differential target skips inputs that may hit it, so that fuzzing can find the next
 //! one. Delete a rule (and this module when none is left) as soon as its bug is fixed.
 
-/// The open bug `input` may hit, if any.
-pub fn in_input(input: &[u8]) -> Option<&'static str> {
+/// The open bug `input` may hit in the differential target, if any.
+pub fn differential(input: &[u8]) -> Option<&'static str> {
     // `a={x;=y}`: a `;` between a container's first scalar and an operator (or in a mixed
     // list) makes pdxedge write `["x",null,"y"]`; jomini skips `;` like whitespace and
     // writes `{"x":"y"}`.
@@ -19,14 +19,33 @@ pub fn in_input(input: &[u8]) -> Option<&'static str> {
     semicolon_then_operator.then_some("semicolon-before-operator")
 }
 
+/// The open bug `input` may hit in the transcode target (chunking invariance), if any.
+pub fn transcode(input: &[u8]) -> Option<&'static str> {
+    // `n=x\v{y}`: fed whole, the `\v` (or `\f`) between a value and `{` is not skipped
+    // as whitespace and the `{` is a syntax error; fed byte by byte it is a header,
+    // `{"n":{"x":["y"]}}`.
+    let vt_ff_then_open = input.iter().enumerate().any(|(i, &b)| {
+        matches!(b, 0x0B | 0x0C)
+            && input
+                .iter()
+                .skip(i + 1)
+                .find(|c| !c.is_ascii_whitespace() && !matches!(c, 0x0B | 0x0C))
+                .is_some_and(|&c| c == b'{')
+    });
+    vt_ff_then_open.then_some("vertical-tab-before-brace")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::in_input;
+    use super::*;
 
     #[test]
     fn recognises_the_open_bugs_and_nothing_else() {
-        assert!(in_input(b"a={x;=y}").is_some());
-        assert!(in_input(b"a = { 1 x ; == y }").is_some());
-        assert!(in_input(b"a={x;} b=c; d=e").is_none());
+        assert!(differential(b"a={x;=y}").is_some());
+        assert!(differential(b"a = { 1 x ; == y }").is_some());
+        assert!(differential(b"a={x;} b=c; d=e").is_none());
+        assert!(transcode(b"n=x\x0b{y}").is_some());
+        assert!(transcode(b"n=x\x0c {y}").is_some());
+        assert!(transcode(b"n=x\x0b y {z}").is_none());
     }
 }

@@ -135,3 +135,27 @@ fn semicolon_between_key_and_operator_in_a_container() {
         );
     }
 }
+
+/// A vertical tab or form feed (whitespace for pdxedge) between a value and `{`: the
+/// value is a header. Fed byte by byte it is; fed in one piece the `{` was a syntax
+/// error, so the result depended on chunking. Found by `text_transcode` (long run).
+#[test]
+#[ignore = "open bug, reported to the lead: result depends on chunking"]
+fn vertical_tab_before_a_header_brace_does_not_depend_on_chunking() {
+    for input in ["n=x\u{b}{y}", "n=x\u{c}{y}", "a={ n=x\u{b}{y} }"] {
+        let opts = options(Mode::Preserve, false, Encoding::Utf8);
+        let whole = common::pdxedge_json_chunked(input.as_bytes(), opts, &[input.len()]);
+        let bytewise = common::pdxedge_json_chunked(input.as_bytes(), opts, &[1]);
+        assert_eq!(
+            whole.map_err(|e| e.to_string()),
+            bytewise.map_err(|e| e.to_string()),
+            "{input:?}"
+        );
+    }
+    assert_eq!(
+        ours("n=x\u{b}{y}", Mode::Preserve)
+            .map_err(|e| e.to_string())
+            .as_deref(),
+        Ok(r#"{"n":{"x":["y"]}}"#)
+    );
+}
