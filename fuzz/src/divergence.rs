@@ -301,6 +301,13 @@ fn structural(input: &[u8]) -> Option<Divergence> {
             (Token::Operator(false), Frame::List(_)) if prev == Some(Token::Close) => {
                 return Some(Divergence::InvalidKey);
             }
+            // A stray operator where a value belongs is the value `"="` to both; followed
+            // by `{` it is a header value.
+            (Token::Operator(false), Frame::List(_))
+                if matches!(prev, Some(Token::Operator(_))) && next == Some(Token::Open) =>
+            {
+                return Some(Divergence::HeaderValueInMixedList);
+            }
             (Token::Operator(false), Frame::List(_)) => {}
             (Token::Operator(false), _) => *top = Frame::List(false),
             (Token::Word(_) | Token::Quoted, frame) => {
@@ -376,6 +383,7 @@ mod tests {
         assert_eq!(rule("=1{}1=1{0}"), Some(HeaderValueInMixedList));
         assert_eq!(rule("x y 1 {} 1=2 {0}"), Some(HeaderValueInMixedList));
         assert_eq!(rule("x y a =!{ b=c }"), Some(HeaderValueInMixedList));
+        assert_eq!(rule("k [ key8 = = { 10 }"), Some(HeaderValueInMixedList));
         assert_eq!(rule("! x [[z[key5{ 1 }"), Some(HeaderInList));
         assert_eq!(rule("a = { 1 a=b 7 {x} > 5 }"), Some(InvalidKey));
         assert_eq!(rule("a = { 1 2 c={ x } =5 }"), Some(InvalidKey));
