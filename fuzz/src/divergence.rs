@@ -256,9 +256,7 @@ fn structural(input: &[u8]) -> Option<Divergence> {
         let next = toks.get(i + 1).copied();
         let prev = i.checked_sub(1).and_then(|j| toks.get(j)).copied();
         let depth = stack.len();
-        let Some(top) = stack.last_mut() else {
-            return None;
-        };
+        let top = stack.last_mut()?;
         match (t, *top) {
             (Token::Open, _) => stack.push(Frame::Undecided),
             // A stray `]` or `}` at the root is skipped by both; a `]` ends a pending key.
