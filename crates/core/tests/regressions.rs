@@ -105,8 +105,8 @@ fn question_mark_operator_in_a_mixed_list() {
     );
 }
 
-/// A second `=` after a complete field (`a=b=c`): the error points at the value without
-/// a key (offset 3), not at the end of the document (offset 5) as it once did.
+/// A second `=` after a complete field (`a=b=c`): the error points at where the bare
+/// value began (offset 3), not at the end of the document.
 #[test]
 fn operator_after_a_complete_field_points_at_the_operator() {
     let err = ours("a=b=c", Mode::Preserve).expect_err("not valid");
