@@ -159,3 +159,37 @@ fn vertical_tab_before_a_header_brace_does_not_depend_on_chunking() {
         Ok(r#"{"n":{"x":["y"]}}"#)
     );
 }
+
+/// The position of a `TooDeep` error does not depend on chunking. Fed whole it points at
+/// the field whose value goes one level too deep (`x`, offset 16, as `limits.rs` expects
+/// for the default limit); fed byte by byte it pointed at that value's `{` (offset 19).
+/// Found by `text_transcode` (long run).
+#[test]
+#[ignore = "open bug, reported to the lead: TooDeep position depends on chunking"]
+fn too_deep_position_does_not_depend_on_chunking() {
+    use pdxedge_core::{Limits, Transcoder};
+    let input = b"a={ b={ c={ d={ x={ y } } } } }";
+    let limits = Limits {
+        max_depth: 4,
+        ..Limits::default()
+    };
+    let run = |chunk: usize| {
+        let opts = options(Mode::Preserve, false, Encoding::Utf8);
+        let mut t = Transcoder::with_limits(opts, limits);
+        let mut out = Vec::new();
+        let mut result = Ok(());
+        for piece in input.chunks(chunk) {
+            result = t.feed(piece, &mut out);
+            if result.is_err() {
+                break;
+            }
+        }
+        result
+            .and_then(|()| t.finish(&mut out))
+            .map_err(|e| e.position().offset)
+    };
+    assert_eq!(run(input.len()), Err(16));
+    for chunk in 1..input.len() {
+        assert_eq!(run(chunk), Err(16), "chunks of {chunk}");
+    }
+}
