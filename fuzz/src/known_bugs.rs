@@ -18,7 +18,17 @@ pub fn differential(input: &[u8]) -> Option<&'static str> {
                 .find(|&&c| !c.is_ascii_whitespace() && c != b';')
                 .is_some_and(|&c| matches!(c, b'=' | b'<' | b'>' | b'!' | b'?'))
     });
-    semicolon_then_operator.then_some("semicolon-before-operator")
+    if semicolon_then_operator {
+        return Some("semicolon-before-operator");
+    }
+    // `a=99999999999999999.5`: jomini writes `1e+17`, pdxedge `1e17` (floats of 1e16 and
+    // more, which take 17 or more digits to write).
+    let mut run = 0;
+    let long_number = input.iter().any(|&b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run >= 17
+    });
+    long_number.then_some("float-exponent-sign")
 }
 
 /// The open bug `input` may hit in the transcode target (chunking invariance), if any.
@@ -57,6 +67,8 @@ mod tests {
         assert!(differential(b"a={x;=y}").is_some());
         assert!(differential(b"a = { 1 x ; == y }").is_some());
         assert!(differential(b"a={x;} b=c; d=e").is_none());
+        assert!(differential(b"a=99999999999999999.5").is_some());
+        assert!(differential(b"a=9999999999999999.5").is_none());
         assert!(transcode(b"n=x\x0b{y}").is_some());
         assert!(transcode(b"n=x\x0c {y}").is_some());
         assert!(transcode(b"n=x\x0b y {z}").is_none());
