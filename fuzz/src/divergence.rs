@@ -252,13 +252,18 @@ fn structural(input: &[u8]) -> Option<Divergence> {
     }
     let toks = tokens(input);
     let mut stack = vec![Frame::Object(Phase::Key)];
+    // The previous token as the walk read it (a `]` may have acted as `}`).
+    let mut prev = None;
     for (i, &t) in toks.iter().enumerate() {
         let next = toks.get(i + 1).copied();
-        let prev = i.checked_sub(1).and_then(|j| toks.get(j)).copied();
         let depth = stack.len();
-        let Some(top) = stack.last_mut() else {
-            return None;
+        // Where a key is expected, both parsers close the container at `]` as at `}`.
+        let t = match stack.last() {
+            Some(Frame::Object(Phase::Key)) if t == Token::Bracket && depth > 1 => Token::Close,
+            _ => t,
         };
+        let before = prev.replace(t);
+        let top = stack.last_mut()?;
         match (t, *top) {
             (Token::Open, _) => stack.push(Frame::Undecided),
             // A stray `]` or `}` at the root is skipped by both; a `]` ends a pending key.
@@ -298,8 +303,15 @@ fn structural(input: &[u8]) -> Option<Divergence> {
             (Token::Operator(true), _) => return Some(Divergence::GluedQuestionMark),
             // The listed `{ 1 a=b {x} > 5 }` case: jomini writes `__invalid_key` or
             // `null` for the missing key, pdxedge reports a syntax error.
-            (Token::Operator(false), Frame::List(_)) if prev == Some(Token::Close) => {
+            (Token::Operator(false), Frame::List(_)) if before == Some(Token::Close) => {
                 return Some(Divergence::InvalidKey);
+            }
+            // A stray operator where a value belongs is the value `"="` to both; followed
+            // by `{` it is a header value.
+            (Token::Operator(false), Frame::List(_))
+                if matches!(before, Some(Token::Operator(_))) && next == Some(Token::Open) =>
+            {
+                return Some(Divergence::HeaderValueInMixedList);
             }
             (Token::Operator(false), Frame::List(_)) => {}
             (Token::Operator(false), _) => *top = Frame::List(false),
@@ -322,7 +334,7 @@ fn structural(input: &[u8]) -> Option<Divergence> {
                 if list && t == Token::Word(true) && next == Some(Token::Open) {
                     return Some(Divergence::HeaderInList);
                 }
-                let after_op = matches!(prev, Some(Token::Operator(_)));
+                let after_op = matches!(before, Some(Token::Operator(_)));
                 if list && after_op && next == Some(Token::Open) {
                     return Some(Divergence::HeaderValueInMixedList);
                 }
@@ -376,9 +388,11 @@ mod tests {
         assert_eq!(rule("=1{}1=1{0}"), Some(HeaderValueInMixedList));
         assert_eq!(rule("x y 1 {} 1=2 {0}"), Some(HeaderValueInMixedList));
         assert_eq!(rule("x y a =!{ b=c }"), Some(HeaderValueInMixedList));
+        assert_eq!(rule("k [ key8 = = { 10 }"), Some(HeaderValueInMixedList));
         assert_eq!(rule("! x [[z[key5{ 1 }"), Some(HeaderInList));
         assert_eq!(rule("a = { 1 a=b 7 {x} > 5 }"), Some(InvalidKey));
         assert_eq!(rule("a = { 1 2 c={ x } =5 }"), Some(InvalidKey));
+        assert_eq!(rule("x={ a b c={ n=v ]= t } }"), Some(InvalidKey));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)

@@ -9,6 +9,7 @@
 //! tests in `crates/core/tests`).
 
 pub mod divergence;
+pub mod known_bugs;
 pub mod oracle;
 
 pub use pdxedge_core::json::JsonOptions;

@@ -10,4 +10,4 @@ if [ ! -x /usr/bin/time ]; then
   apt-get update -qq && apt-get install -y -qq time
 fi
 cargo build --release --locked -p pdxedge
-python3 scripts/hostile/run.py --cli target/release/pdxedge --timeout 60
+python3 scripts/hostile/run.py --cli target/release/pdxedge --timeout 60 "$@"

@@ -21,8 +21,8 @@ fn a_million_nested_braces_is_refused_at_the_depth_limit() {
     let input = "a={".repeat(1_000_000);
     let err = run(input.as_bytes(), Limits::default()).expect_err("too deep");
     assert_eq!(err.kind(), &ErrorKind::TooDeep { limit: 10_000 });
-    // The error points at the field whose value goes one level too deep.
-    assert_eq!(err.position().offset, 3 * 10_000);
+    // The error points at the `{` that goes one level too deep.
+    assert_eq!(err.position().offset, 3 * 10_000 + 2);
     assert_eq!(err.position().line, 1);
 }
 

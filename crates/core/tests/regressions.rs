@@ -105,8 +105,8 @@ fn question_mark_operator_in_a_mixed_list() {
     );
 }
 
-/// A second `=` after a complete field (`a=b=c`): the error points at the value without
-/// a key (offset 3), not at the end of the document (offset 5) as it once did.
+/// A second `=` after a complete field (`a=b=c`): the error points at where the bare
+/// value began (offset 3), not at the end of the document.
 #[test]
 fn operator_after_a_complete_field_points_at_the_operator() {
     let err = ours("a=b=c", Mode::Preserve).expect_err("not valid");
@@ -123,6 +123,84 @@ fn semicolon_between_key_and_operator_in_a_container() {
         ("a={x;=y}", r#"{"a":{"x":"y"}}"#),
         ("a = { x ; = y }", r#"{"a":{"x":"y"}}"#),
         ("a = { 1 x;==y }", r#"{"a":[1,{"x":{"EXACT":"y"}}]}"#),
+    ] {
+        assert_eq!(theirs(input, Mode::Preserve).as_deref(), Some(expected));
+        assert_eq!(
+            ours(input, Mode::Preserve)
+                .map_err(|e| e.to_string())
+                .as_deref(),
+            Ok(expected),
+            "{input}"
+        );
+    }
+}
+
+/// A vertical tab or form feed (whitespace for pdxedge) between a value and `{`: the
+/// value is a header. Fed byte by byte it is; fed in one piece the `{` was a syntax
+/// error, so the result depended on chunking. Found by `text_transcode` (long run).
+#[test]
+fn vertical_tab_before_a_header_brace_does_not_depend_on_chunking() {
+    for input in ["n=x\u{b}{y}", "n=x\u{c}{y}", "a={ n=x\u{b}{y} }"] {
+        let opts = options(Mode::Preserve, false, Encoding::Utf8);
+        let whole = common::pdxedge_json_chunked(input.as_bytes(), opts, &[input.len()]);
+        let bytewise = common::pdxedge_json_chunked(input.as_bytes(), opts, &[1]);
+        assert_eq!(
+            whole.map_err(|e| e.to_string()),
+            bytewise.map_err(|e| e.to_string()),
+            "{input:?}"
+        );
+    }
+    assert_eq!(
+        ours("n=x\u{b}{y}", Mode::Preserve)
+            .map_err(|e| e.to_string())
+            .as_deref(),
+        Ok(r#"{"n":{"x":["y"]}}"#)
+    );
+}
+
+/// The position of a `TooDeep` error does not depend on chunking: it points at the `{`
+/// that goes one level too deep (offset 18), however the input is fed.
+/// Found by `text_transcode` (long run).
+#[test]
+fn too_deep_position_does_not_depend_on_chunking() {
+    use pdxedge_core::{Limits, Transcoder};
+    let input = b"a={ b={ c={ d={ x={ y } } } } }";
+    let limits = Limits {
+        max_depth: 4,
+        ..Limits::default()
+    };
+    let run = |chunk: usize| {
+        let opts = options(Mode::Preserve, false, Encoding::Utf8);
+        let mut t = Transcoder::with_limits(opts, limits);
+        let mut out = Vec::new();
+        let mut result = Ok(());
+        for piece in input.chunks(chunk) {
+            result = t.feed(piece, &mut out);
+            if result.is_err() {
+                break;
+            }
+        }
+        result
+            .and_then(|()| t.finish(&mut out))
+            .map_err(|e| e.position().offset)
+    };
+    assert_eq!(run(input.len()), Err(18));
+    for chunk in 1..input.len() {
+        assert_eq!(run(chunk), Err(18), "chunks of {chunk}");
+    }
+}
+
+/// A float of 1e16 or more is written with an explicit exponent sign, as jomini writes
+/// it: `1e+17`, not `1e17` (both are valid JSON, but the bytes must match). Found by
+/// `text_differential` (long run).
+#[test]
+fn large_floats_are_written_with_an_exponent_sign() {
+    for (input, expected) in [
+        ("a=99999999999999999.5", r#"{"a":1e+17}"#),
+        (
+            "a=999999999999999999999.",
+            r#"{"a":3.8758200196842127e+18}"#,
+        ),
     ] {
         assert_eq!(theirs(input, Mode::Preserve).as_deref(), Some(expected));
         assert_eq!(

@@ -212,7 +212,7 @@ impl JsonWriter {
                     return self.out.extend_from_slice(buf.format(u).as_bytes());
                 }
                 Narrowed::F64(f) => {
-                    let mut buf = ryu::Buffer::new();
+                    let mut buf = zmij::Buffer::new();
                     return self.out.extend_from_slice(buf.format_finite(f).as_bytes());
                 }
             }

@@ -755,8 +755,8 @@ impl Parser {
 
                 State::ObjectValue => match c {
                     b'{' => {
-                        *pos = p + 1;
                         self.push_frame()?;
+                        *pos = p + 1;
                         self.state = State::ParseOpen;
                     }
                     b'}' => return Err(ErrorKind::Syntax("expected a value, found '}'")),
@@ -874,8 +874,8 @@ impl Parser {
                         *pos != before
                     } => {}
                     b'{' => {
-                        *pos = p + 1;
                         self.push_frame()?;
+                        *pos = p + 1;
                         self.state = State::ParseOpen;
                     }
                     b'}' => {
@@ -1001,6 +1001,9 @@ impl Parser {
                 self.last = Last::Scalar;
                 sink.scalar(key, false, false)?;
                 sink.value_start(value_offset, None, false);
+                // Errors point at the `{` (a depth error's position must not depend on
+                // which path read the field).
+                *pos = r;
                 self.push_frame()?;
                 self.state = State::ParseOpen;
                 *pos = r + 1;

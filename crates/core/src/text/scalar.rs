@@ -58,10 +58,10 @@ pub fn narrow(d: &[u8]) -> Narrowed {
 /// digits (trailing zeros dropped). Returns false, having written nothing, for anything
 /// else; [`narrow`] then decides.
 ///
-/// Why this equals [`narrow`] + `ryu`: with at most 15 significant digits, the decimal
+/// Why this equals [`narrow`] + `zmij` (the formatter `serde_json`, and so jomini, uses): with at most 15 significant digits, the decimal
 /// maps to the nearest `f64` (an exact integer divided by an exact power of ten, correctly
 /// rounded), and no other decimal of at most 15 digits maps to the same `f64`; so the
-/// shortest round-trip form `ryu` writes has the input's digits, in plain notation for
+/// shortest round-trip form `zmij` writes has the input's digits, in plain notation for
 /// values from 1e-5 up to 1e16.
 #[inline]
 pub fn write_common_number(d: &[u8], out: &mut Vec<u8>) -> bool {
@@ -96,7 +96,7 @@ pub fn write_common_number(d: &[u8], out: &mut Vec<u8>) -> bool {
     };
     let frac_len = frac.iter().rposition(|&b| b != b'0').map_or(0, |i| i + 1);
     let frac = &frac[..frac_len];
-    // Below 1e-5 ryu switches to exponent notation.
+    // Below 1e-5 the formatter switches to exponent notation.
     if int == b"0" && frac.len() >= 5 && frac[..5] == *b"00000" {
         return false;
     }
@@ -296,10 +296,10 @@ mod tests {
         write_common_number(d.as_bytes(), &mut out).then(|| String::from_utf8(out).unwrap())
     }
 
-    fn via_ryu(d: &str) -> String {
+    fn via_formatter(d: &str) -> String {
         match narrow(d.as_bytes()) {
             Narrowed::I64(i) => i.to_string(),
-            Narrowed::F64(f) => ryu::Buffer::new().format_finite(f).to_string(),
+            Narrowed::F64(f) => zmij::Buffer::new().format_finite(f).to_string(),
             other => panic!("{d}: {other:?}"),
         }
     }
@@ -327,7 +327,7 @@ mod tests {
             "1444.5",
             "-12.000100",
         ] {
-            assert_eq!(common(d).as_deref(), Some(via_ryu(d).as_str()), "{d}");
+            assert_eq!(common(d).as_deref(), Some(via_formatter(d).as_str()), "{d}");
         }
         for d in [
             "0001",
