@@ -26,6 +26,10 @@ import sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as z, open(sys.argv[2], "wb") as out:
     out.write(z.read("gamestate"))
 PY
+# Baseline in the same run: one conversion by the CLI, alone.
+cstart=$(date +%s.%N)
+target/release/pdxedge json "$tmp/gamestate" >/dev/null
+cend=$(date +%s.%N)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 url="http://127.0.0.1:$port"
 target/release/pdxedge serve --addr "127.0.0.1:$port" --web web "$@" >"$tmp/server.log" 2>&1 &
@@ -67,12 +71,14 @@ timeout 300 xargs -P 32 -I{} curl -s -o /dev/null --max-time 60 -H 'Expect:' --d
 send=$(date +%s.%N)
 hwm=$(awk '/VmHWM/ {print $2}' /proc/$server/status)
 
-python3 - "$tmp/big.txt" "$tmp/small.txt" "$start" "$end" "$sstart" "$send" "$size" "$hwm_big" "$hwm" <<'PY'
+python3 - "$tmp/big.txt" "$tmp/small.txt" "$start" "$end" "$sstart" "$send" "$size" "$hwm_big" "$hwm" "$cstart" "$cend" <<'PY'
 import sys
 big = [l.split() for l in open(sys.argv[1])]
 small = [l.split() for l in open(sys.argv[2])]
 t0, t1, s0, s1, size = map(float, sys.argv[3:8])
 hwm_big, hwm = int(sys.argv[8]), int(sys.argv[9])
+c0, c1 = float(sys.argv[10]), float(sys.argv[11])
+print(f"cli:   one conversion alone: {c1 - c0:.2f} s ({size / (c1 - c0) / 1e6:.1f} MB/s)")
 def pct(xs, p):
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))] if xs else float("nan")

@@ -242,7 +242,7 @@ fn status_503_when_all_slots_are_busy() {
     let held = hold_a_slot(&s);
     // The server takes the slot once it has read the headers; poll until it has.
     let mut shed = None;
-    for _ in 0..100 {
+    for _ in 0..500 {
         let (status, hs, body) = post(&s, "/v1/json", &[], b"a=1");
         if status == 503 {
             shed = Some((hs, body));
@@ -258,7 +258,7 @@ fn status_503_when_all_slots_are_busy() {
     // The slot comes back when the holder finishes.
     drop(held);
     let mut ok = false;
-    for _ in 0..100 {
+    for _ in 0..500 {
         if post(&s, "/v1/json", &[], b"a=1").0 == 200 {
             ok = true;
             break;
@@ -397,8 +397,11 @@ fn shutdown_lets_a_request_in_flight_finish() {
     let addr = s.addr;
     let input = big_text(4 << 20);
     let want = pdxedge_core::to_json(&input, JsonOptions::default()).unwrap();
-    let client = std::thread::spawn(move || duplex(addr, "/v1/json", &[], input, 4 << 10));
-    std::thread::sleep(Duration::from_millis(100));
+    let (tx, started) = std::sync::mpsc::channel();
+    let client =
+        std::thread::spawn(move || duplex_notify(addr, "/v1/json", &[], input, 4 << 10, Some(tx)));
+    // Stop once the response has started: the request is surely in flight.
+    started.recv_timeout(Duration::from_secs(60)).unwrap();
     s.stop();
     let res = client.join().unwrap();
     assert_eq!(res.status, 200);

@@ -103,13 +103,25 @@ impl Raw {
 }
 
 /// POST `body` in `chunk`-byte chunks (Transfer-Encoding: chunked) while reading the
-/// response, as a browser or curl would with HTTP/1.1.
+/// response, as curl does with HTTP/1.1.
 pub fn duplex(
     addr: SocketAddr,
     path: &str,
     headers: &[(&str, &str)],
     body: Vec<u8>,
     chunk: usize,
+) -> Raw {
+    duplex_notify(addr, path, headers, body, chunk, None)
+}
+
+/// [`duplex`], telling `started` once the response's status line has arrived.
+pub fn duplex_notify(
+    addr: SocketAddr,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+    chunk: usize,
+    started: Option<std::sync::mpsc::Sender<()>>,
 ) -> Raw {
     let stream = TcpStream::connect(addr).unwrap();
     stream
@@ -133,16 +145,23 @@ pub fn duplex(
         }
         let _ = w.write_all(b"0\r\n\r\n");
     });
-    let raw = read_response(stream);
+    let raw = read_response_notify(stream, started);
     let _ = writer.join();
     raw
 }
 
 /// Read one response; tolerate a connection that ends early (that is what we test).
 pub fn read_response(stream: TcpStream) -> Raw {
+    read_response_notify(stream, None)
+}
+
+fn read_response_notify(stream: TcpStream, started: Option<std::sync::mpsc::Sender<()>>) -> Raw {
     let mut r = BufReader::new(stream);
     let mut line = String::new();
     r.read_line(&mut line).unwrap();
+    if let Some(tx) = started {
+        let _ = tx.send(());
+    }
     let status: u16 = line.split(' ').nth(1).unwrap().parse().unwrap();
     let mut headers = Vec::new();
     loop {
