@@ -20,7 +20,7 @@ pub struct Args {
     /// Output format.
     #[arg(long, default_value = "tar.br", value_parser = ["tar.br", "zip-zstd", "tar.zst", "tar"])]
     pub format: String,
-    /// Brotli quality 0-11 or zstd level 1-22 (default: tar.br 5, zstd 9).
+    /// Brotli quality 0-11 or zstd level 1-22 (default: tar.br 6, zstd 12).
     #[arg(long)]
     pub quality: Option<u32>,
     /// Window as log2 bytes: brotli 10-24, zstd 10-27 (default 24).

@@ -392,8 +392,9 @@ fn open_sav(
     }
 }
 
-/// The error for a binary `SAV` save: which game, if the file name said.
-pub(crate) fn binary_sav(game: Option<Game>, offset: usize) -> ContainerError {
+/// The error for a binary `SAV` save: which game, if the file name said; `offset` is
+/// where the binary content starts.
+pub fn binary_sav(game: Option<Game>, offset: usize) -> ContainerError {
     let format = match game {
         Some(g) => g.binary_format(),
         None => "this binary SAV save (CK3, Vic3, Imperator or EU5)",

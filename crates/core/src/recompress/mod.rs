@@ -57,8 +57,8 @@ impl Format {
     /// saves: see `docs/benchmarks.md`.
     pub fn default_quality(self) -> u32 {
         match self {
-            Format::TarBr => 5,
-            Format::ZipZstd | Format::TarZst => 9,
+            Format::TarBr => 6,
+            Format::ZipZstd | Format::TarZst => 12,
             Format::Tar => 0,
         }
     }

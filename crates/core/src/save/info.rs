@@ -120,9 +120,9 @@ pub fn inspect(
         info.encoding = Some(encoding_of(entry.header.as_deref(), &text));
     }
     fields.game_from_headers(info.entries.iter().filter_map(|e| e.header.as_deref()));
-    // EU4 writes its checksum last; read to the end only when the metadata lacked it.
+    // EU4 writes the save's checksum as the gamestate's last line.
     if fields.checksum.is_none()
-        && fields.game == Some(Game::Eu4)
+        && info.game.or(fields.game) == Some(Game::Eu4)
         && let Some(&i) = order
             .iter()
             .find(|&&i| !info.entries[i].binary && rank(&save.entries()[i].name) == 1)
@@ -448,7 +448,8 @@ impl Fields {
             (_, b"ironman" | b"is_ironman") if self.ironman.is_none() => {
                 self.ironman = flag();
             }
-            (_, b"checksum") if self.checksum.is_none() => {
+            // Each EU4 entry carries its own checksum; the save's is the gamestate's.
+            (_, b"checksum") if self.checksum.is_none() && !self.read_whole => {
                 self.checksum = text();
             }
             (Context::Root, b"meta_fleets" | b"version_control_revision") => {

@@ -52,6 +52,11 @@ pub fn write_save_json(
     out: &mut dyn Write,
 ) -> Result<(), ContainerError> {
     let game = save.game_hint();
+    if let Envelope::Sav(header) = save.envelope()
+        && header.kind.is_binary()
+    {
+        return Err(container::binary_sav(game, container::sav::SAV_HEADER_LEN));
+    }
     if let Some(name) = &options.entry {
         let index = save.find(name)?;
         return entry_json(save, index, options, game, save.limits().max_inflated, out).map(|_| ());
