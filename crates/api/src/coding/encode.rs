@@ -87,6 +87,8 @@ impl ResponseCoding {
 }
 
 /// A streaming encoder writing into its own buffer, drained after each step.
+// One encoder per response: the size difference between variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Encoder {
     Identity,
     Gzip(GzEncoder<Vec<u8>>),
