@@ -7,4 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export RUSTC_BOOTSTRAP=1
 (cd fuzz && cargo fmt --check && cargo test --locked --lib -q)
-bash fuzz/run.sh --time "${FUZZ_SECONDS:-30}"
+# A crash, a panic or output that depends on chunking is a bug: it fails the stage.
+bash fuzz/run.sh --time "${FUZZ_SECONDS:-30}" text_transcode
+# A differential mismatch may be a new jomini divergence to list rather than a bug: it is
+# printed for triage (and reproduced with fuzz/examples/compare.rs) without failing CI.
+bash fuzz/run.sh --time "${FUZZ_SECONDS:-30}" text_differential ||
+  echo "::: text_differential found a mismatch with jomini (see above): triage it"
