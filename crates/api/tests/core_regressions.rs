@@ -1,5 +1,5 @@
-//! Core behaviour the HTTP layer works around today. Each test fails now and is
-//! ignored; when the core is fixed, drop the `#[ignore]` and the workaround it names.
+//! Core behaviour the HTTP layer depends on or works around. An ignored test fails
+//! today; when the core is fixed, drop its `#[ignore]` and the workaround it names.
 //! Run them with `cargo test -p pdxedge-api --test core_regressions -- --ignored`.
 
 use pdxedge_core::json::JsonOptions;
