@@ -90,7 +90,7 @@ impl Limits {
             (
                 "max_buffered_bytes",
                 self.max_buffered_bytes.to_string(),
-                "input held whole (mode=group); 413",
+                "input held whole (mode=group, zip saves, info, recompress); 413",
             ),
             (
                 "max_duration",
@@ -105,7 +105,7 @@ impl Limits {
             (
                 "max_buffered_conversions",
                 self.max_buffered_conversions.to_string(),
-                "mode=group conversions at once; 503 + Retry-After",
+                "mode=group, info and recompress requests at once; 503 + Retry-After",
             ),
             (
                 "max_depth",

@@ -148,9 +148,13 @@ pub(crate) fn sniff(head: &[u8], eof: bool) -> Option<Format> {
     Some(Format::Text)
 }
 
-/// Clausewitz text to JSON.
+/// Clausewitz text to JSON; zip and `SAV` saves through the core's container support.
 pub(crate) struct JsonJob {
     transcoder: SendTranscoder,
+    /// A container save, held whole until the end (its directory is at the end).
+    container: Option<Vec<u8>>,
+    save_options: pdxedge_core::save::SaveJsonOptions,
+    max_held: u64,
     /// The first bytes, held until the format is known.
     head: Option<Vec<u8>>,
     /// Group mode: input held so far, and its limit.
@@ -165,6 +169,18 @@ impl JsonJob {
         };
         JsonJob {
             transcoder: SendTranscoder(Transcoder::with_limits(query.options(), engine)),
+            container: None,
+            save_options: pdxedge_core::save::SaveJsonOptions {
+                json: query.options(),
+                entry: query.entry.clone(),
+                text_limits: engine,
+                archive_limits: pdxedge_core::container::ArchiveLimits {
+                    max_input: limits.max_buffered_bytes,
+                    max_inflated: limits.max_inflated_bytes,
+                    ..Default::default()
+                },
+            },
+            max_held: limits.max_buffered_bytes,
             head: Some(Vec::new()),
             held: query.buffers().then_some((0, limits.max_buffered_bytes)),
         }
@@ -174,17 +190,30 @@ impl JsonJob {
         match format {
             Format::Text => self.convert(head, out),
             Format::Binary => Err(binary_error(head)),
-            // The container-aware core API (crates/core container/) plugs in here.
-            Format::Zip => Err(ApiError::UnsupportedFormat(
-                "zip saves are not supported by this build yet; unzip the save and send its gamestate text".into(),
-            )),
-            Format::Sav => Err(ApiError::UnsupportedFormat(
-                "SAV-header saves (CK3, Vic3, Imperator) are not supported by this build yet".into(),
-            )),
+            Format::Zip | Format::Sav => {
+                self.container = Some(Vec::new());
+                self.hold(head)
+            }
         }
     }
 
+    fn hold(&mut self, input: &[u8]) -> Result<(), ApiError> {
+        if let Some(held) = &mut self.container {
+            if (held.len() + input.len()) as u64 > self.max_held {
+                return Err(ApiError::TooLarge {
+                    which: LimitKind::Buffered,
+                    limit: self.max_held,
+                });
+            }
+            held.extend_from_slice(input);
+        }
+        Ok(())
+    }
+
     fn convert(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), ApiError> {
+        if self.container.is_some() {
+            return self.hold(input);
+        }
         if let Some((held, limit)) = &mut self.held {
             *held += input.len() as u64;
             if *held > *limit {
@@ -195,6 +224,22 @@ impl JsonJob {
             }
         }
         self.transcoder.0.feed(input, out).map_err(ApiError::from)
+    }
+}
+
+/// A `Write` over the pipeline's `emit`.
+struct EmitWriter<'a> {
+    emit: &'a mut dyn FnMut(&[u8]),
+}
+
+impl std::io::Write for EmitWriter<'_> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        (self.emit)(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -257,6 +302,16 @@ impl Job for JsonJob {
             self.start(&head, format, &mut out)?;
             emit(&out);
         }
+        if let Some(held) = self.container.take() {
+            let mut w = EmitWriter { emit };
+            return pdxedge_core::save::write_json(
+                &held,
+                &pdxedge_core::container::Hints::default(),
+                &self.save_options,
+                &mut w,
+            )
+            .map_err(crate::containers::container_error);
+        }
         self.transcoder.0.finish_with(emit).map_err(ApiError::from)
     }
 }
@@ -305,7 +360,7 @@ mod tests {
         assert_eq!(run(JsonQuery::default(), b"", 1).unwrap(), b"{}");
         assert_eq!(run(JsonQuery::default(), b"a=1", 1).unwrap(), br#"{"a":1}"#);
         let zip = run(JsonQuery::default(), b"PK\x03\x04rest", 2).unwrap_err();
-        assert_eq!(zip.status(), 501);
+        assert_eq!(zip.status(), 400, "a malformed zip: {zip}");
         // A real binary save's start: header word, then binary tokens.
         for chunk in [1, 3, 100] {
             let bin = run(JsonQuery::default(), b"EU4binM(\x01\x00\x0c\x00", chunk).unwrap_err();

@@ -8,7 +8,7 @@
 //! | route | what |
 //! |---|---|
 //! | `POST /v1/json` | Clausewitz text to JSON, streamed both ways |
-//! | `POST /v1/recompress`, `POST /v1/info` | zipped saves (501 until the core's containers land) |
+//! | `POST /v1/recompress`, `POST /v1/info` | zipped saves: smaller archives, what a save is |
 //! | `GET /healthz` | liveness |
 //! | `GET /openapi.json` | OpenAPI 3.1, generated from the handlers |
 //!
@@ -28,6 +28,7 @@
 
 pub mod coding;
 mod config;
+mod containers;
 mod json;
 mod openapi;
 mod pipeline;

@@ -75,8 +75,6 @@ pub enum ApiError {
         which: LimitKind,
         limit: u64,
     },
-    /// A container format this build cannot open yet.
-    UnsupportedFormat(String),
     /// All conversion slots are busy.
     Overloaded {
         retry_after: u32,
@@ -88,7 +86,14 @@ pub enum ApiError {
     },
     /// The upload broke off (client gone, connection error).
     Upload(String),
-    NotImplemented(&'static str),
+    /// The core's container support refused the save (see `containers.rs`).
+    Container {
+        status: u16,
+        slug: &'static str,
+        title: &'static str,
+        detail: String,
+        offset: Option<u64>,
+    },
     NotFound,
     MethodNotAllowed,
     /// A bug or a crash in the work thread; never caused by input alone.
@@ -114,11 +119,11 @@ impl ApiError {
             ApiError::Binary(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::UnsupportedEncoding(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedFormat(_) | ApiError::NotImplemented(_) => {
-                StatusCode::NOT_IMPLEMENTED
-            }
             ApiError::Overloaded { .. } | ApiError::TimedOut { .. } => {
                 StatusCode::SERVICE_UNAVAILABLE
+            }
+            ApiError::Container { status, .. } => {
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST)
             }
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -142,11 +147,10 @@ impl ApiError {
                 ("unsupported-encoding", "Unsupported Content-Encoding")
             }
             ApiError::TooLarge { .. } => ("too-large", "Input too large"),
-            ApiError::UnsupportedFormat(_) => ("unsupported-format", "Unsupported file format"),
             ApiError::Overloaded { .. } => ("overloaded", "Server busy"),
             ApiError::TimedOut { .. } => ("timeout", "Time limit exceeded"),
             ApiError::Upload(_) => ("upload", "Upload failed"),
-            ApiError::NotImplemented(_) => ("not-implemented", "Not implemented"),
+            ApiError::Container { slug, title, .. } => (slug, title),
             ApiError::NotFound => ("not-found", "Not found"),
             ApiError::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
             ApiError::Internal(_) => ("internal", "Internal error"),
@@ -175,6 +179,7 @@ impl ApiError {
                 }
             }
             ApiError::BadEncoding { offset, .. } => p.offset = Some(*offset),
+            ApiError::Container { offset, .. } => p.offset = *offset,
             ApiError::TooLarge { limit, .. } => p.limit = Some(*limit),
             ApiError::Overloaded { limit, .. } => p.limit = Some(*limit),
             ApiError::TimedOut { limit_secs } => p.limit = Some(*limit_secs),
@@ -211,7 +216,6 @@ impl fmt::Display for ApiError {
                     "this conversion keeps its whole input in memory (mode=group), which is limited to {limit} bytes; use mode=preserve or mode=key-value-pairs, which stream"
                 ),
             },
-            ApiError::UnsupportedFormat(m) => write!(f, "{m}"),
             ApiError::Overloaded { limit, .. } => write!(
                 f,
                 "all {limit} conversion slots are busy; retry after the Retry-After delay"
@@ -220,7 +224,7 @@ impl fmt::Display for ApiError {
                 write!(f, "the conversion took longer than {limit_secs} s")
             }
             ApiError::Upload(m) => write!(f, "reading the request body failed: {m}"),
-            ApiError::NotImplemented(m) => write!(f, "{m}"),
+            ApiError::Container { detail, .. } => write!(f, "{detail}"),
             ApiError::NotFound => write!(f, "no such endpoint or file"),
             ApiError::MethodNotAllowed => write!(f, "this method is not allowed here"),
             ApiError::Internal(m) => write!(f, "internal error: {m}"),

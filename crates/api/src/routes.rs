@@ -2,6 +2,7 @@
 //! it to the driver. Their `#[utoipa::path]` attributes are the OpenAPI document.
 
 use crate::coding::{Coding, ResponseCoding};
+use crate::containers::{InfoJob, RecompressJob};
 use crate::json::{JsonJob, JsonQuery};
 use crate::pipeline::Pipeline;
 use crate::problem::{ApiError, LimitKind, Problem};
@@ -15,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
+use pdxedge_core::recompress::{Format, RecompressOptions};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
@@ -111,7 +113,6 @@ impl ToSchema for Upload {}
         (status = 415, description = "Unsupported Content-Encoding.", body = Problem, content_type = "application/problem+json",
             headers(("Accept-Encoding" = String, description = "The codings accepted: gzip, br, zstd, identity (RFC 7694)."))),
         (status = 422, description = "A binary (ironman) save.", body = Problem, content_type = "application/problem+json"),
-        (status = 501, description = "A zip or SAV-header save, which this build cannot open yet.", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "All conversion slots busy (`max_conversions`, `max_buffered_conversions`), or the time limit (`max_duration`) passed before the response started.", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u32, description = "Seconds to wait (when shedding load)."))),
     )
@@ -209,15 +210,21 @@ async fn respond(
 }
 
 /// Output formats of `/v1/recompress`.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
 pub enum RecompressFormat {
-    /// A tar archive of the save's entries, brotli-compressed.
+    /// A tar archive of the save's entries, brotli-compressed (the default).
+    #[default]
+    #[serde(rename = "tar-br", alias = "tar.br")]
     TarBr,
     /// A zip with the entries compressed with zstd.
+    #[serde(rename = "zip-zstd")]
     ZipZstd,
     /// A tar archive, zstd-compressed.
+    #[serde(rename = "tar-zst", alias = "tar.zst")]
     TarZst,
+    /// A plain tar archive.
+    #[serde(rename = "tar")]
+    Tar,
 }
 
 /// Query parameters of `POST /v1/recompress`.
@@ -228,16 +235,33 @@ pub struct RecompressQuery {
     /// Output format (default `tar-br`).
     #[serde(default)]
     pub format: Option<RecompressFormat>,
-    /// Compression quality (brotli 0-11, zstd 1-22).
+    /// Compression quality (brotli 0-11, zstd levels); default: the format's.
     pub quality: Option<u32>,
-    /// Window size as a base-2 logarithm (brotli 10-24, zstd 10-27).
+    /// Window size as a base-2 logarithm; default: the format's.
     pub window: Option<u32>,
 }
 
-/// Recompress a zipped save (smaller downloads).
+impl RecompressQuery {
+    fn options(&self) -> RecompressOptions {
+        let format = match self.format.unwrap_or_default() {
+            RecompressFormat::TarBr => Format::TarBr,
+            RecompressFormat::ZipZstd => Format::ZipZstd,
+            RecompressFormat::TarZst => Format::TarZst,
+            RecompressFormat::Tar => Format::Tar,
+        };
+        RecompressOptions {
+            quality: self.quality,
+            window: self.window,
+            ..RecompressOptions::new(format)
+        }
+    }
+}
+
+/// Recompress a zipped save into a smaller archive.
 ///
-/// Not available in this build: answers 501 until the container support in the core
-/// has landed.
+/// The body is a zip save (or a `SAV` save holding one), held whole (up to
+/// `max_buffered_bytes`); the archive is streamed back. Entries are verified against
+/// their CRC-32 and declared sizes on the way.
 #[utoipa::path(
     post,
     path = "/v1/recompress",
@@ -245,42 +269,96 @@ pub struct RecompressQuery {
     params(RecompressQuery),
     request_body(content = Upload, content_type = "application/octet-stream"),
     responses(
-        (status = 400, description = "Bad query parameter.", body = Problem, content_type = "application/problem+json"),
-        (status = 501, description = "Not implemented in this build.", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The archive (`Content-Disposition` names it).", body = Upload, content_type = "application/octet-stream"),
+        (status = 400, description = "Bad query parameter or malformed archive.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over `max_buffered_bytes` or `max_inflated_bytes`.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not an archive, or one this build cannot read.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "All slots busy.", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u32, description = "Seconds to wait."))),
     )
 )]
 pub(crate) async fn recompress(
     State(app): State<Arc<App>>,
     query: Result<Query<RecompressQuery>, QueryRejection>,
+    headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let e = match query {
-        Err(e) => ApiError::BadRequest(e.body_text()),
-        Ok(_) => ApiError::NotImplemented(
-            "recompression needs the core's container support, which this build does not have yet",
-        ),
-    };
-    problem_draining(e, body, app.rt.clone())
+    let started = (|| {
+        let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+        let options = query.options();
+        options
+            .settings()
+            .map_err(crate::containers::container_error)?;
+        let job = RecompressJob::new(options, &app.config.limits);
+        start_job(&app, &headers, Box::new(job), ResponseCoding::Identity)
+            .map(|start| (start, options.format))
+    })();
+    match started {
+        Ok((start, format)) => {
+            let (conv, coding) = start(body);
+            let mut res = respond(conv, "application/octet-stream", coding, app.rt.clone()).await;
+            if res.status() == StatusCode::OK {
+                let name = format!("attachment; filename=\"save.{}\"", format.extension());
+                if let Ok(v) = HeaderValue::from_str(&name) {
+                    res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+                }
+            }
+            res
+        }
+        Err(e) => problem_draining(e, body, app.rt.clone()),
+    }
 }
 
-/// Describe a save: game, format, entries.
+/// Describe a save: game, container, version, date, player, entries.
 ///
-/// Not available in this build: answers 501 until the container support in the core
-/// has landed.
+/// The body is held whole (up to `max_buffered_bytes`).
 #[utoipa::path(
     post,
     path = "/v1/info",
     tag = "containers",
     request_body(content = Upload, content_type = "application/octet-stream"),
     responses(
-        (status = 501, description = "Not implemented in this build.", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "What the save is; `null` for what it does not say.", body = AnyJson, content_type = "application/json"),
+        (status = 400, description = "Malformed container.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over `max_buffered_bytes`.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "All slots busy.", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u32, description = "Seconds to wait."))),
     )
 )]
-pub(crate) async fn info(State(app): State<Arc<App>>, body: Body) -> Response {
-    let e = ApiError::NotImplemented(
-        "save inspection needs the core's container support, which this build does not have yet",
+pub(crate) async fn info(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> Response {
+    let coding = ResponseCoding::negotiate(&headers);
+    let job = InfoJob::new(&app.config.limits);
+    match start_job(&app, &headers, Box::new(job), coding) {
+        Ok(start) => {
+            let (conv, coding) = start(body);
+            respond(conv, "application/json", coding, app.rt.clone()).await
+        }
+        Err(e) => problem_draining(e, body, app.rt.clone()),
+    }
+}
+
+/// The common start of a job that holds its input: coding, length, slots.
+fn start_job(
+    app: &App,
+    headers: &HeaderMap,
+    job: Box<dyn crate::pipeline::Job>,
+    response_coding: ResponseCoding,
+) -> Result<Start, ApiError> {
+    let coding = Coding::from_headers(headers)?;
+    app.check_length(headers)?;
+    let permits = app.permits(true)?;
+    let limits = app.config.limits;
+    let pipeline = Pipeline::new(
+        coding.decoder(),
+        job,
+        response_coding.encoder(),
+        limits.max_inflated_bytes,
     );
-    problem_draining(e, body, app.rt.clone())
+    let rt = app.rt.clone();
+    Ok(Box::new(move |body| {
+        let conv = Conversion::new(body, pipeline, rt, &limits, permits);
+        (conv, response_coding)
+    }))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -1,5 +1,5 @@
-//! Core behaviour the HTTP layer works around today. Each test fails now and is
-//! ignored; when the core is fixed, drop the `#[ignore]` and the workaround it names.
+//! Core behaviour the HTTP layer depends on or works around. An ignored test fails
+//! today; when the core is fixed, drop its `#[ignore]` and the workaround it names.
 //! Run them with `cargo test -p pdxedge-api --test core_regressions -- --ignored`.
 
 use pdxedge_core::json::JsonOptions;
@@ -7,11 +7,10 @@ use pdxedge_core::{ErrorKind, Transcoder, to_json};
 use std::marker::PhantomData;
 
 /// Real binary saves go straight from `EU4bin` to binary tokens (`EU4binM(\x01\x00...`,
-/// as in the corpus' `meta.bin`); the core only takes the header word for one when
-/// whitespace follows, so it converts binary to garbage JSON or a syntax error.
-/// Workaround: `sniff` in crates/api/src/json.rs answers 422 itself.
+/// as in the corpus' `meta.bin`). The core once took the header word for one only when
+/// whitespace followed; it is fixed, and `sniff` in crates/api/src/json.rs (which
+/// answers 422 before any output) may now defer to it.
 #[test]
-#[ignore = "core bug, reported to the lead"]
 fn binary_header_followed_by_binary_tokens_is_refused() {
     let e = to_json(
         b"EU4binM(\x01\x00\x0c\x00h\xceq\x03",

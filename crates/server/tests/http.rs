@@ -365,8 +365,12 @@ fn meta_endpoints_static_files_and_not_found() {
     assert_eq!(r.status(), 405);
 
     let (status, _, body) = post(&s, "/v1/info", &[], b"PK\x03\x04");
-    assert_eq!(status, 501);
-    assert_eq!(problem(&body)["type"], "tag:pdxedge,2026:not-implemented");
+    assert_eq!(status, 400);
+    assert_eq!(problem(&body)["type"], "tag:pdxedge,2026:bad-container");
+    let (status, _, body) = post(&s, "/v1/info", &[], b"EU4txt\ndate=1444.11.11\n");
+    assert_eq!(status, 200);
+    let info: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(info["container"], "text");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -75,9 +75,10 @@ impl ResponseCoding {
     pub fn encoder(self) -> Encoder {
         match self {
             ResponseCoding::Identity => Encoder::Identity,
-            ResponseCoding::Gzip => {
-                Encoder::Gzip(GzEncoder::new(Vec::new(), Compression::new(GZIP_LEVEL)))
-            }
+            ResponseCoding::Gzip => Encoder::Gzip(Box::new(GzEncoder::new(
+                Vec::new(),
+                Compression::new(GZIP_LEVEL),
+            ))),
             #[cfg(feature = "br-response")]
             ResponseCoding::Brotli => Encoder::Brotli(Some(Box::new(
                 brotli::CompressorWriter::new(Vec::new(), 64 << 10, BROTLI_QUALITY, BROTLI_LGWIN),
@@ -91,7 +92,7 @@ impl ResponseCoding {
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Encoder {
     Identity,
-    Gzip(GzEncoder<Vec<u8>>),
+    Gzip(Box<GzEncoder<Vec<u8>>>),
     #[cfg(feature = "br-response")]
     /// `None` once finished.
     Brotli(Option<Box<brotli::CompressorWriter<Vec<u8>>>>),
