@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { chromium } from "playwright-core";
-import { cliJson, corpusDir, digestBytes, extractZip, repo, tempDir } from "./lib.mjs";
+import { spawnSync } from "node:child_process";
+import { cliJson, cliPath, corpusDir, digestBytes, repo, tempDir } from "./lib.mjs";
 
 const base = process.env.E2E_BASE_URL;
 if (!base) throw new Error("E2E_BASE_URL is not set (scripts/stages/90-e2e.sh sets it)");
@@ -39,9 +40,7 @@ async function hasApi() {
 
 function korea() {
   const corpus = corpusDir();
-  if (!corpus) return null;
-  const save = join(corpus, "saves/eu4/atvrager__eu4rs/Korea1444_11_11.eu4");
-  return extractZip(save, tmp).find((e) => e.name === "gamestate").path;
+  return corpus && join(corpus, "saves/eu4/atvrager__eu4rs/Korea1444_11_11.eu4");
 }
 
 let browser;
@@ -68,6 +67,7 @@ after(async () => {
 async function run(where, path, { job = "json" } = {}) {
   await page.getByRole("radio", { name: where === "browser" ? /In this browser/ : /On the server/ }).check();
   await page.getByRole("radio", { name: new RegExp(`^${job}`, "i") }).check();
+  if (job === "recompress") await page.getByLabel("Format").selectOption("tar-br");
   await page.locator("#file").setInputFiles(path);
   await page.getByRole("button", { name: "Run" }).click();
   await page.locator("#result:not([hidden]), #error:not([hidden])").waitFor({ timeout: 300_000 });
@@ -123,7 +123,7 @@ test("the Korea save in this browser (network off) and on the server give identi
   const local = await download("browser.json");
   assert.equal(local.suggested, `${basename(input).replace(/\.[^.]*$/, "")}.json`);
   const preview = await page.locator("#preview-text").textContent();
-  assert.match(preview, /^\{\n {2}"players_countries": \[\n {4}"Player",\n/);
+  assert.match(preview, /^\{\n {2}"gamestate": \{\n {4}"players_countries": \[\n/);
   await page.screenshot({ path: join(out, "page-browser.png"), fullPage: true });
   t.diagnostic(`in this browser: ${inBrowser["Time taken"]}, output ${inBrowser.Output}; slowest page response ${Math.max(...lag)} ms`);
   assert.ok(Math.max(...lag) < 1000, `the page stopped answering for ${Math.max(...lag)} ms`);
@@ -171,4 +171,24 @@ test("the page is readable on a phone", async () => {
   assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
   await small.screenshot({ path: join(out, "phone.png"), fullPage: true });
   await phone.close();
+});
+
+test("info and recompress of the Korea save in this browser match the CLI", { skip: !input && "no corpus" }, async () => {
+  await run("browser", input, { job: "info" });
+  assert.equal(await page.locator("#error").isHidden(), true, await page.locator("#error").textContent());
+  const rows = await page.locator("#info-table tr").evaluateAll((trs) =>
+    Object.fromEntries(trs.map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent])),
+  );
+  assert.equal(rows.container, "zip");
+  assert.equal(rows["entries.0.name"], "gamestate");
+  await page.screenshot({ path: join(out, "page-info.png"), fullPage: true });
+
+  await run("browser", input, { job: "recompress" });
+  assert.equal(await page.locator("#error").isHidden(), true, await page.locator("#error").textContent());
+  const got = await download("browser.tar.br");
+  assert.equal(got.suggested, "Korea1444_11_11.tar.br");
+  const cli = join(tmp, "cli.tar.br");
+  const r = spawnSync(cliPath(), ["recompress", input, "--format", "tar.br", "-o", cli], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(digestBytes(readFileSync(got.path)), digestBytes(readFileSync(cli)));
 });
