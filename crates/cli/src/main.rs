@@ -7,6 +7,7 @@
 mod cmd_info;
 mod cmd_json;
 mod cmd_recompress;
+mod cmd_serve;
 mod io;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +28,8 @@ enum Command {
     Recompress(cmd_recompress::Args),
     /// Describe a save: game, container, version, date, player, entries.
     Info(cmd_info::Args),
+    /// Serve the HTTP API (and the web page) on a local address.
+    Serve(cmd_serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Command::Json(args) => cmd_json::run(args),
         Command::Recompress(args) => cmd_recompress::run(args),
         Command::Info(args) => cmd_info::run(args),
+        Command::Serve(args) => cmd_serve::run(args),
     };
     io::exit(result)
 }

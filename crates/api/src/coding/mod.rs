@@ -1,0 +1,214 @@
+//! HTTP content codings: request bodies decoded as they arrive (`Content-Encoding: gzip,
+//! br, zstd`), JSON responses encoded when the client accepts it (`Accept-Encoding`).
+//!
+//! The decoders are push-style and bounded: each call consumes some input and fills at
+//! most the output slice it is given, so a decompression bomb costs time (until the
+//! inflated-size limit stops it), never memory. All are pure Rust, for the Worker.
+
+mod brotli;
+mod encode;
+mod gzip;
+mod zstd;
+
+pub(crate) use encode::{Encoder, ResponseCoding};
+
+use crate::problem::ApiError;
+use http::HeaderMap;
+
+/// The value of `Accept-Encoding` sent with 415 (RFC 7694).
+pub const ACCEPTED_CODINGS: &str = "gzip, br, zstd, identity";
+
+/// A request body's content coding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    Identity,
+    Gzip,
+    Brotli,
+    Zstd,
+}
+
+impl Coding {
+    /// The body's coding from its `Content-Encoding` header. One coding is supported
+    /// (besides `identity`); anything else is a 415.
+    pub fn from_headers(headers: &HeaderMap) -> Result<Coding, ApiError> {
+        let mut coding = Coding::Identity;
+        for value in headers.get_all(http::header::CONTENT_ENCODING) {
+            let text = value
+                .to_str()
+                .map_err(|_| ApiError::UnsupportedEncoding("(not ASCII)".into()))?;
+            for name in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                let this = match name.to_ascii_lowercase().as_str() {
+                    "identity" => continue,
+                    "gzip" | "x-gzip" => Coding::Gzip,
+                    "br" => Coding::Brotli,
+                    "zstd" => Coding::Zstd,
+                    _ => return Err(ApiError::UnsupportedEncoding(name.to_string())),
+                };
+                if coding != Coding::Identity {
+                    return Err(ApiError::UnsupportedEncoding(text.to_string()));
+                }
+                coding = this;
+            }
+        }
+        Ok(coding)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Coding::Identity => "identity",
+            Coding::Gzip => "gzip",
+            Coding::Brotli => "br",
+            Coding::Zstd => "zstd",
+        }
+    }
+
+    pub(crate) fn decoder(self) -> Option<Decoder> {
+        match self {
+            Coding::Identity => None,
+            Coding::Gzip => Some(Decoder::Gzip(Box::default())),
+            Coding::Brotli => Some(Decoder::Brotli(Box::default())),
+            Coding::Zstd => Some(Decoder::Zstd(Box::default())),
+        }
+    }
+}
+
+/// What a decoder found wrong, and where (byte offset in the encoded body).
+#[derive(Debug)]
+pub(crate) struct DecodeError {
+    pub detail: String,
+    pub offset: u64,
+}
+
+/// One step of a decoder: input bytes consumed, output bytes written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Progress {
+    pub consumed: usize,
+    pub produced: usize,
+}
+
+/// A streaming decoder for one coding.
+pub(crate) enum Decoder {
+    Gzip(Box<gzip::GzipDecoder>),
+    Brotli(Box<brotli::BrotliDecoder>),
+    Zstd(Box<zstd::ZstdDecoder>),
+}
+
+impl Decoder {
+    /// Decode from `input` into `out`. No progress (0 consumed, 0 produced) means the
+    /// decoder needs more input than it was given.
+    pub fn decode(&mut self, input: &[u8], out: &mut [u8]) -> Result<Progress, ApiError> {
+        let r = match self {
+            Decoder::Gzip(d) => d.decode(input, out),
+            Decoder::Brotli(d) => d.decode(input, out),
+            Decoder::Zstd(d) => d.decode(input, out),
+        };
+        r.map_err(|e| self.error(e))
+    }
+
+    /// The input has ended: is the encoded stream complete?
+    pub fn finish(&self) -> Result<(), ApiError> {
+        let r = match self {
+            Decoder::Gzip(d) => d.finish(),
+            Decoder::Brotli(d) => d.finish(),
+            Decoder::Zstd(d) => d.finish(),
+        };
+        r.map_err(|e| self.error(e))
+    }
+
+    fn error(&self, e: DecodeError) -> ApiError {
+        let coding = match self {
+            Decoder::Gzip(_) => "gzip",
+            Decoder::Brotli(_) => "br",
+            Decoder::Zstd(_) => "zstd",
+        };
+        ApiError::BadEncoding {
+            coding,
+            detail: e.detail,
+            offset: e.offset,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn coding(values: &[&str]) -> Result<Coding, ApiError> {
+        let mut h = HeaderMap::new();
+        for v in values {
+            h.append(
+                http::header::CONTENT_ENCODING,
+                HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        Coding::from_headers(&h)
+    }
+
+    #[test]
+    fn content_encoding_header() {
+        assert_eq!(coding(&[]).unwrap(), Coding::Identity);
+        assert_eq!(coding(&["GZIP"]).unwrap(), Coding::Gzip);
+        assert_eq!(coding(&["x-gzip"]).unwrap(), Coding::Gzip);
+        assert_eq!(coding(&["identity, br"]).unwrap(), Coding::Brotli);
+        assert_eq!(coding(&["zstd"]).unwrap(), Coding::Zstd);
+        assert!(matches!(
+            coding(&["deflate"]),
+            Err(ApiError::UnsupportedEncoding(c)) if c == "deflate"
+        ));
+        // Two codings stacked are not supported.
+        assert!(coding(&["gzip, br"]).is_err());
+        assert!(coding(&["gzip", "gzip"]).is_err());
+    }
+
+    /// Drive a decoder the way the pipeline does: input in `chunk`-byte pieces, output
+    /// in `out`-byte slices.
+    pub(crate) fn decode_all(
+        coding: Coding,
+        data: &[u8],
+        chunk: usize,
+        out: usize,
+    ) -> Result<Vec<u8>, ApiError> {
+        let mut d = coding.decoder().unwrap();
+        let mut result = Vec::new();
+        let mut buf = vec![0u8; out];
+        let mut pending: Vec<u8> = Vec::new();
+        let mut fed = 0;
+        loop {
+            if fed < data.len() {
+                let end = (fed + chunk).min(data.len());
+                pending.extend_from_slice(&data[fed..end]);
+                fed = end;
+            }
+            loop {
+                let p = d.decode(&pending, &mut buf)?;
+                pending.drain(..p.consumed);
+                result.extend_from_slice(&buf[..p.produced]);
+                if p.consumed == 0 && p.produced == 0 {
+                    break;
+                }
+            }
+            if fed == data.len() {
+                break;
+            }
+        }
+        if !pending.is_empty() {
+            return Err(ApiError::Internal(format!(
+                "{} bytes left undecoded",
+                pending.len()
+            )));
+        }
+        d.finish()?;
+        Ok(result)
+    }
+
+    pub(crate) fn sample_text() -> Vec<u8> {
+        let mut s = Vec::new();
+        for i in 0..20_000 {
+            s.extend_from_slice(
+                format!("province{i}={{ owner=K{:02} tax={} }}\n", i % 97, i % 13).as_bytes(),
+            );
+        }
+        s
+    }
+}

@@ -1,0 +1,347 @@
+//! `POST /v1/json`: its query parameters and the job that turns a decoded body into
+//! JSON with the core [`Transcoder`].
+
+use crate::pipeline::Job;
+use crate::problem::{ApiError, LimitKind};
+use pdxedge_core::json::{DuplicateKeyMode, JsonOptions, Narrowing};
+use pdxedge_core::{Encoding, Transcoder};
+use serde::{Deserialize, Deserializer};
+use utoipa::{IntoParams, ToSchema};
+
+/// Query parameters of `POST /v1/json`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(default, deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct JsonQuery {
+    /// How repeated keys are written.
+    pub mode: Mode,
+    /// Which scalars may become JSON numbers and booleans.
+    pub narrow: Narrow,
+    /// Indent the JSON (two spaces). `pretty`, `pretty=true` and `pretty=1` turn it on.
+    #[serde(deserialize_with = "flag")]
+    #[param(value_type = bool)]
+    pub pretty: bool,
+    /// Text encoding of the input; `auto` reads the header (EU4 and CK2 saves are
+    /// Windows-1252), else decides per token.
+    pub encoding: Enc,
+    /// For zip saves: which entry to convert (default: the gamestate). Ignored for
+    /// plain text.
+    pub entry: Option<String>,
+}
+
+/// Duplicate-key handling (see the README).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// `{"core":"A","core":"B"}`; streams.
+    #[default]
+    Preserve,
+    /// `{"core":["A","B"]}`; holds the whole input (see `max_buffered_bytes`).
+    Group,
+    /// `{"type":"obj","val":[["core","A"],["core","B"]]}`; streams.
+    KeyValuePairs,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Narrow {
+    #[default]
+    All,
+    Unquoted,
+    None,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+pub enum Enc {
+    #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = "utf-8")]
+    Utf8,
+    #[serde(rename = "windows-1252")]
+    Windows1252,
+}
+
+fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    let s = String::deserialize(d)?;
+    match s.as_str() {
+        "" | "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(serde::de::Error::custom(format!(
+            "expected true, false, 1 or 0, not `{s}`"
+        ))),
+    }
+}
+
+impl JsonQuery {
+    pub fn options(&self) -> JsonOptions {
+        JsonOptions {
+            mode: match self.mode {
+                Mode::Preserve => DuplicateKeyMode::Preserve,
+                Mode::Group => DuplicateKeyMode::Group,
+                Mode::KeyValuePairs => DuplicateKeyMode::KeyValuePairs,
+            },
+            narrow: match self.narrow {
+                Narrow::All => Narrowing::All,
+                Narrow::Unquoted => Narrowing::Unquoted,
+                Narrow::None => Narrowing::None,
+            },
+            pretty: self.pretty,
+            encoding: match self.encoding {
+                Enc::Auto => Encoding::Auto,
+                Enc::Utf8 => Encoding::Utf8,
+                Enc::Windows1252 => Encoding::Windows1252,
+            },
+        }
+    }
+
+    /// Does this conversion hold its whole input?
+    pub fn buffers(&self) -> bool {
+        self.mode == Mode::Group
+    }
+}
+
+/// What the first bytes of a body say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Text,
+    Zip,
+    /// CK3, Vic3 and Imperator saves start with a `SAV0...` header line.
+    Sav,
+    /// A binary (ironman) save: `EU4bin`, `CK3bin`, ... then binary tokens.
+    Binary,
+}
+
+/// Binary save headers. The core only takes `EU4bin` for a header when whitespace
+/// follows it, but real binary saves go straight on with binary tokens
+/// (`EU4binM(\x01\x00...`), so the API looks for them itself (reported to the core).
+const BINARY_HEADERS: [(&[u8], &str); 7] = [
+    (b"EU4bin", "EU4bin (Europa Universalis IV)"),
+    (b"EU5bin", "EU5bin (Europa Universalis V)"),
+    (b"CK3bin", "CK3bin (Crusader Kings III)"),
+    (b"CK2bin", "CK2bin (Crusader Kings II)"),
+    (b"HOI4bin", "HOI4bin (Hearts of Iron IV)"),
+    (b"IRbin", "IRbin (Imperator: Rome)"),
+    (b"VIC3bin", "VIC3bin (Victoria 3)"),
+];
+
+/// The format, or `None` while more bytes are needed (`eof`: no more will come).
+pub(crate) fn sniff(head: &[u8], eof: bool) -> Option<Format> {
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        return Some(Format::Zip);
+    }
+    if head.starts_with(b"SAV0") {
+        return Some(Format::Sav);
+    }
+    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    for (magic, _) in BINARY_HEADERS {
+        if body.starts_with(magic) {
+            return Some(Format::Binary);
+        }
+        if magic.starts_with(body) && !eof {
+            return None;
+        }
+    }
+    if (head.len() < 4 || b"\xEF\xBB\xBF".starts_with(head)) && !eof {
+        return None;
+    }
+    Some(Format::Text)
+}
+
+/// Clausewitz text to JSON.
+pub(crate) struct JsonJob {
+    transcoder: SendTranscoder,
+    /// The first bytes, held until the format is known.
+    head: Option<Vec<u8>>,
+    /// Group mode: input held so far, and its limit.
+    held: Option<(u64, u64)>,
+}
+
+impl JsonJob {
+    pub fn new(query: &JsonQuery, limits: &crate::Limits) -> Self {
+        let engine = pdxedge_core::Limits {
+            max_depth: limits.max_depth,
+            max_token_len: limits.max_token_bytes,
+        };
+        JsonJob {
+            transcoder: SendTranscoder(Transcoder::with_limits(query.options(), engine)),
+            head: Some(Vec::new()),
+            held: query.buffers().then_some((0, limits.max_buffered_bytes)),
+        }
+    }
+
+    fn start(&mut self, head: &[u8], format: Format, out: &mut Vec<u8>) -> Result<(), ApiError> {
+        match format {
+            Format::Text => self.convert(head, out),
+            Format::Binary => Err(binary_error(head)),
+            // The container-aware core API (crates/core container/) plugs in here.
+            Format::Zip => Err(ApiError::UnsupportedFormat(
+                "zip saves are not supported by this build yet; unzip the save and send its gamestate text".into(),
+            )),
+            Format::Sav => Err(ApiError::UnsupportedFormat(
+                "SAV-header saves (CK3, Vic3, Imperator) are not supported by this build yet".into(),
+            )),
+        }
+    }
+
+    fn convert(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), ApiError> {
+        if let Some((held, limit)) = &mut self.held {
+            *held += input.len() as u64;
+            if *held > *limit {
+                return Err(ApiError::TooLarge {
+                    which: LimitKind::Buffered,
+                    limit: *limit,
+                });
+            }
+        }
+        self.transcoder.0.feed(input, out).map_err(ApiError::from)
+    }
+}
+
+/// The core's error for a binary save, built here because the core does not see one
+/// whose header word is followed by binary data (reported).
+fn binary_error(head: &[u8]) -> ApiError {
+    let skip = if head.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let format = BINARY_HEADERS
+        .iter()
+        .find(|(magic, _)| head[skip..].starts_with(magic))
+        .map_or("this file", |(_, name)| name);
+    ApiError::Binary(pdxedge_core::Error::new(
+        pdxedge_core::ErrorKind::Binary { format },
+        pdxedge_core::Position {
+            offset: skip as u64,
+            line: 1,
+            column: skip as u64 + 1,
+        },
+    ))
+}
+
+/// The core's `Transcoder` is not `Send` (its `Renderer<'static>` has an
+/// `Option<GroupContext>` whose `&Index` holds `Cell`s), but the server moves each
+/// conversion between blocking threads, one step at a time.
+///
+/// SAFETY: a `Transcoder` never shares its renderer's group context: it never calls
+/// `Renderer::enable_groups` (group mode runs in `finish_with` with a renderer and
+/// index local to that call), so the field is always `None` and nothing in the value
+/// is shared with another thread. The value is only ever used by one thread at a time
+/// (moved into a work step and back). Reported to the core's owner: once `Transcoder`
+/// is `Send`, this wrapper goes.
+struct SendTranscoder(Transcoder);
+unsafe impl Send for SendTranscoder {}
+
+impl Job for JsonJob {
+    fn feed(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), ApiError> {
+        match self.head.take() {
+            None => self.convert(input, out),
+            Some(mut head) => {
+                head.extend_from_slice(input);
+                match sniff(&head, false) {
+                    None => {
+                        self.head = Some(head);
+                        Ok(())
+                    }
+                    Some(format) => self.start(&head, format, out),
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self, emit: &mut dyn FnMut(&[u8])) -> Result<(), ApiError> {
+        if let Some(head) = self.head.take() {
+            let mut out = Vec::new();
+            let format = sniff(&head, true).unwrap_or(Format::Text);
+            self.start(&head, format, &mut out)?;
+            emit(&out);
+        }
+        self.transcoder.0.finish_with(emit).map_err(ApiError::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(query: JsonQuery, input: &[u8], chunk: usize) -> Result<Vec<u8>, ApiError> {
+        let mut job = JsonJob::new(&query, &crate::Limits::default());
+        let mut out = Vec::new();
+        for c in input.chunks(chunk) {
+            job.feed(c, &mut out)?;
+        }
+        job.finish(&mut |c| out.extend_from_slice(c))?;
+        Ok(out)
+    }
+
+    #[test]
+    fn same_bytes_as_the_core_in_any_chunking() {
+        let input = b"EU4txt\ncore=AAA core=BBB color = rgb { 1 2 3 } name=\"x\"\n";
+        for mode in [Mode::Preserve, Mode::Group, Mode::KeyValuePairs] {
+            let q = JsonQuery {
+                mode,
+                pretty: true,
+                ..Default::default()
+            };
+            let want = pdxedge_core::to_json(input, q.options()).unwrap();
+            for chunk in [1, 2, 3, 5, 64] {
+                let q = JsonQuery {
+                    mode,
+                    pretty: true,
+                    ..Default::default()
+                };
+                assert_eq!(run(q, input, chunk).unwrap(), want, "{mode:?} {chunk}");
+            }
+        }
+    }
+
+    #[test]
+    fn tiny_inputs_and_formats() {
+        assert_eq!(
+            run(JsonQuery::default(), b"a", 1).unwrap_err().status(),
+            400
+        );
+        assert_eq!(run(JsonQuery::default(), b"", 1).unwrap(), b"{}");
+        assert_eq!(run(JsonQuery::default(), b"a=1", 1).unwrap(), br#"{"a":1}"#);
+        let zip = run(JsonQuery::default(), b"PK\x03\x04rest", 2).unwrap_err();
+        assert_eq!(zip.status(), 501);
+        // A real binary save's start: header word, then binary tokens.
+        for chunk in [1, 3, 100] {
+            let bin = run(JsonQuery::default(), b"EU4binM(\x01\x00\x0c\x00", chunk).unwrap_err();
+            assert_eq!(bin.status(), 422);
+            assert!(bin.to_string().contains("EU4bin (Europa"), "{bin}");
+        }
+        let bin = run(JsonQuery::default(), b"\xEF\xBB\xBFCK3bin\n", 2).unwrap_err();
+        assert_eq!(bin.problem().offset, Some(3));
+        // Text that merely starts with a long word is text.
+        assert_eq!(
+            run(JsonQuery::default(), b"cabin=1", 1).unwrap(),
+            br#"{"cabin":1}"#
+        );
+        assert_eq!(
+            run(JsonQuery::default(), b"EU4txt\na=1", 2).unwrap(),
+            br#"{"a":1}"#
+        );
+    }
+
+    #[test]
+    fn group_mode_holds_at_most_the_buffered_limit() {
+        let limits = crate::Limits {
+            max_buffered_bytes: 10,
+            ..Default::default()
+        };
+        let q = JsonQuery {
+            mode: Mode::Group,
+            ..Default::default()
+        };
+        let mut job = JsonJob::new(&q, &limits);
+        let mut out = Vec::new();
+        job.feed(b"a=1 b=2 c=", &mut out).unwrap();
+        let e = job.feed(b"3", &mut out).unwrap_err();
+        assert_eq!(e.status(), 413);
+        // Preserve mode streams: no such limit.
+        let mut job = JsonJob::new(&JsonQuery::default(), &limits);
+        job.feed(b"a=1 b=2 c=3 d=4 e=5", &mut out).unwrap();
+    }
+}

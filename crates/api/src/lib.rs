@@ -1,0 +1,102 @@
+//! # pdxedge-api
+//!
+//! The HTTP contract of pdxedge as one [`axum::Router`], shared by the native server
+//! (`crates/server`, tokio/hyper) and the Cloudflare Worker (workers-rs). It builds for
+//! `wasm32-unknown-unknown`: no tokio runtime, sockets, files or clock in here; the host
+//! hands those in as a [`Runtime`].
+//!
+//! | route | what |
+//! |---|---|
+//! | `POST /v1/json` | Clausewitz text to JSON, streamed both ways |
+//! | `POST /v1/recompress`, `POST /v1/info` | zipped saves (501 until the core's containers land) |
+//! | `GET /healthz` | liveness |
+//! | `GET /openapi.json` | OpenAPI 3.1, generated from the handlers |
+//!
+//! How a request flows: the handler checks the request and takes a slot ([`Limits`]
+//! bound everything), then the driver reads the body frame by frame into a sans-I/O
+//! pipeline (Content-Encoding decoder -> job -> response encoder) whose bounded steps
+//! run through the runtime's offload hook, and streams what comes out.
+//!
+//! It does not serve the web page: static files are the host's job (`tower-http`'s
+//! `ServeDir` natively, `[assets]` on Cloudflare); see [`routes`] vs [`router`].
+//!
+//! ```
+//! use pdxedge_api::{ApiConfig, Runtime};
+//! let rt = Runtime::inline(|| std::time::Duration::ZERO);
+//! let app: axum::Router = pdxedge_api::router(ApiConfig::default(), rt);
+//! ```
+
+pub mod coding;
+mod config;
+mod json;
+mod openapi;
+mod pipeline;
+pub mod problem;
+mod routes;
+mod runtime;
+mod shed;
+mod stream;
+
+pub use config::{ApiConfig, Cors, Limits};
+pub use json::{Enc, JsonQuery, Mode, Narrow};
+pub use openapi::document as openapi_document;
+pub use problem::{ApiError, PROBLEM_JSON, Problem};
+pub use routes::{RecompressFormat, RecompressQuery};
+pub use runtime::{BoxFuture, Runtime, Work};
+
+use axum::Router;
+use axum::routing::{get, post};
+use bytes::Bytes;
+use routes::App;
+use shed::Gate;
+use std::sync::Arc;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+/// The API routes with a problem+json 404 for everything else.
+pub fn router(config: ApiConfig, rt: Runtime) -> Router {
+    routes(config, rt).fallback(routes::not_found)
+}
+
+/// The API routes only, for a host that adds its own fallback (static files).
+pub fn routes(config: ApiConfig, rt: Runtime) -> Router {
+    let openapi = openapi_document(&config)
+        .to_json()
+        .map(Bytes::from)
+        .unwrap_or_default();
+    let cors = cors_layer(&config.cors);
+    let app = Arc::new(App {
+        conversions: Gate::new(config.limits.max_conversions),
+        buffered: Gate::new(config.limits.max_buffered_conversions),
+        config,
+        rt,
+        openapi,
+    });
+    let router = Router::new()
+        .route("/v1/json", post(routes::json))
+        .route("/v1/recompress", post(routes::recompress))
+        .route("/v1/info", post(routes::info))
+        .route("/healthz", get(routes::healthz))
+        .route("/openapi.json", get(routes::openapi))
+        .method_not_allowed_fallback(routes::method_not_allowed)
+        .with_state(app);
+    match cors {
+        Some(layer) => router.layer(layer),
+        None => router,
+    }
+}
+
+fn cors_layer(cors: &Cors) -> Option<CorsLayer> {
+    let origin = match cors {
+        Cors::Disabled => return None,
+        Cors::AnyOrigin => AllowOrigin::any(),
+        Cors::Origins(list) => AllowOrigin::list(list.iter().cloned()),
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(origin)
+            .allow_methods([http::Method::GET, http::Method::POST])
+            .allow_headers([http::header::CONTENT_TYPE, http::header::CONTENT_ENCODING])
+            .expose_headers([http::header::RETRY_AFTER, http::header::CONTENT_ENCODING])
+            .max_age(std::time::Duration::from_secs(86400)),
+    )
+}

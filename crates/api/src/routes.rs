@@ -1,0 +1,324 @@
+//! The handlers. Each is small: check the request, take a slot, build a pipeline, hand
+//! it to the driver. Their `#[utoipa::path]` attributes are the OpenAPI document.
+
+use crate::coding::{Coding, ResponseCoding};
+use crate::json::{JsonJob, JsonQuery};
+use crate::pipeline::Pipeline;
+use crate::problem::{ApiError, LimitKind, Problem};
+use crate::shed::{Gate, Permit};
+use crate::stream::{Conversion, HOLD, problem_draining};
+use crate::{ApiConfig, Runtime};
+use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use futures_util::StreamExt;
+use http::{HeaderMap, HeaderValue, StatusCode, header};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use utoipa::{IntoParams, ToSchema};
+
+/// State shared by the handlers.
+pub(crate) struct App {
+    pub config: ApiConfig,
+    pub rt: Runtime,
+    pub conversions: Arc<Gate>,
+    pub buffered: Arc<Gate>,
+    pub openapi: Bytes,
+}
+
+impl App {
+    /// Take a conversion slot (and a buffered one if the job holds its input), or 503.
+    fn permits(&self, buffers: bool) -> Result<Vec<Permit>, ApiError> {
+        let retry_after = self.config.limits.retry_after_secs;
+        let all = self.conversions.try_acquire().ok_or(ApiError::Overloaded {
+            retry_after,
+            limit: self.conversions.max() as u64,
+        })?;
+        let mut permits = vec![all];
+        if buffers {
+            permits.push(self.buffered.try_acquire().ok_or(ApiError::Overloaded {
+                retry_after,
+                limit: self.buffered.max() as u64,
+            })?);
+        }
+        Ok(permits)
+    }
+
+    /// 413 at once when the declared length is over the limit.
+    fn check_length(&self, headers: &HeaderMap) -> Result<(), ApiError> {
+        let limit = self.config.limits.max_body_bytes;
+        let declared = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        match declared {
+            Some(n) if n > limit => Err(ApiError::TooLarge {
+                which: LimitKind::Body,
+                limit,
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Any JSON value (the converted file).
+pub(crate) struct AnyJson;
+
+impl utoipa::PartialSchema for AnyJson {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::SchemaType::AnyValue)
+            .description(Some("Any JSON value: the converted file."))
+            .into()
+    }
+}
+impl ToSchema for AnyJson {}
+
+/// Raw file bytes.
+pub(crate) struct Upload;
+
+impl utoipa::PartialSchema for Upload {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .content_media_type("application/octet-stream")
+            .description(Some("The file's bytes."))
+            .into()
+    }
+}
+impl ToSchema for Upload {}
+
+/// Convert a Clausewitz text file or save to JSON.
+///
+/// The body is the file's bytes (optionally with `Content-Encoding: gzip`, `br` or
+/// `zstd`). It is converted as it arrives and the JSON is streamed back, chunked;
+/// `mode=group` holds the whole input first. If an error is found after the response
+/// has started, the response is aborted (the connection is closed before the final
+/// chunk), never ended as if complete.
+#[utoipa::path(
+    post,
+    path = "/v1/json",
+    tag = "convert",
+    params(JsonQuery),
+    request_body(content = Upload, content_type = "application/octet-stream",
+        description = "A Clausewitz text file or save (UTF-8 or Windows-1252, optional BOM and header line such as `EU4txt`)."),
+    responses(
+        (status = 200, description = "The JSON, streamed (chunked). Compressed with gzip or br when `Accept-Encoding` allows.", body = AnyJson, content_type = "application/json"),
+        (status = 400, description = "Bad syntax (with `offset`, `line`, `column`), bad query parameter, or a body that does not decode in its Content-Encoding.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over `max_body_bytes`, `max_inflated_bytes` or (mode=group) `max_buffered_bytes`; `limit` says which value.", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Unsupported Content-Encoding.", body = Problem, content_type = "application/problem+json",
+            headers(("Accept-Encoding" = String, description = "The codings accepted: gzip, br, zstd, identity (RFC 7694)."))),
+        (status = 422, description = "A binary (ironman) save.", body = Problem, content_type = "application/problem+json"),
+        (status = 501, description = "A zip or SAV-header save, which this build cannot open yet.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "All conversion slots busy (`max_conversions`, `max_buffered_conversions`), or the time limit (`max_duration`) passed before the response started.", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u32, description = "Seconds to wait (when shedding load)."))),
+    )
+)]
+pub(crate) async fn json(
+    State(app): State<Arc<App>>,
+    query: Result<Query<JsonQuery>, QueryRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let (conv, coding) = match check_json(&app, query, &headers) {
+        Ok(start) => start(body),
+        Err(e) => return problem_draining(e, body, app.rt.clone()),
+    };
+    respond(conv, "application/json", coding, app.rt.clone()).await
+}
+
+type Start = Box<dyn FnOnce(Body) -> (Conversion, ResponseCoding) + Send>;
+
+/// Everything that can be refused before the body is read.
+fn check_json(
+    app: &App,
+    query: Result<Query<JsonQuery>, QueryRejection>,
+    headers: &HeaderMap,
+) -> Result<Start, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let coding = Coding::from_headers(headers)?;
+    app.check_length(headers)?;
+    let permits = app.permits(query.buffers())?;
+    let limits = &app.config.limits;
+    let response_coding = ResponseCoding::negotiate(headers);
+    let pipeline = Pipeline::new(
+        coding.decoder(),
+        Box::new(JsonJob::new(&query, limits)),
+        response_coding.encoder(),
+        limits.max_inflated_bytes,
+    );
+    let rt = app.rt.clone();
+    let limits = *limits;
+    Ok(Box::new(move |body| {
+        let conv = Conversion::new(body, pipeline, rt, &limits, permits);
+        (conv, response_coding)
+    }))
+}
+
+/// Hold the first output (so early errors get a real status), then stream the rest.
+async fn respond(
+    mut conv: Conversion,
+    content_type: &'static str,
+    coding: ResponseCoding,
+    rt: Runtime,
+) -> Response {
+    let mut held: Vec<Bytes> = Vec::new();
+    let mut size = 0;
+    let mut complete = false;
+    while size < HOLD {
+        match conv.next_chunk().await {
+            None => {
+                complete = true;
+                break;
+            }
+            Some(Ok(b)) => {
+                size += b.len();
+                held.push(b);
+            }
+            Some(Err(e)) if conv.body_done() => return e.into_response(),
+            Some(Err(e)) => return problem_draining(e, conv.into_body(), rt),
+        }
+    }
+    let body = if complete {
+        Body::from(held.concat())
+    } else {
+        let rest = futures_util::stream::unfold(conv, |mut conv| async move {
+            let next = conv.next_chunk().await?;
+            if let Err(e) = &next {
+                tracing::warn!(error = %e, "aborting a response stream");
+            }
+            Some((next, conv))
+        });
+        Body::from_stream(futures_util::stream::iter(held.into_iter().map(Ok)).chain(rest))
+    };
+    let mut res = Response::new(body);
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Some(c) = coding.header() {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
+    }
+    res
+}
+
+/// Output formats of `/v1/recompress`.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecompressFormat {
+    /// A tar archive of the save's entries, brotli-compressed.
+    TarBr,
+    /// A zip with the entries compressed with zstd.
+    ZipZstd,
+    /// A tar archive, zstd-compressed.
+    TarZst,
+}
+
+/// Query parameters of `POST /v1/recompress`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RecompressQuery {
+    /// Output format (default `tar-br`).
+    #[serde(default)]
+    pub format: Option<RecompressFormat>,
+    /// Compression quality (brotli 0-11, zstd 1-22).
+    pub quality: Option<u32>,
+    /// Window size as a base-2 logarithm (brotli 10-24, zstd 10-27).
+    pub window: Option<u32>,
+}
+
+/// Recompress a zipped save (smaller downloads).
+///
+/// Not available in this build: answers 501 until the container support in the core
+/// has landed.
+#[utoipa::path(
+    post,
+    path = "/v1/recompress",
+    tag = "containers",
+    params(RecompressQuery),
+    request_body(content = Upload, content_type = "application/octet-stream"),
+    responses(
+        (status = 400, description = "Bad query parameter.", body = Problem, content_type = "application/problem+json"),
+        (status = 501, description = "Not implemented in this build.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn recompress(
+    State(app): State<Arc<App>>,
+    query: Result<Query<RecompressQuery>, QueryRejection>,
+    body: Body,
+) -> Response {
+    let e = match query {
+        Err(e) => ApiError::BadRequest(e.body_text()),
+        Ok(_) => ApiError::NotImplemented(
+            "recompression needs the core's container support, which this build does not have yet",
+        ),
+    };
+    problem_draining(e, body, app.rt.clone())
+}
+
+/// Describe a save: game, format, entries.
+///
+/// Not available in this build: answers 501 until the container support in the core
+/// has landed.
+#[utoipa::path(
+    post,
+    path = "/v1/info",
+    tag = "containers",
+    request_body(content = Upload, content_type = "application/octet-stream"),
+    responses(
+        (status = 501, description = "Not implemented in this build.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn info(State(app): State<Arc<App>>, body: Body) -> Response {
+    let e = ApiError::NotImplemented(
+        "save inspection needs the core's container support, which this build does not have yet",
+    );
+    problem_draining(e, body, app.rt.clone())
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Health {
+    #[schema(example = "ok")]
+    status: &'static str,
+    #[schema(example = "0.1.0")]
+    version: &'static str,
+}
+
+/// Liveness check.
+#[utoipa::path(get, path = "/healthz", tag = "meta",
+    responses((status = 200, description = "The service is up.", body = Health)))]
+pub(crate) async fn healthz() -> Response {
+    let body = serde_json::to_vec(&Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+    })
+    .unwrap_or_default();
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// This document (OpenAPI 3.1), with the limits in force.
+#[utoipa::path(get, path = "/openapi.json", tag = "meta",
+    responses((status = 200, description = "The OpenAPI document.", body = AnyJson)))]
+pub(crate) async fn openapi(State(app): State<Arc<App>>) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        app.openapi.clone(),
+    )
+        .into_response()
+}
+
+pub(crate) async fn not_found() -> Response {
+    ApiError::NotFound.into_response()
+}
+
+pub(crate) async fn method_not_allowed() -> Response {
+    ApiError::MethodNotAllowed.into_response()
+}

@@ -1,0 +1,173 @@
+//! The router as the Worker runs it: an inline runtime (no threads, no timer), driven
+//! in-process through `tower::ServiceExt::oneshot`. Bodies arrive in many small frames,
+//! like a real upload.
+
+use axum::body::Body;
+use bytes::Bytes;
+use http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use pdxedge_api::{ApiConfig, Runtime};
+use pdxedge_core::json::{DuplicateKeyMode, JsonOptions};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tower::ServiceExt;
+
+fn inline() -> Runtime {
+    Runtime::inline(|| Duration::ZERO)
+}
+
+fn text(n: usize) -> Vec<u8> {
+    let mut s = Vec::new();
+    let mut i = 0;
+    while s.len() < n {
+        s.extend_from_slice(
+            format!("p{i}={{ owner=K{} core=A core=B v={}.5 }}\n", i % 7, i).as_bytes(),
+        );
+        i += 1;
+    }
+    s
+}
+
+/// A body in `chunk`-byte frames.
+fn framed(data: Vec<u8>, chunk: usize) -> Body {
+    let frames: Vec<Result<Bytes, std::io::Error>> = data
+        .chunks(chunk)
+        .map(|c| Ok(Bytes::copy_from_slice(c)))
+        .collect();
+    Body::from_stream(futures_util::stream::iter(frames))
+}
+
+async fn post(
+    app: axum::Router,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Body,
+) -> (StatusCode, http::HeaderMap, Result<Bytes, String>) {
+    let mut req = Request::post(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let res = app.oneshot(req.body(body).unwrap()).await.unwrap();
+    let (parts, body) = res.into_parts();
+    let bytes = body
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .map_err(|e| e.to_string());
+    (parts.status, parts.headers, bytes)
+}
+
+#[tokio::test]
+async fn streams_in_many_frames_with_the_same_bytes_as_the_core() {
+    let input = text(3 << 20);
+    for (mode, q) in [
+        (DuplicateKeyMode::Preserve, "preserve"),
+        (DuplicateKeyMode::Group, "group"),
+        (DuplicateKeyMode::KeyValuePairs, "key-value-pairs"),
+    ] {
+        let want = pdxedge_core::to_json(
+            &input,
+            JsonOptions {
+                mode,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let app = pdxedge_api::router(ApiConfig::default(), inline());
+        let (status, headers, body) = post(
+            app,
+            &format!("/v1/json?mode={q}"),
+            &[],
+            framed(input.clone(), 4096),
+        )
+        .await;
+        assert_eq!(status, 200, "{q}");
+        assert_eq!(headers["content-type"], "application/json");
+        assert!(body.unwrap() == want, "{q}: different bytes");
+    }
+}
+
+#[tokio::test]
+async fn gzip_in_gzip_out() {
+    use std::io::{Read, Write};
+    let input = text(1 << 20);
+    let want = pdxedge_core::to_json(&input, JsonOptions::default()).unwrap();
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(&input).unwrap();
+    let gz = e.finish().unwrap();
+    let app = pdxedge_api::router(ApiConfig::default(), inline());
+    let (status, headers, body) = post(
+        app,
+        "/v1/json",
+        &[("content-encoding", "gzip"), ("accept-encoding", "gzip")],
+        framed(gz, 1000),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-encoding"], "gzip");
+    let mut back = Vec::new();
+    flate2::read::GzDecoder::new(&body.unwrap()[..])
+        .read_to_end(&mut back)
+        .unwrap();
+    assert!(back == want);
+}
+
+#[tokio::test]
+async fn a_late_error_aborts_the_body_stream() {
+    let mut input = text(1 << 20);
+    input.extend_from_slice(b"x = { y = }\n");
+    let app = pdxedge_api::router(ApiConfig::default(), inline());
+    let (status, _, body) = post(app, "/v1/json", &[], framed(input, 8192)).await;
+    assert_eq!(status, 200);
+    let e = body.unwrap_err();
+    assert!(e.contains("syntax error"), "{e}");
+}
+
+#[tokio::test]
+async fn an_early_error_is_a_problem_response() {
+    let app = pdxedge_api::router(ApiConfig::default(), inline());
+    let (status, headers, body) =
+        post(app, "/v1/json", &[], framed(b"a = { b = }".to_vec(), 3)).await;
+    assert_eq!(status, 400);
+    assert_eq!(headers["content-type"], "application/problem+json");
+    let p: serde_json::Value = serde_json::from_slice(&body.unwrap()).unwrap();
+    assert_eq!(p["offset"], 10);
+    assert_eq!(p["line"], 1);
+}
+
+#[tokio::test]
+async fn the_time_limit_uses_the_hosts_clock() {
+    // A clock that advances 1 s each time it is read: the 5 s limit passes mid-upload.
+    let t = Arc::new(AtomicU64::new(0));
+    let rt = Runtime::inline(move || Duration::from_secs(t.fetch_add(1, Ordering::SeqCst)));
+    let mut config = ApiConfig::default();
+    config.limits.max_duration = Duration::from_secs(5);
+    let app = pdxedge_api::router(config, rt);
+    let (status, _, body) = post(app, "/v1/json", &[], framed(text(1 << 20), 1024)).await;
+    assert_eq!(status, 503);
+    let p: serde_json::Value = serde_json::from_slice(&body.unwrap()).unwrap();
+    assert_eq!(p["type"], "tag:pdxedge,2026:timeout");
+    assert_eq!(p["limit"], 5);
+}
+
+#[tokio::test]
+async fn limits_are_in_the_openapi_document() {
+    let mut config = ApiConfig::default();
+    config.limits.max_body_bytes = 12345;
+    let app = pdxedge_api::router(config, inline());
+    let res = app
+        .oneshot(Request::get("/openapi.json").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let desc = doc["info"]["description"].as_str().unwrap();
+    assert!(desc.contains("| `max_body_bytes` | 12345 |"), "{desc}");
+    assert_eq!(doc["openapi"], "3.1.0");
+    let params = doc["paths"]["/v1/json"]["post"]["parameters"]
+        .as_array()
+        .unwrap();
+    let names: Vec<_> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["mode", "narrow", "pretty", "encoding", "entry"]);
+}
