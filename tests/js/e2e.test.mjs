@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { chromium } from "playwright-core";
-import { cliJson, corpusDir, digestBytes, extractZip, repo, tempDir } from "./lib.mjs";
+import { spawnSync } from "node:child_process";
+import { cliJson, cliPath, corpusDir, digestBytes, extractZip, repo, tempDir } from "./lib.mjs";
 
 const base = process.env.E2E_BASE_URL;
 if (!base) throw new Error("E2E_BASE_URL is not set (scripts/stages/90-e2e.sh sets it)");
@@ -39,9 +40,7 @@ async function hasApi() {
 
 function korea() {
   const corpus = corpusDir();
-  if (!corpus) return null;
-  const save = join(corpus, "saves/eu4/atvrager__eu4rs/Korea1444_11_11.eu4");
-  return extractZip(save, tmp).find((e) => e.name === "gamestate").path;
+  return corpus && join(corpus, "saves/eu4/atvrager__eu4rs/Korea1444_11_11.eu4");
 }
 
 let browser;
@@ -68,6 +67,7 @@ after(async () => {
 async function run(where, path, { job = "json" } = {}) {
   await page.getByRole("radio", { name: where === "browser" ? /In this browser/ : /On the server/ }).check();
   await page.getByRole("radio", { name: new RegExp(`^${job}`, "i") }).check();
+  if (job === "recompress") await page.getByLabel("Format").selectOption("tar-br");
   await page.locator("#file").setInputFiles(path);
   await page.getByRole("button", { name: "Run" }).click();
   await page.locator("#result:not([hidden]), #error:not([hidden])").waitFor({ timeout: 300_000 });
@@ -123,7 +123,7 @@ test("the Korea save in this browser (network off) and on the server give identi
   const local = await download("browser.json");
   assert.equal(local.suggested, `${basename(input).replace(/\.[^.]*$/, "")}.json`);
   const preview = await page.locator("#preview-text").textContent();
-  assert.match(preview, /^\{\n {2}"players_countries": \[\n {4}"Player",\n/);
+  assert.match(preview, /^\{\n {2}"gamestate": \{\n {4}"players_countries": \[\n/);
   await page.screenshot({ path: join(out, "page-browser.png"), fullPage: true });
   t.diagnostic(`in this browser: ${inBrowser["Time taken"]}, output ${inBrowser.Output}; slowest page response ${Math.max(...lag)} ms`);
   assert.ok(Math.max(...lag) < 1000, `the page stopped answering for ${Math.max(...lag)} ms`);
@@ -136,11 +136,24 @@ test("the Korea save in this browser (network off) and on the server give identi
     return;
   }
   await run("server", input);
-  assert.equal(await page.locator("#error").isHidden(), true, await page.locator("#error").textContent());
+  let localPath = local.path;
+  if (await page.locator("#error").isVisible()) {
+    const refusal = await page.locator("#error-message").textContent();
+    // A server built before its API took zips answers 501; compare the save's gamestate,
+    // extracted here, on both sides instead, and say so.
+    assert.match(refusal, /HTTP 501/, refusal);
+    t.diagnostic(`the server does not take the zip (${refusal}); comparing its extracted gamestate instead`);
+    const gamestate = extractZip(input, tmp).find((e) => e.name === "gamestate").path;
+    await run("browser", gamestate);
+    localPath = (await download("browser-gamestate.json")).path;
+    await run("server", gamestate);
+    assert.equal(await page.locator("#error").isHidden(), true, await page.locator("#error").textContent());
+  }
   const onServer = await facts("#facts");
   const remote = await download("server.json");
+  await page.screenshot({ path: join(out, "page-server.png"), fullPage: true });
   t.diagnostic(`on the server: ${onServer["Time taken"]}, output ${onServer.Output}`);
-  assert.deepEqual(digestBytes(readFileSync(remote.path)), digestBytes(readFileSync(local.path)), "the two downloads differ");
+  assert.deepEqual(digestBytes(readFileSync(remote.path)), digestBytes(readFileSync(localPath)), "the two downloads differ");
 });
 
 test("an error shows the engine's message and position, on both sides", async (t) => {
@@ -171,4 +184,24 @@ test("the page is readable on a phone", async () => {
   assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
   await small.screenshot({ path: join(out, "phone.png"), fullPage: true });
   await phone.close();
+});
+
+test("info and recompress of the Korea save in this browser match the CLI", { skip: !input && "no corpus" }, async () => {
+  await run("browser", input, { job: "info" });
+  assert.equal(await page.locator("#error").isHidden(), true, await page.locator("#error").textContent());
+  const rows = await page.locator("#info-table tr").evaluateAll((trs) =>
+    Object.fromEntries(trs.map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent])),
+  );
+  assert.equal(rows.container, "zip");
+  assert.equal(rows["entries.0.name"], "gamestate");
+  await page.screenshot({ path: join(out, "page-info.png"), fullPage: true });
+
+  await run("browser", input, { job: "recompress" });
+  assert.equal(await page.locator("#error").isHidden(), true, await page.locator("#error").textContent());
+  const got = await download("browser.tar.br");
+  assert.equal(got.suggested, "Korea1444_11_11.tar.br");
+  const cli = join(tmp, "cli.tar.br");
+  const r = spawnSync(cliPath(), ["recompress", input, "--format", "tar.br", "-o", cli], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(digestBytes(readFileSync(got.path)), digestBytes(readFileSync(cli)));
 });

@@ -62,6 +62,7 @@ export function cliFlags(options = {}) {
   if (options.narrow) flags.push("--narrow", options.narrow);
   if (options.encoding) flags.push("--encoding", options.encoding);
   if (options.pretty) flags.push("--pretty");
+  if (options.entry) flags.push("--entry", options.entry);
   return flags;
 }
 

@@ -52,9 +52,12 @@ test("bad options throw at the call; bad input errors the stream with a position
   });
 });
 
-test("recompress and info say they are not in this build", async () => {
-  assert.throws(() => recompress(text("a=1")), { kind: "unavailable", message: /recompress is not available yet/ });
-  await assert.rejects(info(text("a=1")), { kind: "unavailable", message: /info is not available yet/ });
+test("info describes, recompress refuses a single document, entry picks nothing in text", async () => {
+  const described = await info(text("EU4txt\ndate=1444.11.11\n"));
+  assert.equal(described.container, "text");
+  assert.equal(described.date, "1444.11.11");
+  assert.throws(() => recompress(text("a=1"), { format: "rar" }), { kind: "usage" });
+  await assert.rejects(collect(recompress(text("a=1"))), { kind: "unsupported" });
 });
 
 test("50 MB streamed through keeps Wasm memory small and honours backpressure", async () => {

@@ -47,9 +47,7 @@ function runInBrowser(job, input, options, onProgress) {
   const promise = new Promise((resolve, reject) => {
     pending = { resolve, reject, onProgress };
   });
-  const { entry, ...engineOptions } = options; // zip entries: not in the Wasm build yet
-  void entry;
-  worker.postMessage({ type: "run", job, file: input, options: engineOptions });
+  worker.postMessage({ type: "run", job, file: input, options });
   return { promise, cancel: () => worker.postMessage({ type: "cancel" }) };
 }
 

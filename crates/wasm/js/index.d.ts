@@ -7,4 +7,6 @@ export type {
   JsonOptions,
   RecompressOptions,
   PdxedgeError,
+  SaveInfo,
+  EntryInfo,
 } from "./pdxedge_wasm.js";

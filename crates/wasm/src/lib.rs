@@ -12,19 +12,22 @@
 //!
 //! Input is a `Uint8Array`, `ArrayBuffer`, `Blob`/`File` or `ReadableStream`; output is a
 //! `ReadableStream<Uint8Array>` that reads its input only as fast as its consumer takes the
-//! output, so neither a 50 MB save nor its JSON has to sit whole in memory (group mode, which
-//! reads its input twice, keeps the input). Options and output bytes are those of
-//! `pdxedge json`. Errors are `Error`s named `PdxedgeError` with `kind`, and for engine
-//! errors `offset`, `line` and `column`.
+//! output, so neither a 50 MB text save nor its JSON has to sit whole in memory (group
+//! mode, which reads its input twice, keeps the input; so do `recompress` and `info`,
+//! which need a zip's directory at its end). Options and output bytes are those of
+//! `pdxedge json`, `pdxedge recompress` and `pdxedge info --json`. Errors are `Error`s
+//! named `PdxedgeError` with `kind`, and for text errors `offset`, `line` and `column`.
 //!
 //! This crate is only the JavaScript shell: it parses nothing itself.
 
 mod error;
 mod options;
+mod save;
 mod source;
 mod stream;
 
-use pdxedge_core::Transcoder;
+use pdxedge_core::recompress::RecompressOptions;
+use pdxedge_core::save::SaveJsonOptions;
 use wasm_bindgen::prelude::*;
 use web_sys::ReadableStream;
 
@@ -53,8 +56,7 @@ export interface JsonOptions {
   pretty?: boolean;
   /** Text encoding of the input (default "auto": the file's header decides). */
   encoding?: "auto" | "utf-8" | "windows-1252";
-  /** A zip save's entry to convert (default: the gamestate). Not in this build yet: setting
-   *  it throws a PdxedgeError of kind "unavailable". */
+  /** Of an archive (zip, SAV), convert only this entry (e.g. "gamestate"), as bare JSON. */
   entry?: string;
   /** Called as input is consumed. An exception thrown here fails the job. */
   onProgress?: (progress: Progress) => void;
@@ -62,19 +64,54 @@ export interface JsonOptions {
 
 /** Options of `recompress`, named as the HTTP API's query. */
 export interface RecompressOptions {
-  /** tar.br, zip with zstd entries, or tar.zst (default "tar-br"). */
+  /** tar.br, zip with zstd entries, or tar.zst (default "tar-br"). This Wasm build has no
+   *  zstd encoder: "zip-zstd" and "tar-zst" fail with kind "unsupported". */
   format?: "tar-br" | "zip-zstd" | "tar-zst";
+  /** brotli 0-11, zstd 1-22 (default: the format's). */
   quality?: number;
+  /** log2 of the window: brotli 10-24, zstd 10-27 (default: the format's). */
   window?: number;
   onProgress?: (progress: Progress) => void;
+}
+
+/** One entry of an archive (or the single document), as `pdxedge info --json` has it. */
+export interface EntryInfo {
+  name: string;
+  compression: "stored" | "deflate" | "zstd" | "gzip" | "brotli" | string;
+  compressed_size: number;
+  size: number | null;
+  binary: boolean;
+  header: string | null;
+}
+
+/** What `info` resolves to: the fields of `pdxedge info --json`. */
+export interface SaveInfo {
+  game: string | null;
+  game_name: string | null;
+  container: string;
+  sav: { version: number; kind: number } | null;
+  binary: boolean;
+  encoding: string | null;
+  header: string | null;
+  version: string | null;
+  date: string | null;
+  player: string | null;
+  player_name: string | null;
+  ironman: boolean | null;
+  checksum: string | null;
+  size: number;
+  entries: EntryInfo[];
 }
 
 /** What every function throws or errors its stream with. */
 export interface PdxedgeError extends Error {
   name: "PdxedgeError";
-  /** "syntax", "unexpected-eof", "too-deep", "token-too-long", "binary" (engine errors),
-   *  "usage" (bad options or input type), "unavailable" (job not in this build). */
+  /** "syntax", "unexpected-eof", "too-deep", "token-too-long", "binary" (text errors),
+   *  "corrupt", "unsupported", "no-such-entry", "too-large", ... (container errors),
+   *  "usage" (bad options or input type). */
   kind: string;
+  /** The archive entry the error is in, for errors inside a zip or SAV save. */
+  entry?: string;
   /** Byte offset in the input, for engine errors. */
   offset?: number;
   /** 1-based line, for engine errors in text. */
@@ -84,7 +121,8 @@ export interface PdxedgeError extends Error {
 }
 "#;
 
-/// Clausewitz text to JSON, as `pdxedge json` writes it.
+/// A save or game file to JSON, as `pdxedge json` writes it: plain text, or a zip / SAV /
+/// compressed save (one object keyed by entry name, or only `options.entry`).
 ///
 /// Throws a `PdxedgeError` (kind "usage") for bad options or input types; errors in the
 /// input error the returned stream.
@@ -94,35 +132,49 @@ pub fn to_json(
     #[wasm_bindgen(unchecked_optional_param_type = "JsonOptions")] options: JsValue,
 ) -> Result<ReadableStream, JsValue> {
     let reader = options::Reader::new(&options)?;
-    let json = options::json(&reader)?;
-    if reader.string("entry")?.is_some() {
-        return Err(error::unavailable("the entry option (a zip save's entry)"));
-    }
+    let json = SaveJsonOptions {
+        json: options::json(&reader)?,
+        entry: reader.string("entry")?,
+        ..SaveJsonOptions::default()
+    };
     let progress = reader.function("onProgress")?;
+    let name = source::file_name(&input);
     let (source, total) = source::Source::from_js(&input)?;
-    stream::output(
-        source,
-        total,
-        Box::new(JsonEngine(Transcoder::new(json))),
-        progress,
-    )
+    let job = save::JsonJob::new(json, name.as_deref());
+    stream::output(source, total, Box::new(job), progress)
 }
 
-/// Recompress a zipped save (tar.br, zip-zstd or tar.zst).
+/// Recompress a zipped save (`tar-br`; `zip-zstd` and `tar-zst` need the zstd encoder,
+/// which this Wasm build leaves out), as `pdxedge recompress` does. The whole input is
+/// read before the output starts.
 #[wasm_bindgen(unchecked_return_type = "ReadableStream<Uint8Array>")]
 pub fn recompress(
     #[wasm_bindgen(unchecked_param_type = "Input")] input: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "RecompressOptions")] options: JsValue,
 ) -> Result<ReadableStream, JsValue> {
-    let _ = (input, options);
-    Err(error::unavailable("recompress"))
+    let reader = options::Reader::new(&options)?;
+    let format = save::format(reader.string("format")?.as_deref().unwrap_or("tar-br"))?;
+    let mut settings = RecompressOptions::new(format);
+    settings.quality = reader.integer("quality")?;
+    settings.window = reader.integer("window")?;
+    settings.settings().map_err(|e| error::container(&e))?;
+    let progress = reader.function("onProgress")?;
+    let name = source::file_name(&input);
+    let (source, total) = source::Source::from_js(&input)?;
+    let job = save::RecompressJob::new(settings, name);
+    stream::output(source, total, Box::new(job), progress)
 }
 
-/// Describe a save: its container, entries and header.
-#[wasm_bindgen(unchecked_return_type = "Promise<unknown>")]
+/// Describe a save (game, container, entries, header, date, player...), as
+/// `pdxedge info --json` does. Reads the whole input.
+#[wasm_bindgen(unchecked_return_type = "Promise<SaveInfo>")]
 pub fn info(#[wasm_bindgen(unchecked_param_type = "Input")] input: JsValue) -> js_sys::Promise {
-    let _ = input;
-    js_sys::Promise::reject(&error::unavailable("info"))
+    wasm_bindgen_futures::future_to_promise(async move {
+        let name = source::file_name(&input);
+        let (mut source, _) = source::Source::from_js(&input)?;
+        let bytes = source.read_all().await?;
+        save::info(&bytes, name.as_deref())
+    })
 }
 
 /// The version of pdxedge this package was built from.
@@ -142,17 +194,5 @@ pub fn wasm_memory_bytes() -> f64 {
     #[cfg(not(target_arch = "wasm32"))]
     {
         0.0
-    }
-}
-
-struct JsonEngine(Transcoder);
-
-impl stream::Engine for JsonEngine {
-    fn feed(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), JsValue> {
-        self.0.feed(input, out).map_err(|e| error::engine(&e))
-    }
-
-    fn finish(&mut self, emit: &mut dyn FnMut(&[u8])) -> Result<(), JsValue> {
-        self.0.finish_with(emit).map_err(|e| error::engine(&e))
     }
 }

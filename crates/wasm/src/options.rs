@@ -53,6 +53,19 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A whole number from 0 to 2^32 - 1.
+    pub(crate) fn integer(&self, key: &str) -> Result<Option<u32>, JsValue> {
+        match self.get(key)? {
+            None => Ok(None),
+            Some(v) => match v.as_f64() {
+                Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => {
+                    Ok(Some(n as u32))
+                }
+                _ => Err(usage(&format!("option {key} must be a whole number"))),
+            },
+        }
+    }
+
     pub(crate) fn function(&self, key: &str) -> Result<Option<Function>, JsValue> {
         match self.get(key)? {
             None => Ok(None),

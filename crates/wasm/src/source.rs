@@ -71,6 +71,16 @@ impl Source {
         ))
     }
 
+    /// The whole input, for jobs that need it at once.
+    pub(crate) async fn read_all(&mut self) -> Result<Vec<u8>, JsValue> {
+        let mut all = Vec::new();
+        let mut buf = Vec::new();
+        while self.next(&mut buf).await? {
+            all.extend_from_slice(&buf);
+        }
+        Ok(all)
+    }
+
     /// The stream's reader, for cancelling it from outside a read.
     pub(crate) fn reader(&self) -> Option<ReadableStreamDefaultReader> {
         match self {
@@ -104,6 +114,16 @@ impl Source {
             },
         }
     }
+}
+
+/// The name of a `File` (it tells a `.sav` or `.eu4` from other inputs), if the input is one.
+pub(crate) fn file_name(input: &JsValue) -> Option<String> {
+    if !input.is_instance_of::<Blob>() {
+        return None;
+    }
+    Reflect::get(input, &JsValue::from_str("name"))
+        .ok()
+        .and_then(|v| v.as_string())
 }
 
 /// Copy up to [`CHUNK`] bytes of `data` from `pos` into `buf`; false when none are left.

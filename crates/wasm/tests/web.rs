@@ -355,21 +355,42 @@ fn bad_options_and_inputs_throw_usage_errors() {
 }
 
 #[wasm_bindgen_test]
-async fn jobs_not_in_this_build_say_so() {
-    let err = recompress(bytes(SAMPLE), JsValue::UNDEFINED).expect_err("should throw");
+async fn info_describes_a_text_save() {
+    let described = JsFuture::from(info(bytes(SAMPLE))).await.unwrap();
     assert_eq!(
-        get(&err, "kind").as_string().as_deref(),
-        Some("unavailable")
+        get(&described, "container").as_string().as_deref(),
+        Some("text")
     );
-    let err = to_json(bytes(SAMPLE), options(&[("entry", "gamestate".into())]))
-        .expect_err("should throw");
     assert_eq!(
-        get(&err, "kind").as_string().as_deref(),
-        Some("unavailable")
+        get(&described, "header").as_string().as_deref(),
+        Some("EU4txt")
     );
-    let err = JsFuture::from(info(bytes(SAMPLE))).await.unwrap_err();
+    assert_eq!(
+        get(&described, "player").as_string().as_deref(),
+        Some("KOR")
+    );
+    assert_eq!(get(&described, "size").as_f64(), Some(SAMPLE.len() as f64));
+    let entries = Array::from(&get(&described, "entries"));
+    assert_eq!(entries.length(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn recompress_checks_its_options_and_needs_an_archive() {
+    let err =
+        recompress(bytes(SAMPLE), options(&[("format", "rar".into())])).expect_err("should throw");
+    assert_eq!(get(&err, "kind").as_string().as_deref(), Some("usage"));
+    let err =
+        recompress(bytes(SAMPLE), options(&[("quality", 99.into())])).expect_err("should throw");
     assert_eq!(
         get(&err, "kind").as_string().as_deref(),
-        Some("unavailable")
+        Some("unsupported")
+    );
+    let stream = recompress(bytes(SAMPLE), JsValue::UNDEFINED).unwrap();
+    let err = collect(&stream)
+        .await
+        .expect_err("a single document is not an archive");
+    assert_eq!(
+        get(&err, "kind").as_string().as_deref(),
+        Some("unsupported")
     );
 }

@@ -1,13 +1,14 @@
 // Compiled by package.test.mjs with `tsc --noEmit`: the package's types must accept the
 // documented uses and reject the wrong ones (each @ts-expect-error must be an error).
 import { info, recompress, toJson, version } from "pdxedge";
-import type { JsonOptions, PdxedgeError, Progress, RecompressOptions } from "pdxedge";
+import type { JsonOptions, PdxedgeError, Progress, RecompressOptions, SaveInfo } from "pdxedge";
 
 const options: JsonOptions = {
   mode: "group",
   narrow: "unquoted",
   pretty: true,
   encoding: "windows-1252",
+  entry: "gamestate",
   onProgress: (p: Progress) => {
     const read: number = p.read;
     const total: number | null = p.total;
@@ -26,7 +27,8 @@ const recompressed: ReadableStream<Uint8Array> = recompress(new Uint8Array(), {
   quality: 9,
   window: 20,
 } satisfies RecompressOptions);
-const described: Promise<unknown> = info(new Blob([]));
+const described: Promise<SaveInfo> = info(new Blob([]));
+void described.then((i) => i.entries.map((e) => `${e.name} ${e.size ?? "?"} ${i.game ?? ""}`));
 const v: string = version();
 void [recompressed, described, v];
 
