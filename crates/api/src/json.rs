@@ -150,7 +150,7 @@ pub(crate) fn sniff(head: &[u8], eof: bool) -> Option<Format> {
 
 /// Clausewitz text to JSON; zip and `SAV` saves through the core's container support.
 pub(crate) struct JsonJob {
-    transcoder: SendTranscoder,
+    transcoder: Transcoder,
     /// A container save, held whole until the end (its directory is at the end).
     container: Option<Vec<u8>>,
     save_options: pdxedge_core::save::SaveJsonOptions,
@@ -168,7 +168,7 @@ impl JsonJob {
             max_token_len: limits.max_token_bytes,
         };
         JsonJob {
-            transcoder: SendTranscoder(Transcoder::with_limits(query.options(), engine)),
+            transcoder: Transcoder::with_limits(query.options(), engine),
             container: None,
             save_options: pdxedge_core::save::SaveJsonOptions {
                 json: query.options(),
@@ -223,7 +223,7 @@ impl JsonJob {
                 });
             }
         }
-        self.transcoder.0.feed(input, out).map_err(ApiError::from)
+        self.transcoder.feed(input, out).map_err(ApiError::from)
     }
 }
 
@@ -265,19 +265,6 @@ fn binary_error(head: &[u8]) -> ApiError {
     ))
 }
 
-/// The core's `Transcoder` is not `Send` (its `Renderer<'static>` has an
-/// `Option<GroupContext>` whose `&Index` holds `Cell`s), but the server moves each
-/// conversion between blocking threads, one step at a time.
-///
-/// SAFETY: a `Transcoder` never shares its renderer's group context: it never calls
-/// `Renderer::enable_groups` (group mode runs in `finish_with` with a renderer and
-/// index local to that call), so the field is always `None` and nothing in the value
-/// is shared with another thread. The value is only ever used by one thread at a time
-/// (moved into a work step and back). Reported to the core's owner: once `Transcoder`
-/// is `Send`, this wrapper goes.
-struct SendTranscoder(Transcoder);
-unsafe impl Send for SendTranscoder {}
-
 impl Job for JsonJob {
     fn feed(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), ApiError> {
         match self.head.take() {
@@ -312,7 +299,7 @@ impl Job for JsonJob {
             )
             .map_err(crate::containers::container_error);
         }
-        self.transcoder.0.finish_with(emit).map_err(ApiError::from)
+        self.transcoder.finish_with(emit).map_err(ApiError::from)
     }
 }
 

@@ -1,10 +1,7 @@
-//! Core behaviour the HTTP layer depends on or works around. An ignored test fails
-//! today; when the core is fixed, drop its `#[ignore]` and the workaround it names.
-//! Run them with `cargo test -p pdxedge-api --test core_regressions -- --ignored`.
+//! Core behaviour the HTTP layer depends on.
 
 use pdxedge_core::json::JsonOptions;
 use pdxedge_core::{ErrorKind, Transcoder, to_json};
-use std::marker::PhantomData;
 
 /// Real binary saves go straight from `EU4bin` to binary tokens (`EU4binM(\x01\x00...`,
 /// as in the corpus' `meta.bin`). The core once took the header word for one only when
@@ -20,31 +17,10 @@ fn binary_header_followed_by_binary_tokens_is_refused() {
     assert!(matches!(e.kind(), ErrorKind::Binary { .. }), "{e}");
 }
 
-struct Probe<T>(PhantomData<T>);
-trait NotSend {
-    fn is_send(&self) -> bool {
-        false
-    }
-}
-impl<T> NotSend for Probe<T> {}
-impl<T: Send> Probe<T> {
-    // Chosen over the trait method only when `T: Send`.
-    fn is_send(&self) -> bool {
-        true
-    }
-}
-
-/// A server moves a conversion between threads; `Transcoder` is not `Send` because
-/// `Renderer<'static>` holds an `Option<GroupContext>` whose `&Index` has `Cell`s.
-/// Workaround: `SendTranscoder` (an `unsafe impl Send`) in crates/api/src/json.rs.
+/// A server moves a conversion between threads (a handler's future holds it across
+/// `.await`s), so the transcoder must be `Send`; this fails to compile otherwise.
 #[test]
-#[ignore = "core limitation, reported to the lead"]
 fn transcoder_is_send() {
-    assert!(Probe::<Transcoder>(PhantomData).is_send());
-}
-
-#[test]
-fn the_probe_works() {
-    assert!(Probe::<Vec<u8>>(PhantomData).is_send());
-    assert!(!Probe::<std::rc::Rc<u8>>(PhantomData).is_send());
+    fn assert_send<T: Send>() {}
+    assert_send::<Transcoder>();
 }

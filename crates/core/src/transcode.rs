@@ -210,3 +210,13 @@ pub fn to_json(input: &[u8], options: JsonOptions) -> Result<Vec<u8>, Error> {
     t.finish(&mut out)?;
     Ok(out)
 }
+
+#[cfg(test)]
+mod send_tests {
+    /// HTTP handlers hold a transcoder across `.await`s, so it must be `Send`.
+    #[test]
+    fn transcoder_is_send() {
+        fn assert_send<T: Send>() {}
+        assert_send::<super::Transcoder>();
+    }
+}

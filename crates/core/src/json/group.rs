@@ -20,7 +20,7 @@ use crate::error::{Error, ErrorKind};
 use crate::text::{Limits, Operator, Parser, Sink, SinkResult};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Where one of a repeated key's values starts.
 #[derive(Debug, Clone, Copy)]
@@ -36,8 +36,10 @@ pub(crate) struct Occurrence {
 pub(crate) struct Group {
     pub key: Box<[u8]>,
     pub occurrences: Vec<Occurrence>,
-    /// Set once the first place has been written.
-    pub written: Cell<bool>,
+    /// Set once the first place has been written. An atomic rather than a `Cell` only so
+    /// that the index is `Sync` and a transcoder can move between threads (an HTTP
+    /// handler's future); it is never shared, so `Relaxed` is enough.
+    written: AtomicBool,
 }
 
 /// The repeated keys of every object that has any, sorted by the object's offset.
@@ -48,6 +50,16 @@ pub(crate) struct Index {
 
 /// The identity of the document's root object (it has no opening token).
 pub(crate) const ROOT: u64 = u64::MAX;
+
+impl Group {
+    pub fn written(&self) -> bool {
+        self.written.load(Ordering::Relaxed)
+    }
+
+    pub fn mark_written(&self) {
+        self.written.store(true, Ordering::Relaxed);
+    }
+}
 
 impl Index {
     /// The position in the index of the object at `offset`, if it has repeated keys.
@@ -153,7 +165,7 @@ impl<'a> Indexer<'a> {
                     Group {
                         key: e.key.into_owned().into_boxed_slice(),
                         occurrences,
-                        written: Cell::new(false),
+                        written: AtomicBool::new(false),
                     }
                 })
                 .collect();

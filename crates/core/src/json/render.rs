@@ -210,12 +210,12 @@ impl<'a> Renderer<'a> {
         let Some(grp) = groups.get(i) else {
             return false;
         };
-        if grp.written.get() {
+        if grp.written() {
             g.skipping = true;
             g.skip_depth = 0;
             return true;
         }
-        grp.written.set(true);
+        grp.mark_written();
         top.group = i as u32;
         false
     }
@@ -706,7 +706,7 @@ impl Renderer<'_> {
             .index
             .groups(top.groups)
             .get(top.group as usize)
-            .is_some_and(|grp| grp.written.get());
+            .is_some_and(|grp| grp.written());
         if head && top.group != u32::MAX {
             top.field_suffix = GROUP;
             self.w.begin_array();
