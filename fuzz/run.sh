@@ -45,12 +45,20 @@ cargo fuzz build -O
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 seeds.py text "$work/seeds-text" --piece-size 4096
-python3 seeds.py zip "$work/seeds-zip"
+python3 seeds.py containers "$work/seeds-containers" --piece-size 16384
 
+# Text targets take a document; the container targets a control byte and a file (whose
+# seeds are small zips and SAV saves of up to 16 KiB).
 seeds_for() {
   case "$1" in
     text_*) echo "$work/seeds-text" ;;
-    *) echo "$work/seeds-zip" ;;
+    *) echo "$work/seeds-containers" ;;
+  esac
+}
+max_len_for() {
+  case "$1" in
+    text_*) echo 4096 ;;
+    *) echo 16385 ;;
   esac
 }
 
@@ -69,7 +77,7 @@ for target in "${targets[@]}"; do
   echo "::: fuzz $target for ${time_per_target}s"
   # -timeout: one input taking longer is a hang; -rss_limit_mb: memory is bounded.
   if cargo fuzz run -O "$target" "$corpus" "$(seeds_for "$target")" -- \
-      -max_total_time="$time_per_target" -max_len=4096 -timeout=20 -rss_limit_mb=2048 \
+      -max_total_time="$time_per_target" -max_len="$(max_len_for "$target")" -timeout=20 -rss_limit_mb=2048 \
       -print_final_stats=1 >"$log" 2>&1; then
     result=ok
   else

@@ -3,11 +3,17 @@
 
     fuzz/seeds.py text OUT_DIR [--max-files N] [--piece-size BYTES]
     fuzz/seeds.py zip OUT_DIR [--max-files N]
+    fuzz/seeds.py containers OUT_DIR [--max-files N] [--piece-size BYTES]
 
 `text`: pieces of the corpus's text files and of the text entries of its zip saves, cut
 at line ends to at most --piece-size bytes (the fuzz targets' -max_len), several per file
 (start, middle, end), plus every small file whole. `zip`: the corpus's small archives
 whole, and small zips rebuilt from the first bytes of each big archive's entries.
+`containers`: seeds for the container targets (container_json, recompress, info): a
+control byte (see fuzz/src/containers.rs) then a file: the `zip` seeds, `SAV` saves
+(the corpus's, cut to --piece-size, and compressed kinds rebuilt around small zips),
+text and binary file heads, and gzip (and, when the `zstd` tool exists, zstd) streams
+of text pieces.
 
 The corpus is found relative to this file (../../shared/corpus). With CI set a missing
 corpus is an error; otherwise the seed directory is left empty and libFuzzer starts from
@@ -17,7 +23,10 @@ nothing.
 import argparse
 import hashlib
 import io
+import gzip
 import os
+import shutil
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -110,9 +119,68 @@ def zip_seeds(out: Path, max_files: int):
     return counter["n"]
 
 
+def sav(kind: int, meta: bytes, body: bytes) -> bytes:
+    """A `SAV` save: the 24-byte line (version 1, `kind`), the metadata block, the body."""
+    line = b"SAV01%02x%08x%08x\n" % (kind, 0x797DE243, len(meta))
+    return line + meta + body
+
+
+def small_zip(entries, method=zipfile.ZIP_DEFLATED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", method) as z:
+        for name, text in entries:
+            z.writestr(name, text)
+    return buf.getvalue()
+
+
+def zstd_of(data: bytes):
+    tool = shutil.which("zstd")
+    if not tool:
+        return None
+    done = subprocess.run([tool, "-q", "-c", "-3"], input=data, capture_output=True)
+    return done.stdout if done.returncode == 0 else None
+
+
+def container_seeds(out: Path, max_files: int, piece_size: int):
+    """Each file twice: with no file name hint (control 0) and with a hint and options
+    (an EU4 name, group mode; a CK3 name, pretty), so both paths start covered."""
+    counter = {"n": 0}
+
+    def put(data: bytes, control: int = 0):
+        write(out, bytes([control]) + data, counter, max_files)
+
+    for path in corpus_files():
+        data = path.read_bytes()
+        if is_zip(data):
+            texts = list(zip_texts(data, 2048))
+            if len(data) <= piece_size:
+                put(data)
+            put(small_zip(texts), 0x11)
+            put(small_zip([(n, t[:512]) for n, t in texts], zipfile.ZIP_STORED), 0x42)
+            # The shape of CK3/Vic3/Imperator compressed saves: text metadata, then a zip.
+            meta = next((t[:1024] for n, t in texts if n == "meta"), texts[0][1][:1024] if texts else b"")
+            put(sav(2, meta, small_zip([(n, t[:1024]) for n, t in texts if n != "meta"])), 0x02)
+            put(sav(4, b"", small_zip([(n, t[:1024]) for n, t in texts])), 0x04)
+        elif path.suffix in ARCHIVE_SUFFIXES:
+            put(data[:piece_size])
+        else:
+            head = data[:piece_size]
+            put(head)
+            if head.startswith(b"SAV"):
+                put(head, 0x04)
+            elif len(data) > 4 * piece_size or path.suffix != ".txt":
+                # Big text saves and binary files: the start, with an EU4 name hint.
+                put(data[: piece_size // 4], 0x01)
+                put(gzip.compress(data[: piece_size * 2], mtime=0), 0x11)
+                z = zstd_of(data[: piece_size * 2])
+                if z:
+                    put(z)
+    return counter["n"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("kind", choices=["text", "zip"])
+    parser.add_argument("kind", choices=["text", "zip", "containers"])
     parser.add_argument("out", type=Path)
     parser.add_argument("--max-files", type=int, default=400)
     parser.add_argument("--piece-size", type=int, default=4096)
@@ -125,8 +193,10 @@ def main():
         return
     if args.kind == "text":
         n = text_seeds(args.out, args.max_files, args.piece_size)
-    else:
+    elif args.kind == "zip":
         n = zip_seeds(args.out, args.max_files)
+    else:
+        n = container_seeds(args.out, args.max_files, args.piece_size)
     print(f"seeds.py: {n} {args.kind} seeds in {args.out}")
 
 

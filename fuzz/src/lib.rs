@@ -8,6 +8,7 @@
 //! Not for: checking correctness beyond what the targets state (that is the job of the
 //! tests in `crates/core/tests`).
 
+pub mod containers;
 pub mod divergence;
 pub mod known_bugs;
 pub mod oracle;
