@@ -181,7 +181,9 @@ impl<'a> EntryReader<'a> {
             Decoder::Stored(rest) => {
                 let n = rest.len().min(buf.len());
                 let (head, tail) = rest.split_at(n);
-                buf[..n].copy_from_slice(head);
+                if let Some(dst) = buf.get_mut(..n) {
+                    dst.copy_from_slice(head);
+                }
                 *rest = tail;
                 Ok(n)
             }
@@ -196,8 +198,12 @@ impl<'a> EntryReader<'a> {
             self.check_end()?;
             return Ok(0);
         }
+        // A decoder claiming more bytes than the buffer holds is a bug there, not input.
+        let piece = buf.get(..n).ok_or_else(|| {
+            ContainerError::corrupt(self.codec.name(), "the decoder overran its buffer")
+        })?;
         self.produced += n as u64;
-        self.crc.update(&buf[..n]);
+        self.crc.update(piece);
         self.check_progress()?;
         Ok(n)
     }

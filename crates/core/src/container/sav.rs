@@ -88,9 +88,10 @@ pub struct SavHeader {
 impl SavHeader {
     /// Does `input` start like a `SAV` line (enough to sniff)?
     pub fn sniff(input: &[u8]) -> bool {
-        input.len() >= 7
-            && input.starts_with(b"SAV")
-            && input[3..7].iter().all(u8::is_ascii_hexdigit)
+        input.starts_with(b"SAV")
+            && input
+                .get(3..7)
+                .is_some_and(|digits| digits.iter().all(u8::is_ascii_hexdigit))
     }
 
     /// Parse the line at the start of `input`.

@@ -98,24 +98,28 @@ pub fn inspect(
     }
     // Metadata first, then the documents most likely to hold the keys.
     let mut order: Vec<usize> = (0..save.entries().len()).collect();
-    order.sort_by_key(|&i| rank(&save.entries()[i].name));
+    order.sort_by_key(|&i| rank(entry_name(&save, i)));
     let mut fields = Fields::default();
     let mut main_doc = None;
     for &i in &order {
-        let (binary, is_meta) = (info.entries[i].binary, info.entries[i].name == "meta");
-        if binary || !fields.wants_more() || rank(&info.entries[i].name) >= 3 {
+        let Some(entry) = info.entries.get(i) else {
+            continue;
+        };
+        let is_meta = entry.name == "meta";
+        if entry.binary || !fields.wants_more() || rank(&entry.name) >= 3 {
             continue;
         }
         let (text, size) = read_text(&save, i, HEAD_BUDGET, &mut fields)?;
-        if let Some(size) = size {
-            info.entries[i].size.get_or_insert(size);
+        if let (Some(size), Some(entry)) = (size, info.entries.get_mut(i)) {
+            entry.size.get_or_insert(size);
         }
         if main_doc.is_none() || !is_meta {
             main_doc = Some((i, text));
         }
     }
-    if let Some((i, text)) = main_doc {
-        let entry = &info.entries[i];
+    if let Some((i, text)) = main_doc
+        && let Some(entry) = info.entries.get(i)
+    {
         info.header = entry.header.clone();
         info.encoding = Some(encoding_of(entry.header.as_deref(), &text));
     }
@@ -125,7 +129,7 @@ pub fn inspect(
         && info.game.or(fields.game) == Some(Game::Eu4)
         && let Some(&i) = order
             .iter()
-            .find(|&&i| !info.entries[i].binary && rank(&save.entries()[i].name) == 1)
+            .find(|&&i| info.entries.get(i).is_some_and(|e| !e.binary && rank(&e.name) == 1))
     {
         let tail = read_tail(&save, i)?;
         fields.checksum = find_checksum(&tail);
@@ -202,7 +206,7 @@ fn read_head(save: &Save, index: usize, n: usize) -> Result<Vec<u8>, ContainerEr
     while filled < n {
         let got = reader
             .read_checked(head.get_mut(filled..).unwrap_or_default())
-            .map_err(|e| e.in_entry(&save.entries()[index].name))?;
+            .map_err(|e| e.in_entry(entry_name(save, index)))?;
         if got == 0 {
             break;
         }
@@ -210,6 +214,10 @@ fn read_head(save: &Save, index: usize, n: usize) -> Result<Vec<u8>, ContainerEr
     }
     head.truncate(filled);
     Ok(head)
+}
+
+fn entry_name<'s>(save: &'s Save, index: usize) -> &'s str {
+    save.entries().get(index).map_or("", |e| e.name.as_str())
 }
 
 /// Parse up to `budget` bytes of entry `index` into `fields`; returns the text read
@@ -220,7 +228,7 @@ fn read_text(
     budget: u64,
     fields: &mut Fields,
 ) -> Result<(Vec<u8>, Option<u64>), ContainerError> {
-    let name = &save.entries()[index].name;
+    let name = entry_name(save, index);
     let mut reader = save.reader(index).map_err(|e| e.in_entry(name))?;
     let mut parser = Parser::new(Limits::default());
     let mut sample = Vec::new();
