@@ -15,7 +15,9 @@ pub(crate) fn container_error(e: ContainerError) -> ApiError {
     let detail = e.to_string();
     let (status, slug, title) = match e.kind() {
         ContainerErrorKind::Text(inner) => return ApiError::from(inner.clone()),
-        ContainerErrorKind::Unsupported(_) | ContainerErrorKind::NestedArchive(_) => {
+        ContainerErrorKind::Unsupported(_)
+        | ContainerErrorKind::NestedArchive(_)
+        | ContainerErrorKind::NotText { .. } => {
             (422, "unsupported-format", "Unsupported file format")
         }
         ContainerErrorKind::TooManyEntries { .. }
@@ -30,6 +32,7 @@ pub(crate) fn container_error(e: ContainerError) -> ApiError {
     };
     let offset = match e.kind() {
         ContainerErrorKind::Corrupt { offset, .. } => *offset,
+        ContainerErrorKind::NotText { offset, .. } => Some(*offset),
         _ => None,
     };
     ApiError::Container {

@@ -62,6 +62,7 @@ fn container_kind_name(kind: &ContainerErrorKind) -> &'static str {
         ContainerErrorKind::ChecksumMismatch { .. } => "checksum-mismatch",
         ContainerErrorKind::NoSuchEntry { .. } => "no-such-entry",
         ContainerErrorKind::NestedArchive(_) => "nested-archive",
+        ContainerErrorKind::NotText { .. } => "not-text",
         ContainerErrorKind::VerifyFailed(_) => "verify-failed",
         ContainerErrorKind::Output(_) => "output",
         _ => "other",

@@ -43,6 +43,9 @@ pub enum ContainerErrorKind {
     },
     /// An entry is itself an archive; nested archives are never opened.
     NestedArchive(&'static str),
+    /// The document is not Clausewitz text: UTF-16, or a NUL byte (which text never
+    /// holds). `offset` is within the document (the entry, for an archive).
+    NotText { detail: String, offset: u64 },
     /// A recompressed output differs from its input (`--verify`).
     VerifyFailed(String),
     /// The output sink refused bytes (a closed pipe, a full disk, ...).
@@ -200,6 +203,9 @@ impl fmt::Display for ContainerError {
                 f,
                 "the entry is itself a {what}; nested archives are not opened"
             ),
+            ContainerErrorKind::NotText { detail, offset } => {
+                write!(f, "{detail} (byte offset {offset})")
+            }
             ContainerErrorKind::VerifyFailed(what) => write!(f, "verification failed: {what}"),
             ContainerErrorKind::Output(e) => write!(f, "cannot write output: {e}"),
         }

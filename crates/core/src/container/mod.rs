@@ -423,8 +423,8 @@ pub fn binary_sav(game: Option<Game>, offset: usize) -> ContainerError {
 }
 
 /// Is `head` (the first bytes of a document) binary Clausewitz data? Returns the format
-/// name for [`ErrorKind::Binary`]. Text never holds NUL bytes; binary token streams
-/// are full of them. `EU4bin`-style headers are caught by the
+/// name for [`ErrorKind::Binary`]. Binary token streams are full of NUL and other
+/// control bytes (text with a stray NUL is not binary: see [`check_text`]). `EU4bin`-style headers are caught by the
 /// [`Transcoder`](crate::Transcoder) too, but checking here names the game for
 /// headerless binary as well.
 pub fn binary_format(head: &[u8], game: Option<Game>) -> Option<&'static str> {
@@ -439,10 +439,70 @@ pub fn binary_format(head: &[u8], game: Option<Game>) -> Option<&'static str> {
         );
     }
     let probe = head.get(..head.len().min(4096)).unwrap_or_default();
-    if memchr::memchr(0, probe).is_some() {
+    if memchr::memchr(0, probe).is_some() && binary_tokens(probe) && !utf16(probe) {
         return Some(game.map_or("this file (binary Clausewitz data)", Game::binary_format));
     }
     None
+}
+
+/// Check that `head` (the first bytes of a document, up to 4 KiB) can be Clausewitz
+/// text: not binary (ironman) content, not UTF-16, no NUL byte. Each gets its own error,
+/// so a UTF-16 file is not called a binary save.
+pub fn check_text(head: &[u8], game: Option<Game>) -> Result<(), ContainerError> {
+    if utf16(head) {
+        return Err(ContainerErrorKind::NotText {
+            detail: "UTF-16 text is not supported; save the file as UTF-8 or Windows-1252"
+                .to_owned(),
+            offset: 0,
+        }
+        .into());
+    }
+    if let Some(format) = binary_format(head, game) {
+        let start = Position {
+            offset: 0,
+            line: 1,
+            column: 1,
+        };
+        return Err(Error::new(ErrorKind::Binary { format }, start).into());
+    }
+    let probe = head.get(..head.len().min(4096)).unwrap_or_default();
+    if let Some(at) = memchr::memchr(0, probe) {
+        return Err(ContainerErrorKind::NotText {
+            detail: format!("NUL byte at offset {at}: not a text file"),
+            offset: at as u64,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// UTF-16 text: a byte order mark, or (without one) ASCII characters each paired with a
+/// zero byte, in either order, over the first 8 characters or more.
+fn utf16(head: &[u8]) -> bool {
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        return true;
+    }
+    let pairs = || head.chunks_exact(2).take(64);
+    let count = pairs().count();
+    let little = pairs()
+        .filter(|p| matches!(p, [c, 0] if *c != 0 && c.is_ascii()))
+        .count();
+    let big = pairs()
+        .filter(|p| matches!(p, [0, c] if *c != 0 && c.is_ascii()))
+        .count();
+    count >= 8 && (little == count || big == count)
+}
+
+/// Does a document holding a NUL byte look like a binary token stream? Binary saves open
+/// with a 16-bit token and then `=` (0x0001) or `{` (0x0003), and are full of small
+/// control bytes; text with a stray NUL has neither.
+fn binary_tokens(probe: &[u8]) -> bool {
+    let operator = matches!(probe.get(2..4), Some([1 | 3, 0]));
+    let controls = probe
+        .iter()
+        .filter(|&&b| matches!(b, 1..=8 | 0x0e..=0x1f))
+        .count();
+    operator || controls * 16 >= probe.len()
 }
 
 /// Games' binary headers run straight into binary tokens, with no newline after them.
@@ -527,6 +587,42 @@ mod tests {
             Some((&b"HOI4txt"[..], false))
         );
         assert_eq!(header_line(b"EU4txtx=1"), None);
+    }
+
+    #[test]
+    fn utf16_and_nul_bytes_are_not_called_binary() {
+        let le: Vec<u8> = "\u{feff}a = b\nc = { 1 2 }\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let be: Vec<u8> = "a = b\nc = { 1 2 }\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        for input in [&le[..], &le[2..], &be[..]] {
+            let e = check_text(input, None).unwrap_err().to_string();
+            assert_eq!(
+                e,
+                "UTF-16 text is not supported; save the file as UTF-8 or Windows-1252 (byte offset 0)"
+            );
+            assert!(binary_format(input, Some(Game::Eu4)).is_none());
+        }
+        let e = check_text(b"a = b\x00c\nd = 1\n", None).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "NUL byte at offset 5: not a text file (byte offset 5)"
+        );
+        assert!(matches!(
+            e.kind(),
+            ContainerErrorKind::NotText { offset: 5, .. }
+        ));
+        // Headerless binary is still binary, with or without a game hint.
+        let e = check_text(b"U1\x01\x00\x03\x00\x8f\x05", Some(Game::Ck3)).unwrap_err();
+        assert!(e.to_string().contains("CK3bin"), "{e}");
+        let e = check_text(b"\x4f\x2c\x01\x00\x0c\x00\x07\x00", None).unwrap_err();
+        assert!(e.to_string().contains("binary"), "{e}");
+        assert!(check_text(b"EU4txt\ndate=1444.11.11\n", None).is_ok());
+        assert!(check_text("name=\"Fran\u{e7}ois\"".as_bytes(), None).is_ok());
     }
 
     #[test]

@@ -42,7 +42,12 @@ pub fn read_directory(
     bytes: &[u8],
     limits: &ArchiveLimits,
 ) -> Result<Vec<ZipEntry>, ContainerError> {
-    let archive = rawzip::ZipArchive::from_slice(bytes).map_err(zip_error)?;
+    // Without an end-of-directory record, the place it was looked for is the end.
+    let archive = rawzip::ZipArchive::from_slice(bytes).map_err(|e| {
+        let missing = matches!(e.kind(), rawzip::ErrorKind::MissingEndOfCentralDirectory);
+        let end = missing.then_some(bytes.len() as u64);
+        zip_error_at(e, end)
+    })?;
     if archive.entries_hint() > limits.max_entries {
         return Err(ContainerErrorKind::TooManyEntries {
             count: archive.entries_hint(),
@@ -146,7 +151,12 @@ pub fn check_name(name: &str) -> Result<(), ContainerError> {
 }
 
 fn zip_error(e: rawzip::Error) -> ContainerError {
-    let offset = e.eocd_offset();
+    zip_error_at(e, None)
+}
+
+/// `offset`: where the error is when rawzip does not say.
+fn zip_error_at(e: rawzip::Error, offset: Option<u64>) -> ContainerError {
+    let offset = e.eocd_offset().or(offset);
     let detail = match e.kind() {
         rawzip::ErrorKind::MissingEndOfCentralDirectory => {
             "no end of central directory record (truncated or not a zip)".to_owned()
@@ -163,6 +173,12 @@ fn zip_error(e: rawzip::Error) -> ContainerError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zip_without_its_directory_says_where_it_looked() {
+        let e = read_directory(b"PK\x03\x04 cut short", &ArchiveLimits::default()).unwrap_err();
+        assert!(e.to_string().ends_with("(byte offset 14)"), "{e}");
+    }
 
     #[test]
     fn zip_slip_names_are_refused() {

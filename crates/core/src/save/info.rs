@@ -127,14 +127,16 @@ pub fn inspect(
     // EU4 writes the save's checksum as the gamestate's last line.
     if fields.checksum.is_none()
         && info.game.or(fields.game) == Some(Game::Eu4)
-        && let Some(&i) = order
-            .iter()
-            .find(|&&i| info.entries.get(i).is_some_and(|e| !e.binary && rank(&e.name) == 1))
+        && let Some(&i) = order.iter().find(|&&i| {
+            info.entries
+                .get(i)
+                .is_some_and(|e| !e.binary && rank(&e.name) == 1)
+        })
     {
         let tail = read_tail(&save, i)?;
         fields.checksum = find_checksum(&tail);
     }
-    fields.apply(&mut info);
+    fields.resolve_game(&mut info);
     if info.game.is_none() {
         info.game = guess_from_entries(&save);
     }
@@ -145,6 +147,7 @@ pub fn inspect(
     if let (Some(game), false) = (info.game, info.binary) {
         info.encoding = Some(game.encoding());
     }
+    fields.apply(&mut info);
     Ok(info)
 }
 
@@ -183,6 +186,7 @@ pub fn inspect_text(head: &[u8], tail: &[u8], total_len: u64, hints: &Hints) -> 
         fields.checksum = find_checksum(tail);
     }
     info.encoding = Some(encoding_of(header.as_deref(), head));
+    fields.resolve_game(&mut info);
     fields.apply(&mut info);
     info
 }
@@ -328,6 +332,19 @@ fn encoding_of(header: Option<&str>, text: &[u8]) -> &'static str {
     }
 }
 
+/// A string from the save, decoded as the engine's JSON decodes it: Windows-1252 for a
+/// Windows-1252 save; otherwise UTF-8 when it is valid, else Windows-1252.
+fn decode(bytes: &[u8], encoding: Option<&str>) -> String {
+    let utf8 = std::str::from_utf8(bytes).ok();
+    match (encoding, utf8) {
+        (Some("windows-1252"), _) | (_, None) => bytes
+            .iter()
+            .map(|&b| crate::text::encoding::windows1252_char(b))
+            .collect(),
+        (_, Some(s)) => s.to_owned(),
+    }
+}
+
 /// `checksum="..."` on a line of its own near the end of an EU4 gamestate.
 fn find_checksum(tail: &[u8]) -> Option<String> {
     let at = memchr::memmem::rfind(tail, b"checksum=\"")?;
@@ -355,11 +372,12 @@ fn guess_from_entries(save: &Save) -> Option<Game> {
 /// (and inside CK3/Vic3's `meta_data` and EU4's `savegame_version`).
 #[derive(Debug, Default)]
 struct Fields {
-    version: Option<String>,
+    // Raw bytes: decoded by `apply` with the save's encoding.
+    version: Option<Vec<u8>>,
     version_parts: [Option<String>; 4],
-    date: Option<String>,
-    player: Option<String>,
-    player_name: Option<String>,
+    date: Option<Vec<u8>>,
+    player: Option<Vec<u8>>,
+    player_name: Option<Vec<u8>>,
     ironman: Option<bool>,
     checksum: Option<String>,
     game: Option<Game>,
@@ -421,6 +439,8 @@ impl Fields {
 
     fn record(&mut self, context: Context, key: &[u8], value: &[u8]) {
         let text = || Some(String::from_utf8_lossy(value).into_owned());
+        // Names are decoded once the save's encoding is known (see `apply`).
+        let raw = || Some(value.to_vec());
         let flag = || match value {
             b"yes" => Some(true),
             b"no" => Some(false),
@@ -433,25 +453,25 @@ impl Fields {
             (Context::SavegameVersion, b"forth" | b"fourth") => self.version_parts[3] = text(),
             (Context::SavegameVersion, _) => {}
             (_, b"version") if self.version.is_none() => {
-                self.version = text();
+                self.version = raw();
             }
             (_, b"date" | b"meta_date" | b"game_date") if self.date.is_none() => {
-                self.date = text();
+                self.date = raw();
             }
             (_, b"player" | b"meta_player_name") => {
                 self.ck3_hint |= key == b"meta_player_name";
                 if self.player.is_none() {
-                    self.player = text();
+                    self.player = raw();
                 }
             }
             (Context::Root, b"displayed_country_name")
             | (Context::MetaData, b"meta_title_name" | b"player_country_name")
                 if self.player_name.is_none() =>
             {
-                self.player_name = text();
+                self.player_name = raw();
             }
             (Context::Root, b"name") if self.player_name.is_none() => {
-                self.player_name = text();
+                self.player_name = raw();
             }
             (_, b"ironman" | b"is_ironman") if self.ironman.is_none() => {
                 self.ironman = flag();
@@ -493,8 +513,12 @@ impl Fields {
         }
     }
 
+    /// Decode the strings found with the save's encoding (`info.encoding`, so set it
+    /// first) and fill in `info`.
     fn apply(self, info: &mut SaveInfo) {
-        info.version = self.version.or_else(|| {
+        let encoding = info.encoding;
+        let text = |raw: Option<Vec<u8>>| raw.map(|bytes| decode(&bytes, encoding));
+        info.version = text(self.version).or_else(|| {
             let parts: Vec<&str> = self
                 .version_parts
                 .iter()
@@ -502,11 +526,15 @@ impl Fields {
                 .collect();
             (!parts.is_empty()).then(|| parts.join("."))
         });
-        info.date = self.date;
-        info.player = self.player;
-        info.player_name = self.player_name;
+        info.date = text(self.date);
+        info.player = text(self.player);
+        info.player_name = text(self.player_name);
         info.ironman = self.ironman;
         info.checksum = self.checksum;
+    }
+
+    /// The game, when the file name did not say: from the headers and keys seen.
+    fn resolve_game(&self, info: &mut SaveInfo) {
         if info.game.is_none() {
             info.game = self.game.or(if self.stellaris_hint {
                 Some(Game::Stellaris)
@@ -630,6 +658,24 @@ mod tests {
         let info = inspect_text(text, text, text.len() as u64, &Hints::default());
         assert_eq!(info.date.as_deref(), Some("2.2.2"));
         assert_eq!(info.player, None);
+    }
+
+    #[test]
+    fn windows_1252_names_are_decoded() {
+        // "Österreich" and "Fran\xe7ois" as EU4 writes them (Windows-1252), not UTF-8.
+        let text = b"EU4txt\ndate=1444.11.11\nplayer=\"HAB\"\ndisplayed_country_name=\"\xd6sterreich\"\nsavegame_version={ first=1 second=37 }\n";
+        let info = inspect_text(text, text, text.len() as u64, &Hints::default());
+        assert_eq!(info.encoding, Some("windows-1252"));
+        assert_eq!(info.player_name.as_deref(), Some("\u{d6}sterreich"));
+        // A UTF-8 save keeps its UTF-8; bytes that are not UTF-8 fall back to 1252.
+        let ck3 = "meta_data={ version=\"1.0\" meta_date=1066.9.15 meta_player_name=\"Fran\u{e7}ois\" }\n";
+        let info = inspect_text(ck3.as_bytes(), b"", ck3.len() as u64, &Hints::default());
+        assert_eq!(info.player.as_deref(), Some("Fran\u{e7}ois"));
+        assert_eq!(decode(b"Fran\xe7ois", Some("utf-8")), "Fran\u{e7}ois");
+        assert_eq!(
+            decode(b"\xe2\x82\xac", Some("windows-1252")),
+            "\u{e2}\u{201a}\u{ac}"
+        );
     }
 
     #[test]

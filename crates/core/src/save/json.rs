@@ -163,15 +163,7 @@ impl TextFeed {
         if let Some(what) = container::nested_archive(&self.head) {
             return Err(ContainerErrorKind::NestedArchive(what).into());
         }
-        if let Some(format) = container::binary_format(&self.head, self.game) {
-            let start = Position {
-                offset: 0,
-                line: 1,
-                column: 1,
-            };
-            return Err(Error::new(ErrorKind::Binary { format }, start).into());
-        }
-        Ok(())
+        container::check_text(&self.head, self.game)
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> Result<(), ContainerError> {

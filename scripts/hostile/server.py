@@ -1,0 +1,423 @@
+"""The HTTP side of the hostile suite: each input POSTed to a pdxedge server.
+
+run.py drives it. A server is either started here (`pdxedge serve` on 127.0.0.1, a free
+port, stopped by its PID at exit) or given by --base-url (a Worker, later); only a server
+started here has its memory measured (peak RSS from /proc, reset before each case).
+
+Per input: the expected status (4xx with an RFC 9457 application/problem+json body, or 200
+with JSON where the input is acceptable), an answer within the time limit, the server
+still running, its peak RSS within the documented 256 MiB, and a normal request answered
+correctly afterwards. Then clients that misbehave at the HTTP level: a body that stops
+mid-way (Content-Length larger than what is sent), and slowloris clients (headers or body
+trickled a byte at a time), checked against the same server in bounded time.
+"""
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MiB = 1 << 20
+PROBLEM = "application/problem+json"
+# docs/benchmarks.md: the server's goal is a peak RSS of at most 256 MiB under load.
+SERVER_RSS_MIB = 256
+# A conversion's time limit for the server started here (the default is 60 s; a short one
+# lets the slow-body client be cut off within the suite's time).
+MAX_DURATION_SECS = 10
+
+
+@dataclass
+class HttpExpect:
+    """What a correct answer looks like."""
+
+    statuses: tuple
+    path: str = "/v1/json"
+    body: bytes = b""  # when set, a 200 body must equal it
+    note: str = ""
+    # An error found after 64 KiB of JSON has gone out cannot change the status: the
+    # server aborts the stream instead (documented in the README). Allowed where the
+    # error comes late.
+    aborted_ok: bool = False
+
+
+# The JSON route. Text streams through the engine; zip and SAV saves are held whole (up to
+# max_buffered_bytes, 40 MiB) and their entries stream.
+HTTP_JSON = {
+    "empty": HttpExpect((200,), body=b"{}"),
+    "truncated-text": HttpExpect((400,), aborted_ok=True),
+    "truncated-zip": HttpExpect((400,)),
+    "deflate-bomb": HttpExpect((413,)),
+    "zip-in-zip": HttpExpect((422,)),
+    "many-entries": HttpExpect((413,)),
+    "unsafe-names": HttpExpect((400,)),
+    "nested-braces": HttpExpect((400,)),
+    "single-token": HttpExpect((413,), note="over max_body_bytes (100 MiB)"),
+    "unclosed-quote": HttpExpect((400,)),
+    "nul-bytes": HttpExpect((200, 422)),
+    "invalid-utf8": HttpExpect((200,)),
+    "utf16": HttpExpect((400, 422)),
+    "binary-save": HttpExpect((422,)),
+    "binary-zip": HttpExpect((422,)),
+}
+
+# `POST /v1/info` on the archives: the save is held whole and inspected.
+HTTP_INFO = {
+    name: HttpExpect(statuses, path="/v1/info")
+    for name, statuses in {
+        "truncated-zip": (400,),
+        "deflate-bomb": (200, 413),
+        "zip-in-zip": (200, 422),
+        "many-entries": (413,),
+        "unsafe-names": (400,),
+        "binary-zip": (200, 422),
+    }.items()
+}
+
+
+@dataclass
+class Server:
+    base_url: str
+    pid: int = 0  # 0: not started here (no memory figures, not stopped)
+    proc: object = None
+    log: object = None
+
+    @property
+    def host_port(self):
+        u = urllib.parse.urlsplit(self.base_url)
+        return u.hostname, u.port or (443 if u.scheme == "https" else 80)
+
+    def alive(self) -> bool:
+        return self.proc is None or self.proc.poll() is None
+
+    def reset_peak(self) -> bool:
+        """Reset the peak RSS (Linux: writing 5 to clear_refs), so each case gets its own."""
+        if not self.pid:
+            return False
+        try:
+            Path(f"/proc/{self.pid}/clear_refs").write_text("5")
+            return True
+        except OSError:
+            return False
+
+    def peak_mib(self) -> float:
+        if not self.pid:
+            return float("nan")
+        try:
+            for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return float("nan")
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            os.kill(self.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=35)
+            except subprocess.TimeoutExpired:
+                os.kill(self.pid, signal.SIGKILL)
+                self.proc.wait()
+        if self.log is not None:
+            self.log.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(binary: str) -> Server:
+    port = free_port()
+    log = tempfile.TemporaryFile()
+    web = tempfile.mkdtemp(prefix="pdxedge-hostile-web-")
+    proc = subprocess.Popen(
+        [binary, "serve", "--addr", f"127.0.0.1:{port}", "--web", web,
+         "--max-duration-secs", str(MAX_DURATION_SECS)],
+        stdout=log, stderr=log, env={**os.environ, "RUST_LOG": "warn"},
+    )
+    server = Server(f"http://127.0.0.1:{port}", proc.pid, proc, log)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        try:
+            status, _, _, _ = request(server, "GET", "/healthz", None, 2)
+            if status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.1)
+    server.stop()
+    log.seek(0)
+    raise SystemExit(f"pdxedge serve did not start:\n{log.read().decode(errors='replace')}")
+
+
+def request(server: Server, method: str, path: str, body_path, timeout: float, data=None):
+    """One request; the body (a file, streamed, or `data`) is sent from a thread while the
+    answer is read, as the server answers early errors before the upload ends. Returns
+    (status, content type, body bytes (at most 64 MiB kept), aborted: whether the
+    response stream broke off before its clean end)."""
+    host, port = server.host_port
+    sock = socket.create_connection((host, port), timeout=timeout)
+    try:
+        size = os.path.getsize(body_path) if body_path else len(data or b"")
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            f"Content-Length: {size}\r\nContent-Type: application/octet-stream\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode()
+        if method == "GET":
+            head = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode()
+
+        def send():
+            try:
+                sock.sendall(head)
+                if body_path:
+                    with open(body_path, "rb") as f:
+                        while chunk := f.read(256 << 10):
+                            sock.sendall(chunk)
+                elif data:
+                    sock.sendall(data)
+            except OSError:
+                pass  # the server answered and closed early: its answer is what counts
+
+        sender = threading.Thread(target=send, daemon=True)
+        sender.start()
+        resp = http.client.HTTPResponse(sock, method=method)
+        resp.begin()
+        ctype = resp.getheader("Content-Type", "")
+        body = b""
+        try:
+            while len(body) < 64 * MiB:
+                piece = resp.read(1 << 20)
+                if not piece:
+                    break
+                body += piece
+            while resp.read(1 << 20):  # drain what is beyond the kept part
+                pass
+        except http.client.IncompleteRead as e:
+            return resp.status, ctype, body + e.partial, True
+        except ConnectionError:
+            return resp.status, ctype, body, True
+        return resp.status, ctype, body, False
+    finally:
+        sock.close()
+
+
+@dataclass
+class HttpResult:
+    case: str
+    target: str
+    outcome: str
+    rss_mib: float
+    seconds: float
+    problems: list = field(default_factory=list)
+    detail: str = ""
+
+
+def check_follow_up(server: Server, timeout: float, problems: list):
+    """The server must still convert a normal request correctly."""
+    try:
+        status, _, body, _ = request(
+            server, "POST", "/v1/json", None, timeout, data=b"a=1 b={ 2 3 }"
+        )
+        if status != 200 or body != b'{"a":1,"b":[2,3]}':
+            problems.append(f"next request answered {status} {body[:80]!r}")
+    except OSError as e:
+        problems.append(f"next request failed: {e}")
+
+
+def run_case(server: Server, name: str, path: Path, exp: HttpExpect, timeout: float, target: str):
+    measured = server.reset_peak()
+    problems = []
+    start = time.monotonic()
+    status, ctype, body, detail, aborted = None, "", b"", "", False
+    try:
+        status, ctype, body, aborted = request(server, "POST", exp.path, path, timeout)
+    except socket.timeout:
+        problems.append(f"no answer within {timeout:.0f}s")
+    except (OSError, http.client.HTTPException) as e:
+        problems.append(f"no HTTP answer: {e!r}")
+    seconds = time.monotonic() - start
+    if aborted:
+        if status != 200 or not exp.aborted_ok:
+            problems.append(f"the {status} response broke off")
+        detail = f"200 sent with the first 64 KiB of JSON, then the stream was aborted ({len(body)} bytes read)"
+    elif status is not None:
+        if status not in exp.statuses:
+            problems.append(f"status {status}, expected {exp.statuses}")
+        if status >= 400:
+            if not ctype.startswith(PROBLEM):
+                problems.append(f"content type {ctype!r}, not {PROBLEM}")
+            try:
+                problem = json.loads(body)
+                detail = problem.get("detail", "")
+                if problem.get("status") != status:
+                    problems.append("problem status differs from the HTTP status")
+            except ValueError:
+                problems.append("problem body is not JSON")
+        elif status == 200:
+            if exp.body and body != exp.body:
+                problems.append(f"body is not {exp.body!r}")
+            elif len(body) < 64 * MiB:
+                try:
+                    json.loads(body)
+                    detail = exp.note or "valid JSON"
+                except ValueError as e:
+                    problems.append(f"body is not JSON: {e}")
+    rss = server.peak_mib() if measured else float("nan")
+    if not server.alive():
+        problems.append("the server died")
+        outcome = "server died"
+    else:
+        outcome = str(status) if status is not None else "no answer"
+        if aborted:
+            outcome += ", aborted"
+        if rss == rss and rss > SERVER_RSS_MIB:
+            problems.append(f"server peak RSS {rss:.0f} MiB over {SERVER_RSS_MIB} MiB")
+        check_follow_up(server, timeout, problems)
+    return HttpResult(name, target, outcome, rss, seconds, problems, (detail or exp.note)[:160])
+
+
+def stopped_body(server: Server, timeout: float) -> HttpResult:
+    """Content-Length says 1 MB; 64 KiB of text is sent, then the client stops sending
+    (its write side is shut) and waits for the answer."""
+    measured = server.reset_peak()
+    problems, detail = [], ""
+    start = time.monotonic()
+    host, port = server.host_port
+    outcome = "no answer"
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        sock.sendall(
+            f"POST /v1/json HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Length: 1000000\r\n"
+            "Connection: close\r\n\r\n".encode()
+        )
+        sock.sendall((b"a = { b = 1 }\n" * 5000)[: 64 << 10])
+        sock.shutdown(socket.SHUT_WR)
+        try:
+            resp = http.client.HTTPResponse(sock, method="POST")
+            resp.begin()
+            body = resp.read()
+            outcome = str(resp.status)
+            ctype = resp.getheader("Content-Type", "")
+            if resp.status == 200:
+                # Output started before the body ended: the stream must not end cleanly.
+                problems.append("a 200 that ended cleanly for a body that stopped mid-way")
+            elif not (400 <= resp.status < 500 and ctype.startswith(PROBLEM)):
+                problems.append(f"answered {resp.status} {ctype}")
+            else:
+                detail = json.loads(body).get("detail", "")
+        except http.client.IncompleteRead:
+            outcome = "200, aborted"
+            detail = "the response stream was aborted (no clean end)"
+        except (OSError, http.client.HTTPException) as e:
+            if isinstance(e, socket.timeout):
+                problems.append(f"no answer within {timeout:.0f}s")
+            else:
+                outcome = "closed"
+                detail = f"connection closed without an answer ({type(e).__name__})"
+    seconds = time.monotonic() - start
+    rss = server.peak_mib() if measured else float("nan")
+    if not server.alive():
+        problems.append("the server died")
+    else:
+        check_follow_up(server, timeout, problems)
+    return HttpResult("stopped-body", "server json", outcome, rss, seconds, problems, detail[:160])
+
+
+class Slowloris:
+    """Clients that trickle a request a byte at a time, started before the other cases
+    and checked after them: the server must keep answering others meanwhile and close
+    (or answer) each slow connection within `limit` seconds."""
+
+    # Found by this suite and reported: `pdxedge serve` sets no header read timeout, so a
+    # client trickling its headers holds its connection for as long as it likes. While it
+    # is open, that row is reported (with the time) but does not fail the suite; delete
+    # this with the fix (a hyper header_read_timeout in crates/server).
+    HEADERS_KNOWN_OPEN = True
+
+    def __init__(self, server: Server, limit: float, clients: int = 8):
+        self.server, self.limit = server, limit
+        self.results = []  # (kind, seconds until the server gave up, or None)
+        self.lock = threading.Lock()
+        self.threads = []
+        for i in range(clients):
+            kind = "headers" if i % 2 == 0 else "body"
+            t = threading.Thread(target=self.client, args=(kind,), daemon=True)
+            t.start()
+            self.threads.append(t)
+        self.started = time.monotonic()
+
+    def client(self, kind: str):
+        host, port = self.server.host_port
+        start = time.monotonic()
+        ended = None
+        try:
+            with socket.create_connection((host, port), timeout=self.limit + 5) as sock:
+                if kind == "headers":
+                    data = f"POST /v1/json HTTP/1.1\r\nHost: {host}\r\nContent-Length: 4\r\n\r\na=1\n".encode()
+                else:
+                    sock.sendall(
+                        f"POST /v1/json HTTP/1.1\r\nHost: {host}\r\nContent-Length: 100000\r\n\r\n".encode()
+                    )
+                    data = b"a = 1\n" * 20000
+                sock.settimeout(0.0)
+                for b in data:
+                    if time.monotonic() - start > self.limit + 5:
+                        break
+                    try:
+                        sock.send(bytes([b]))
+                    except BlockingIOError:
+                        pass
+                    try:
+                        sock.recv(4096)  # an answer, or b"" when the server closed
+                        ended = time.monotonic() - start
+                        break
+                    except BlockingIOError:
+                        pass
+                    time.sleep(1.0)
+        except OSError:
+            ended = time.monotonic() - start
+        with self.lock:
+            self.results.append((kind, ended))
+
+    def finish(self) -> HttpResult:
+        for t in self.threads:
+            t.join(timeout=max(0.0, self.started + self.limit + 10 - time.monotonic()))
+        problems, notes = [], []
+        with self.lock:
+            results = list(self.results)
+        for kind in ("headers", "body"):
+            ends = [e for k, e in results if k == kind]
+            held = sum(1 for e in ends if e is None)
+            cut = [e for e in ends if e is not None]
+            if cut:
+                notes.append(f"{len(cut)} slow {kind} ended after {min(cut):.0f}-{max(cut):.0f} s")
+            if held:
+                msg = f"{held} slow {kind} still connected after {self.limit:.0f} s"
+                if kind == "headers" and self.HEADERS_KNOWN_OPEN:
+                    notes.append(msg + " (open: no header read timeout, reported)")
+                else:
+                    problems.append(msg)
+        if len(results) < len(self.threads):
+            problems.append("a slow client thread did not finish")
+        if not self.server.alive():
+            problems.append("the server died")
+        else:
+            check_follow_up(self.server, 10, problems)
+        detail = "; ".join(notes) + "; other requests answered meanwhile"
+        outcome = "body cut off" if not problems else "FAIL"
+        return HttpResult(
+            "slowloris", "server json", outcome, float("nan"),
+            time.monotonic() - self.started, problems, detail,
+        )
