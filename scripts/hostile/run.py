@@ -201,7 +201,7 @@ def main():
     ap.add_argument("--base-url", help="a running server to test instead (e.g. a Worker)")
     ap.add_argument("--only", nargs="*", default=None, help="case names")
     ap.add_argument("--timeout", type=float, default=60.0)
-    ap.add_argument("--slow-limit", type=float, default=40.0,
+    ap.add_argument("--slow-limit", type=float, default=25.0,
                     help="seconds within which the server must end a slowloris connection")
     ap.add_argument("--markdown", type=Path, help="also write the table here")
     args = ap.parse_args()
