@@ -112,18 +112,8 @@ pub(crate) enum Format {
     Binary,
 }
 
-/// Binary save headers. The core only takes `EU4bin` for a header when whitespace
-/// follows it, but real binary saves go straight on with binary tokens
-/// (`EU4binM(\x01\x00...`), so the API looks for them itself (reported to the core).
-const BINARY_HEADERS: [(&[u8], &str); 7] = [
-    (b"EU4bin", "EU4bin (Europa Universalis IV)"),
-    (b"EU5bin", "EU5bin (Europa Universalis V)"),
-    (b"CK3bin", "CK3bin (Crusader Kings III)"),
-    (b"CK2bin", "CK2bin (Crusader Kings II)"),
-    (b"HOI4bin", "HOI4bin (Hearts of Iron IV)"),
-    (b"IRbin", "IRbin (Imperator: Rome)"),
-    (b"VIC3bin", "VIC3bin (Victoria 3)"),
-];
+/// Bytes enough to tell every binary save magic from text.
+const LONGEST_MAGIC: usize = 7;
 
 /// The format, or `None` while more bytes are needed (`eof`: no more will come).
 pub(crate) fn sniff(head: &[u8], eof: bool) -> Option<Format> {
@@ -134,15 +124,11 @@ pub(crate) fn sniff(head: &[u8], eof: bool) -> Option<Format> {
         return Some(Format::Sav);
     }
     let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    for (magic, _) in BINARY_HEADERS {
-        if body.starts_with(magic) {
-            return Some(Format::Binary);
-        }
-        if magic.starts_with(body) && !eof {
-            return None;
-        }
+    if pdxedge_core::binary_magic(body).is_some() {
+        return Some(Format::Binary);
     }
-    if (head.len() < 4 || b"\xEF\xBB\xBF".starts_with(head)) && !eof {
+    // Wait for enough bytes to rule out the longest magic (`HOI4bin`, `VIC3bin`) and a BOM.
+    if (body.len() < LONGEST_MAGIC || b"\xEF\xBB\xBF".starts_with(head)) && !eof {
         return None;
     }
     Some(Format::Text)
@@ -243,18 +229,18 @@ impl std::io::Write for EmitWriter<'_> {
     }
 }
 
-/// The core's error for a binary save, built here because the core does not see one
-/// whose header word is followed by binary data (reported).
+/// The core's error for a binary save, raised before any output so that the answer is a
+/// 422 rather than a stream cut short.
 fn binary_error(head: &[u8]) -> ApiError {
     let skip = if head.starts_with(b"\xEF\xBB\xBF") {
         3
     } else {
         0
     };
-    let format = BINARY_HEADERS
-        .iter()
-        .find(|(magic, _)| head[skip..].starts_with(magic))
-        .map_or("this file", |(_, name)| name);
+    let format = head
+        .get(skip..)
+        .and_then(pdxedge_core::binary_magic)
+        .unwrap_or("this file");
     ApiError::Binary(pdxedge_core::Error::new(
         pdxedge_core::ErrorKind::Binary { format },
         pdxedge_core::Position {
