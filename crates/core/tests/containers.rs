@@ -11,39 +11,18 @@ use pdxedge_core::recompress::{Format, RecompressOptions, recompress, verify};
 use pdxedge_core::save::{SaveJson, SaveJsonOptions, inspect, write_json};
 use pdxedge_core::{ErrorKind, to_json};
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
-    if dir.is_dir() {
-        Some(dir)
-    } else if std::env::var_os("CI").is_some() {
-        panic!("CI is set but the corpus is missing at {}", dir.display());
-    } else {
-        eprintln!("corpus not found at {}: skipping", dir.display());
-        None
-    }
-}
+#[path = "common/corpus.rs"]
+mod corpus;
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, files);
-        } else {
-            files.push(path);
-        }
-    }
-}
+use corpus::{corpus_dir, files};
 
 /// Every corpus file whose first bytes are a zip's.
 fn zips() -> Vec<(String, Vec<u8>)> {
     let Some(dir) = corpus_dir() else {
         return Vec::new();
     };
-    let mut files = Vec::new();
-    walk(&dir, &mut files);
-    files.sort();
+    let files = files(&dir);
     files
         .into_iter()
         .filter_map(|p| {

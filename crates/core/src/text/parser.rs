@@ -656,12 +656,7 @@ impl Parser {
                             return Ok(());
                         }
                     }
-                    if CLASS[usize::from(c)] == 0
-                        && c != b'"'
-                        && c != b'@'
-                        && !self.single_value
-                        && self.fast_field(buf, pos, sink)?
-                    {
+                    if starts_plain(c) && !self.single_value && self.fast_field(buf, pos, sink)? {
                         continue;
                     }
                     match c {
@@ -779,9 +774,7 @@ impl Parser {
                 },
 
                 State::ParseOpen => match c {
-                    _ if CLASS[usize::from(c)] == 0
-                        && c != b'"'
-                        && c != b'@'
+                    _ if starts_plain(c)
                         && !self.single_value
                         && self.fast_open(buf, p, offset, sink)? => {}
                     b'}' => {
@@ -868,7 +861,7 @@ impl Parser {
                 }
 
                 State::ArrayValue => match c {
-                    _ if CLASS[usize::from(c)] == 0 && c != b'"' && c != b'@' && {
+                    _ if starts_plain(c) && {
                         let before = *pos;
                         self.fast_elements(buf, pos, sink)?;
                         *pos != before
@@ -982,7 +975,7 @@ impl Parser {
         loop {
             let p = *pos;
             match buf.get(p) {
-                Some(&c) if CLASS[usize::from(c)] == 0 && c != b'"' && c != b'@' => {}
+                Some(&c) if starts_plain(c) => {}
                 _ => return Ok(any),
             }
             let key_end = scan_plain(buf, p + 1);
@@ -1090,7 +1083,7 @@ impl Parser {
         loop {
             let p = *pos;
             match buf.get(p) {
-                Some(&c) if CLASS[usize::from(c)] == 0 && c != b'"' && c != b'@' => {}
+                Some(&c) if starts_plain(c) => {}
                 _ => return Ok(()),
             }
             let end = scan_plain(buf, p + 1);
@@ -1298,6 +1291,13 @@ fn lex_operator(buf: &[u8], p: usize, eof: bool) -> Option<Option<(Operator, usi
         (b'?', true) => Some((Operator::Exists, 2)),
         _ => None,
     })
+}
+
+/// Can a plain scalar (one the fast paths read whole) start with `c`? Not a boundary,
+/// `!` or `?`, nor a quote (a quoted string) or `@` (`@[...]` expressions).
+#[inline]
+fn starts_plain(c: u8) -> bool {
+    CLASS[usize::from(c)] == 0 && c != b'"' && c != b'@'
 }
 
 /// The end of a run of plain scalar bytes (no boundary, `!` or `?`) from `i`.
