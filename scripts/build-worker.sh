@@ -44,13 +44,13 @@ if ! [ -x "$tools/.bin/wrangler" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$lock_
 fi
 
 # WASM_BINDGEN_USE_JS_SYS: what worker-build sets, so wasm-bindgen's JS glue uses js-sys.
-WASM_BINDGEN_USE_JS_SYS=1 cargo build -p pdxedge-worker --lib --release --locked \
+WASM_BINDGEN_USE_JS_SYS=1 cargo build -p pdxedge-worker --lib --profile worker --locked \
   --target wasm32-unknown-unknown "${features[@]}"
 target_dir=${CARGO_TARGET_DIR:-target}
 
 rm -rf "$out"
 mkdir -p "$out/dist"
-wasm-bindgen "$target_dir/wasm32-unknown-unknown/release/pdxedge_worker.wasm" \
+wasm-bindgen "$target_dir/wasm32-unknown-unknown/worker/pdxedge_worker.wasm" \
   --out-dir "$out" --out-name index --no-typescript --target module \
   --experimental-reset-state-function --force-enable-abort-handler
 # workerd imports Wasm modules as modules, not with the source-phase syntax
