@@ -87,11 +87,15 @@ echo "85-worker: conformance ok ($passed passed; 070 differs only as workerd iss
 
 # The web page comes from [assets], the API 404 from the Worker.
 fails=0
-for path in / /index.html; do
-  got=$(curl -s -o /dev/null -w '%{http_code} %{content_type}' "$url$path")
-  if [[ "$got" == "200 text/html"* ]]; then echo "ok   static $path"
-  else echo "FAIL static $path: $got"; fails=$((fails + 1)); fi
-done
+# (/index.html itself is redirected to / by the assets service's html_handling.)
+static_ok() { # static_ok PATH CONTENT_TYPE_PREFIX
+  local got
+  got=$(curl -s -o /dev/null -w '%{http_code} %{content_type}' "$url$1")
+  if [[ "$got" == "200 $2"* ]]; then echo "ok   static $1"
+  else echo "FAIL static $1: $got"; fails=$((fails + 1)); fi
+}
+static_ok / text/html
+for f in web/css/*.css; do static_ok "/css/$(basename "$f")" text/css; done
 got=$(curl -s -o /dev/null -w '%{http_code} %{content_type}' "$url/no-such-page")
 if [[ "$got" == "404 application/problem+json"* ]]; then echo "ok   404 from the Worker"
 else echo "FAIL 404 from the Worker: $got"; fails=$((fails + 1)); fi
