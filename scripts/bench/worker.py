@@ -61,10 +61,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def build_big(path):
+def build_big(path, parts):
     """One text save: the first file whole, the others without their `EU4txt` line."""
     with open(path, "wb") as out:
-        for i, (name, entry) in enumerate(BIG_PARTS):
+        for i, (name, entry) in enumerate(BIG_PARTS[:parts]):
             full = os.path.join(CORPUS, name)
             if entry:
                 with zipfile.ZipFile(full) as z:
@@ -196,6 +196,8 @@ def main():
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--skip-load", action="store_true")
+    ap.add_argument("--parts", type=int, default=3, help="corpus saves in the text input (1-3)")
+    ap.add_argument("--json-only", action="store_true", help="only the text -> JSON job (no load test)")
     args = ap.parse_args()
     if not os.path.isdir(CORPUS):
         raise SystemExit(f"corpus not found at {CORPUS}")
@@ -211,10 +213,10 @@ def main():
                 print(f"size {name}: {len(data)} bytes Wasm, {len(gzip.compress(data, 9))} gzip -9")
 
         big = os.path.join(tmp, "big.txt")
-        size_big = build_big(big)
+        size_big = build_big(big, args.parts)
         korea = os.path.join(CORPUS, KOREA)
         size_korea = os.path.getsize(korea)
-        print(f"input: {size_big / MB:.1f} MB text save (3 corpus saves), Korea zip {size_korea / MB:.2f} MB")
+        print(f"input: {size_big / MB:.1f} MB text save ({args.parts} corpus saves), Korea zip {size_korea / MB:.2f} MB")
 
         # Native.
         n_json = os.path.join(tmp, "native.json")
@@ -231,10 +233,9 @@ def main():
         pids = group_workerd(w.proc.pid)
         urllib.request.urlopen(urllib.request.Request(w.url + "/v1/json", data=b"a=1")).read()
         time.sleep(1)
-        for label, route, path, size, native_cpu, native_out in (
-            ("json", "/v1/json", big, size_big, native_json, n_json),
-            ("recompress", "/v1/recompress?format=tar-br&window=24", korea, size_korea, native_rec, n_rec),
-        ):
+        jobs = [("json", "/v1/json", big, size_big, native_json, n_json),
+                ("recompress", "/v1/recompress?format=tar-br&window=24", korea, size_korea, native_rec, n_rec)]
+        for label, route, path, size, native_cpu, native_out in jobs[:1] if args.json_only else jobs:
             out = os.path.join(tmp, "worker." + label)
             status, wall, res = measure_job(w, pids, route, path, out)
             same = sha(out) == sha(native_out)
@@ -249,7 +250,7 @@ def main():
                   f"{all_cpu / (size / MB) * 1000:.1f} ms; native {native_cpu / (size / MB) * 1000:.1f} ms; "
                   f"ratio workerd/native {top['cpu'] / native_cpu:.2f} (Worker process), {all_cpu / native_cpu:.2f} (all)")
 
-        if not args.skip_load:
+        if not (args.skip_load or args.json_only):
             rust = {p: autocannon(w.url + p, args.seconds, args.connections) for p in ("/", "/healthz")}
             w.stop()
             w = None
