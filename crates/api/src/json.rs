@@ -139,6 +139,7 @@ pub(crate) struct JsonJob {
     transcoder: Transcoder,
     /// A container save, held whole until the end (its directory is at the end).
     container: Option<Vec<u8>>,
+    #[cfg(feature = "full")]
     save_options: pdxedge_core::save::SaveJsonOptions,
     max_held: u64,
     /// The first bytes, held until the format is known.
@@ -156,6 +157,7 @@ impl JsonJob {
         JsonJob {
             transcoder: Transcoder::with_limits(query.options(), engine),
             container: None,
+            #[cfg(feature = "full")]
             save_options: pdxedge_core::save::SaveJsonOptions {
                 json: query.options(),
                 entry: query.entry.clone(),
@@ -176,10 +178,19 @@ impl JsonJob {
         match format {
             Format::Text => self.convert(head, out),
             Format::Binary => Err(binary_error(head)),
+            #[cfg(feature = "full")]
             Format::Zip | Format::Sav => {
                 self.container = Some(Vec::new());
                 self.hold(head)
             }
+            #[cfg(not(feature = "full"))]
+            Format::Zip | Format::Sav => Err(ApiError::Container {
+                status: 422,
+                slug: "unsupported-format",
+                title: "Unsupported file format",
+                detail: "zip and SAV saves are not read by this build (text only)".into(),
+                offset: Some(0),
+            }),
         }
     }
 
@@ -214,10 +225,12 @@ impl JsonJob {
 }
 
 /// A `Write` over the pipeline's `emit`.
+#[cfg(feature = "full")]
 struct EmitWriter<'a> {
     emit: &'a mut dyn FnMut(&[u8]),
 }
 
+#[cfg(feature = "full")]
 impl std::io::Write for EmitWriter<'_> {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
         (self.emit)(data);
@@ -275,6 +288,7 @@ impl Job for JsonJob {
             self.start(&head, format, &mut out)?;
             emit(&out);
         }
+        #[cfg(feature = "full")]
         if let Some(held) = self.container.take() {
             let mut w = EmitWriter { emit };
             return pdxedge_core::save::write_json(

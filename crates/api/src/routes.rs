@@ -2,6 +2,7 @@
 //! it to the driver. Their `#[utoipa::path]` attributes are the OpenAPI document.
 
 use crate::coding::{Coding, ResponseCoding};
+#[cfg(feature = "full")]
 use crate::containers::{InfoJob, RecompressJob};
 use crate::json::{JsonJob, JsonQuery};
 use crate::pipeline::Pipeline;
@@ -16,10 +17,15 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
+#[cfg(feature = "full")]
 use pdxedge_core::recompress::{Format, RecompressOptions};
-use serde::{Deserialize, Serialize};
+#[cfg(feature = "full")]
+use serde::Deserialize;
+use serde::Serialize;
 use std::sync::Arc;
-use utoipa::{IntoParams, ToSchema};
+#[cfg(feature = "full")]
+use utoipa::IntoParams;
+use utoipa::ToSchema;
 
 /// State shared by the handlers.
 pub(crate) struct App {
@@ -210,6 +216,7 @@ async fn respond(
 }
 
 /// Output formats of `/v1/recompress`.
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
 pub enum RecompressFormat {
     /// A tar archive of the save's entries, brotli-compressed (the default).
@@ -228,6 +235,7 @@ pub enum RecompressFormat {
 }
 
 /// Query parameters of `POST /v1/recompress`.
+#[cfg(feature = "full")]
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -241,6 +249,7 @@ pub struct RecompressQuery {
     pub window: Option<u32>,
 }
 
+#[cfg(feature = "full")]
 impl RecompressQuery {
     fn options(&self) -> RecompressOptions {
         let format = match self.format.unwrap_or_default() {
@@ -262,6 +271,7 @@ impl RecompressQuery {
 /// The body is a zip save (or a `SAV` save holding one), held whole (up to
 /// `max_buffered_bytes`); the archive is streamed back. Entries are verified against
 /// their CRC-32 and declared sizes on the way.
+#[cfg(feature = "full")]
 #[utoipa::path(
     post,
     path = "/v1/recompress",
@@ -312,6 +322,7 @@ pub(crate) async fn recompress(
 /// Describe a save: game, container, version, date, player, entries.
 ///
 /// The body is held whole (up to `max_buffered_bytes`).
+#[cfg(feature = "full")]
 #[utoipa::path(
     post,
     path = "/v1/info",
@@ -338,6 +349,7 @@ pub(crate) async fn info(State(app): State<Arc<App>>, headers: HeaderMap, body: 
 }
 
 /// The common start of a job that holds its input: coding, length, slots.
+#[cfg(feature = "full")]
 fn start_job(
     app: &App,
     headers: &HeaderMap,
