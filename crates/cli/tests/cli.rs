@@ -140,7 +140,12 @@ fn recompress_round_trips_through_every_format() {
     let Some(korea) = corpus(KOREA) else { return };
     let korea = korea.to_str().unwrap();
     let original = run(&["json", korea]).stdout;
-    for (format, quality) in [("tar.br", "4"), ("zip-zstd", "3"), ("tar.zst", "3")] {
+    // `tar-zst` is the HTTP API's old spelling: accepted, printed as `tar.zst`.
+    for (format, quality, printed) in [
+        ("tar.br", "4", "tar.br"),
+        ("zip-zstd", "3", "zip-zstd"),
+        ("tar-zst", "3", "tar.zst"),
+    ] {
         let out = scratch(&format!("korea.{format}"));
         let o = run(&[
             "recompress",
@@ -154,6 +159,11 @@ fn recompress_round_trips_through_every_format() {
             "--verify",
         ]);
         assert!(o.status.success(), "{format}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("{printed} (quality {quality},")),
+            "{}",
+            stderr(&o)
+        );
         assert!(
             stderr(&o).contains("verified: 3 entries, 34220410 bytes"),
             "{}",
@@ -176,6 +186,13 @@ fn recompress_round_trips_through_every_format() {
     let o = run(&["recompress", korea, "--quality", "12", "-o", "-"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("quality 12 for tar.br (accepted: 0 to 11)"));
+    let o = run(&["recompress", korea, "--format", "tar.gz", "-o", "-"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("expected tar.br, zip-zstd, tar.zst or tar"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
