@@ -193,7 +193,7 @@ fn stored_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
         out.extend_from_slice(data);
         central.extend_from_slice(b"PK\x01\x02\x14\x00");
         fixed(&mut central);
-        central.extend_from_slice(&[0; 8]); // comment length, disk, internal attributes
+        central.extend_from_slice(&[0; 6]); // comment length, disk, internal attributes
         central.extend_from_slice(&0u32.to_le_bytes()); // external attributes
         central.extend_from_slice(&offset.to_le_bytes());
         central.extend_from_slice(name.as_bytes());
@@ -220,12 +220,18 @@ async fn recompress_formats_take_both_spellings_and_print_one() {
         let app = pdxedge_api::router(ApiConfig::default(), inline());
         let uri = format!("/v1/recompress{query}");
         let (status, headers, body) = post(app, &uri, &[], framed(zip.clone(), 4096)).await;
-        assert_eq!(status, StatusCode::OK, "{uri}");
+        let body = body.unwrap();
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{uri}: {}",
+            String::from_utf8_lossy(&body)
+        );
         assert_eq!(
             headers["content-disposition"], "attachment; filename=\"save.tar.br\"",
             "{uri}"
         );
-        bodies.push(body.unwrap());
+        bodies.push(body);
     }
     assert!(bodies.windows(2).all(|w| w[0] == w[1]));
     let mut tar = Vec::new();

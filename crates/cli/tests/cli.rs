@@ -140,12 +140,9 @@ fn recompress_round_trips_through_every_format() {
     let Some(korea) = corpus(KOREA) else { return };
     let korea = korea.to_str().unwrap();
     let original = run(&["json", korea]).stdout;
-    // `tar-zst` is the HTTP API's old spelling: accepted, printed as `tar.zst`.
-    for (format, quality, printed) in [
-        ("tar.br", "4", "tar.br"),
-        ("zip-zstd", "3", "zip-zstd"),
-        ("tar-zst", "3", "tar.zst"),
-    ] {
+    // `tar-zst` is the HTTP API's old spelling of `tar.zst`: accepted (--verify decodes
+    // the output as a zstd tar).
+    for (format, quality) in [("tar.br", "4"), ("zip-zstd", "3"), ("tar-zst", "3")] {
         let out = scratch(&format!("korea.{format}"));
         let o = run(&[
             "recompress",
@@ -159,11 +156,6 @@ fn recompress_round_trips_through_every_format() {
             "--verify",
         ]);
         assert!(o.status.success(), "{format}: {}", stderr(&o));
-        assert!(
-            stderr(&o).contains(&format!("{printed} (quality {quality},")),
-            "{}",
-            stderr(&o)
-        );
         assert!(
             stderr(&o).contains("verified: 3 entries, 34220410 bytes"),
             "{}",
