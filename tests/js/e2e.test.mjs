@@ -67,7 +67,7 @@ after(async () => {
 async function run(where, path, { job = "json" } = {}) {
   await page.getByRole("radio", { name: where === "browser" ? /In this browser/ : /On the server/ }).check();
   await page.getByRole("radio", { name: new RegExp(`^${job}`, "i") }).check();
-  if (job === "recompress") await page.getByLabel("Format").selectOption("tar-br");
+  if (job === "recompress") await page.getByLabel("Format").selectOption("tar.br");
   await page.locator("#file").setInputFiles(path);
   await page.getByRole("button", { name: "Run" }).click();
   await page.locator("#result:not([hidden]), #error:not([hidden])").waitFor({ timeout: 300_000 });

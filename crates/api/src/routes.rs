@@ -215,24 +215,31 @@ async fn respond(
     res
 }
 
-/// Output formats of `/v1/recompress`.
+/// The OpenAPI schema of `/v1/recompress`'s `format`: the core's canonical names (the
+/// parser, [`Format::from_str`](std::str::FromStr), also takes `tar-br` and `tar-zst`).
 #[cfg(feature = "full")]
-#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
-pub enum RecompressFormat {
-    /// A tar archive of the save's entries, brotli-compressed (the default).
-    #[default]
-    #[serde(rename = "tar-br", alias = "tar.br")]
-    TarBr,
-    /// A zip with the entries compressed with zstd.
-    #[serde(rename = "zip-zstd")]
-    ZipZstd,
-    /// A tar archive, zstd-compressed.
-    #[serde(rename = "tar-zst", alias = "tar.zst")]
-    TarZst,
-    /// A plain tar archive.
-    #[serde(rename = "tar")]
-    Tar,
+pub struct RecompressFormat;
+
+#[cfg(feature = "full")]
+impl utoipa::PartialSchema for RecompressFormat {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(Format::ALL.map(Format::name)))
+            .default(Some(Format::default().name().into()))
+            .description(Some(
+                "Output format. `tar.br`: a tar of the entries, brotli-compressed; \
+                 `zip-zstd`: a zip with zstd-compressed entries; `tar.zst`: a tar, \
+                 zstd-compressed; `tar`: a plain tar. `tar-br` and `tar-zst` are accepted \
+                 as well.",
+            ))
+            .into()
+    }
 }
+
+#[cfg(feature = "full")]
+impl utoipa::ToSchema for RecompressFormat {}
 
 /// Query parameters of `POST /v1/recompress`.
 #[cfg(feature = "full")]
@@ -240,9 +247,10 @@ pub enum RecompressFormat {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct RecompressQuery {
-    /// Output format (default `tar-br`).
-    #[serde(default)]
-    pub format: Option<RecompressFormat>,
+    /// Output format (default `tar.br`).
+    #[serde(default, deserialize_with = "format_name")]
+    #[param(value_type = Option<RecompressFormat>)]
+    pub format: Option<Format>,
     /// Compression quality (brotli 0-11, zstd levels); default: the format's.
     pub quality: Option<u32>,
     /// Window size as a base-2 logarithm; default: the format's.
@@ -250,18 +258,18 @@ pub struct RecompressQuery {
 }
 
 #[cfg(feature = "full")]
+fn format_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Format>, D::Error> {
+    let name = String::deserialize(d)?;
+    name.parse().map(Some).map_err(serde::de::Error::custom)
+}
+
+#[cfg(feature = "full")]
 impl RecompressQuery {
     fn options(&self) -> RecompressOptions {
-        let format = match self.format.unwrap_or_default() {
-            RecompressFormat::TarBr => Format::TarBr,
-            RecompressFormat::ZipZstd => Format::ZipZstd,
-            RecompressFormat::TarZst => Format::TarZst,
-            RecompressFormat::Tar => Format::Tar,
-        };
         RecompressOptions {
             quality: self.quality,
             window: self.window,
-            ..RecompressOptions::new(format)
+            ..RecompressOptions::new(self.format.unwrap_or_default())
         }
     }
 }

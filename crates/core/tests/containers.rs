@@ -573,3 +573,31 @@ fn info_on_corpus_saves() {
         Some("88a908006c9ec5892e8b0e5da8324ddb")
     );
 }
+
+#[test]
+fn format_names_parse_in_both_spellings_and_print_one() {
+    for (spelling, format) in [
+        ("tar.br", Format::TarBr),
+        ("tar-br", Format::TarBr),
+        ("TAR.BR", Format::TarBr),
+        ("zip-zstd", Format::ZipZstd),
+        ("tar.zst", Format::TarZst),
+        ("tar-zst", Format::TarZst),
+        ("tar", Format::Tar),
+    ] {
+        let parsed: Format = spelling.parse().expect(spelling);
+        assert_eq!(parsed, format, "{spelling}");
+        assert_eq!(parsed.name(), parsed.to_string());
+        assert_eq!(parsed.name().parse::<Format>(), Ok(format));
+    }
+    assert_eq!(Format::TarZst.to_string(), "tar.zst");
+    assert_eq!(Format::default(), Format::TarBr);
+    assert_eq!(RecompressOptions::default().format, Format::TarBr);
+    for bad in ["", "br", "tar.gz", "zip.zstd", "tar.br "] {
+        let e = bad.parse::<Format>().expect_err(bad).to_string();
+        assert!(
+            e.contains("tar.br, zip-zstd, tar.zst or tar"),
+            "{bad:?}: {e}"
+        );
+    }
+}
