@@ -6,6 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+# CI builds every test binary and tool in release mode (the corpus tests need the speed),
+# but the release profile's thin LTO with one codegen unit (for users' binaries and the
+# benchmarks) makes each of the ~30 test binaries a long link. The stages share one build
+# made with these overrides; set them yourself to test exactly the shipped profile.
+export CARGO_PROFILE_RELEASE_LTO=${CARGO_PROFILE_RELEASE_LTO:-off}
+export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=${CARGO_PROFILE_RELEASE_CODEGEN_UNITS:-16}
 only=("$@")
 total_start=$(date +%s)
 summary=()

@@ -19,6 +19,15 @@ ensure_chromium() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 }
 
+# What every JavaScript stage needs first: Node, Chromium, the built package (crates/wasm/pkg
+# and web/pkg) and the release CLI. The builds are no-ops when an earlier stage made them.
+prepare_js_stage() {
+  require_node
+  ensure_chromium
+  scripts/build-wasm.sh
+  cargo build --release --locked -p pdxedge
+}
+
 # npm ci in tests/js, skipped when node_modules was installed from this very lock file.
 ensure_js_deps() {
   local dir=tests/js stamp=tests/js/node_modules/.installed-from-lock

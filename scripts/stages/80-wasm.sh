@@ -6,11 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib/js-env.sh
-require_node
-ensure_chromium
-
-scripts/build-wasm.sh
-cargo build --release --locked -p pdxedge
+prepare_js_stage
 
 webdriver_json=$(mktemp --suffix=.json)
 trap 'rm -f "$webdriver_json"' EXIT

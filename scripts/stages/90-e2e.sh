@@ -6,12 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib/js-env.sh
-require_node
-ensure_chromium
-
-# web/pkg and the CLI; both are no-ops after stage 80.
-scripts/build-wasm.sh
-cargo build --release --locked -p pdxedge
+prepare_js_stage
 ensure_js_deps
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -28,7 +28,7 @@ export function outputName(inputName, job, options) {
   const base = inputName.replace(/\.[^./\\]*$/, "") || "output";
   if (job === "json") return `${base}${options.entry ? `.${options.entry}` : ""}.json`;
   if (job === "info") return `${base}.info.json`;
-  const extension = { "tar-br": "tar.br", "zip-zstd": "zip", "tar-zst": "tar.zst" };
+  const extension = { "tar.br": "tar.br", "zip-zstd": "zip", "tar.zst": "tar.zst", tar: "tar" };
   return `${base}.${extension[options.format] ?? "bin"}`;
 }
 

@@ -112,18 +112,8 @@ pub(crate) enum Format {
     Binary,
 }
 
-/// Binary save headers. The core only takes `EU4bin` for a header when whitespace
-/// follows it, but real binary saves go straight on with binary tokens
-/// (`EU4binM(\x01\x00...`), so the API looks for them itself (reported to the core).
-const BINARY_HEADERS: [(&[u8], &str); 7] = [
-    (b"EU4bin", "EU4bin (Europa Universalis IV)"),
-    (b"EU5bin", "EU5bin (Europa Universalis V)"),
-    (b"CK3bin", "CK3bin (Crusader Kings III)"),
-    (b"CK2bin", "CK2bin (Crusader Kings II)"),
-    (b"HOI4bin", "HOI4bin (Hearts of Iron IV)"),
-    (b"IRbin", "IRbin (Imperator: Rome)"),
-    (b"VIC3bin", "VIC3bin (Victoria 3)"),
-];
+/// Bytes enough to tell every binary save magic from text.
+const LONGEST_MAGIC: usize = 7;
 
 /// The format, or `None` while more bytes are needed (`eof`: no more will come).
 pub(crate) fn sniff(head: &[u8], eof: bool) -> Option<Format> {
@@ -134,15 +124,11 @@ pub(crate) fn sniff(head: &[u8], eof: bool) -> Option<Format> {
         return Some(Format::Sav);
     }
     let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    for (magic, _) in BINARY_HEADERS {
-        if body.starts_with(magic) {
-            return Some(Format::Binary);
-        }
-        if magic.starts_with(body) && !eof {
-            return None;
-        }
+    if pdxedge_core::binary_magic(body).is_some() {
+        return Some(Format::Binary);
     }
-    if (head.len() < 4 || b"\xEF\xBB\xBF".starts_with(head)) && !eof {
+    // Wait for enough bytes to rule out the longest magic (`HOI4bin`, `VIC3bin`) and a BOM.
+    if (body.len() < LONGEST_MAGIC || b"\xEF\xBB\xBF".starts_with(head)) && !eof {
         return None;
     }
     Some(Format::Text)
@@ -153,6 +139,7 @@ pub(crate) struct JsonJob {
     transcoder: Transcoder,
     /// A container save, held whole until the end (its directory is at the end).
     container: Option<Vec<u8>>,
+    #[cfg(feature = "full")]
     save_options: pdxedge_core::save::SaveJsonOptions,
     max_held: u64,
     /// The first bytes, held until the format is known.
@@ -170,6 +157,7 @@ impl JsonJob {
         JsonJob {
             transcoder: Transcoder::with_limits(query.options(), engine),
             container: None,
+            #[cfg(feature = "full")]
             save_options: pdxedge_core::save::SaveJsonOptions {
                 json: query.options(),
                 entry: query.entry.clone(),
@@ -190,10 +178,19 @@ impl JsonJob {
         match format {
             Format::Text => self.convert(head, out),
             Format::Binary => Err(binary_error(head)),
+            #[cfg(feature = "full")]
             Format::Zip | Format::Sav => {
                 self.container = Some(Vec::new());
                 self.hold(head)
             }
+            #[cfg(not(feature = "full"))]
+            Format::Zip | Format::Sav => Err(ApiError::Container {
+                status: 422,
+                slug: "unsupported-format",
+                title: "Unsupported file format",
+                detail: "zip and SAV saves are not read by this build (text only)".into(),
+                offset: Some(0),
+            }),
         }
     }
 
@@ -228,10 +225,12 @@ impl JsonJob {
 }
 
 /// A `Write` over the pipeline's `emit`.
+#[cfg(feature = "full")]
 struct EmitWriter<'a> {
     emit: &'a mut dyn FnMut(&[u8]),
 }
 
+#[cfg(feature = "full")]
 impl std::io::Write for EmitWriter<'_> {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
         (self.emit)(data);
@@ -243,18 +242,18 @@ impl std::io::Write for EmitWriter<'_> {
     }
 }
 
-/// The core's error for a binary save, built here because the core does not see one
-/// whose header word is followed by binary data (reported).
+/// The core's error for a binary save, raised before any output so that the answer is a
+/// 422 rather than a stream cut short.
 fn binary_error(head: &[u8]) -> ApiError {
     let skip = if head.starts_with(b"\xEF\xBB\xBF") {
         3
     } else {
         0
     };
-    let format = BINARY_HEADERS
-        .iter()
-        .find(|(magic, _)| head[skip..].starts_with(magic))
-        .map_or("this file", |(_, name)| name);
+    let format = head
+        .get(skip..)
+        .and_then(pdxedge_core::binary_magic)
+        .unwrap_or("this file");
     ApiError::Binary(pdxedge_core::Error::new(
         pdxedge_core::ErrorKind::Binary { format },
         pdxedge_core::Position {
@@ -289,6 +288,7 @@ impl Job for JsonJob {
             self.start(&head, format, &mut out)?;
             emit(&out);
         }
+        #[cfg(feature = "full")]
         if let Some(held) = self.container.take() {
             let mut w = EmitWriter { emit };
             return pdxedge_core::save::write_json(

@@ -28,6 +28,7 @@
 
 pub mod coding;
 mod config;
+#[cfg(feature = "full")]
 mod containers;
 mod json;
 mod openapi;
@@ -42,6 +43,7 @@ pub use config::{ApiConfig, Cors, Limits};
 pub use json::{Enc, JsonQuery, Mode, Narrow};
 pub use openapi::document as openapi_document;
 pub use problem::{ApiError, PROBLEM_JSON, Problem};
+#[cfg(feature = "full")]
 pub use routes::{RecompressFormat, RecompressQuery};
 pub use runtime::{BoxFuture, Runtime, Work};
 
@@ -72,10 +74,12 @@ pub fn routes(config: ApiConfig, rt: Runtime) -> Router {
         rt,
         openapi,
     });
-    let router = Router::new()
-        .route("/v1/json", post(routes::json))
+    let router = Router::new().route("/v1/json", post(routes::json));
+    #[cfg(feature = "full")]
+    let router = router
         .route("/v1/recompress", post(routes::recompress))
-        .route("/v1/info", post(routes::info))
+        .route("/v1/info", post(routes::info));
+    let router = router
         .route("/healthz", get(routes::healthz))
         .route("/openapi.json", get(routes::openapi))
         .method_not_allowed_fallback(routes::method_not_allowed)

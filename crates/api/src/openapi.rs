@@ -4,7 +4,7 @@
 use crate::ApiConfig;
 use crate::json::{Enc, Mode, Narrow};
 use crate::problem::Problem;
-use crate::routes::{self, AnyJson, Health, RecompressFormat, Upload};
+use crate::routes::{self, AnyJson, Health, Upload};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -14,25 +14,30 @@ use utoipa::OpenApi;
         description = "Paradox (Clausewitz engine) save and game files over HTTP.",
         license(name = "MIT")
     ),
-    paths(
-        routes::json,
-        routes::recompress,
-        routes::info,
-        routes::healthz,
-        routes::openapi
-    ),
-    components(schemas(Problem, Mode, Narrow, Enc, RecompressFormat, Health, AnyJson, Upload)),
+    paths(routes::json, routes::healthz, routes::openapi),
+    components(schemas(Problem, Mode, Narrow, Enc, Health, AnyJson, Upload)),
     tags(
         (name = "convert", description = "Clausewitz text to JSON"),
-        (name = "containers", description = "Zipped saves"),
         (name = "meta", description = "Health and this document")
     )
 )]
 struct ApiDoc;
 
+/// The routes of the `full` feature (zipped saves).
+#[cfg(feature = "full")]
+#[derive(OpenApi)]
+#[openapi(
+    paths(routes::recompress, routes::info),
+    components(schemas(crate::routes::RecompressFormat)),
+    tags((name = "containers", description = "Zipped saves"))
+)]
+struct ContainersDoc;
+
 /// The document for a router with this configuration.
 pub fn document(config: &ApiConfig) -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
+    #[cfg(feature = "full")]
+    doc.merge(ContainersDoc::openapi());
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     doc.info.description = Some(format!(
         "Paradox (Clausewitz engine) save and game files over HTTP: text to JSON \

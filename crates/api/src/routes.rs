@@ -2,6 +2,7 @@
 //! it to the driver. Their `#[utoipa::path]` attributes are the OpenAPI document.
 
 use crate::coding::{Coding, ResponseCoding};
+#[cfg(feature = "full")]
 use crate::containers::{InfoJob, RecompressJob};
 use crate::json::{JsonJob, JsonQuery};
 use crate::pipeline::Pipeline;
@@ -16,10 +17,15 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
+#[cfg(feature = "full")]
 use pdxedge_core::recompress::{Format, RecompressOptions};
-use serde::{Deserialize, Serialize};
+#[cfg(feature = "full")]
+use serde::Deserialize;
+use serde::Serialize;
 use std::sync::Arc;
-use utoipa::{IntoParams, ToSchema};
+#[cfg(feature = "full")]
+use utoipa::IntoParams;
+use utoipa::ToSchema;
 
 /// State shared by the handlers.
 pub(crate) struct App {
@@ -209,50 +215,61 @@ async fn respond(
     res
 }
 
-/// Output formats of `/v1/recompress`.
-#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
-pub enum RecompressFormat {
-    /// A tar archive of the save's entries, brotli-compressed (the default).
-    #[default]
-    #[serde(rename = "tar-br", alias = "tar.br")]
-    TarBr,
-    /// A zip with the entries compressed with zstd.
-    #[serde(rename = "zip-zstd")]
-    ZipZstd,
-    /// A tar archive, zstd-compressed.
-    #[serde(rename = "tar-zst", alias = "tar.zst")]
-    TarZst,
-    /// A plain tar archive.
-    #[serde(rename = "tar")]
-    Tar,
+/// The OpenAPI schema of `/v1/recompress`'s `format`: the core's canonical names (the
+/// parser, [`Format::from_str`](std::str::FromStr), also takes `tar-br` and `tar-zst`).
+#[cfg(feature = "full")]
+pub struct RecompressFormat;
+
+#[cfg(feature = "full")]
+impl utoipa::PartialSchema for RecompressFormat {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(Format::ALL.map(Format::name)))
+            .default(Some(Format::default().name().into()))
+            .description(Some(
+                "Output format. `tar.br`: a tar of the entries, brotli-compressed; \
+                 `zip-zstd`: a zip with zstd-compressed entries; `tar.zst`: a tar, \
+                 zstd-compressed; `tar`: a plain tar. `tar-br` and `tar-zst` are accepted \
+                 as well.",
+            ))
+            .into()
+    }
 }
 
+#[cfg(feature = "full")]
+impl utoipa::ToSchema for RecompressFormat {}
+
 /// Query parameters of `POST /v1/recompress`.
+#[cfg(feature = "full")]
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct RecompressQuery {
-    /// Output format (default `tar-br`).
-    #[serde(default)]
-    pub format: Option<RecompressFormat>,
+    /// Output format (default `tar.br`).
+    #[serde(default, deserialize_with = "format_name")]
+    #[param(value_type = Option<RecompressFormat>)]
+    pub format: Option<Format>,
     /// Compression quality (brotli 0-11, zstd levels); default: the format's.
     pub quality: Option<u32>,
     /// Window size as a base-2 logarithm; default: the format's.
     pub window: Option<u32>,
 }
 
+#[cfg(feature = "full")]
+fn format_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Format>, D::Error> {
+    let name = String::deserialize(d)?;
+    name.parse().map(Some).map_err(serde::de::Error::custom)
+}
+
+#[cfg(feature = "full")]
 impl RecompressQuery {
     fn options(&self) -> RecompressOptions {
-        let format = match self.format.unwrap_or_default() {
-            RecompressFormat::TarBr => Format::TarBr,
-            RecompressFormat::ZipZstd => Format::ZipZstd,
-            RecompressFormat::TarZst => Format::TarZst,
-            RecompressFormat::Tar => Format::Tar,
-        };
         RecompressOptions {
             quality: self.quality,
             window: self.window,
-            ..RecompressOptions::new(format)
+            ..RecompressOptions::new(self.format.unwrap_or_default())
         }
     }
 }
@@ -262,6 +279,7 @@ impl RecompressQuery {
 /// The body is a zip save (or a `SAV` save holding one), held whole (up to
 /// `max_buffered_bytes`); the archive is streamed back. Entries are verified against
 /// their CRC-32 and declared sizes on the way.
+#[cfg(feature = "full")]
 #[utoipa::path(
     post,
     path = "/v1/recompress",
@@ -312,6 +330,7 @@ pub(crate) async fn recompress(
 /// Describe a save: game, container, version, date, player, entries.
 ///
 /// The body is held whole (up to `max_buffered_bytes`).
+#[cfg(feature = "full")]
 #[utoipa::path(
     post,
     path = "/v1/info",
@@ -338,6 +357,7 @@ pub(crate) async fn info(State(app): State<Arc<App>>, headers: HeaderMap, body: 
 }
 
 /// The common start of a job that holds its input: coding, length, slots.
+#[cfg(feature = "full")]
 fn start_job(
     app: &App,
     headers: &HeaderMap,

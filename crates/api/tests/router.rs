@@ -171,3 +171,99 @@ async fn limits_are_in_the_openapi_document() {
     let names: Vec<_> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["mode", "narrow", "pretty", "encoding", "entry"]);
 }
+
+/// A zip of STORED entries, written by hand so the test needs no zip writer.
+fn stored_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for (name, data) in entries {
+        let crc = crc32fast::hash(data);
+        let offset = out.len() as u32;
+        let fixed = |buf: &mut Vec<u8>| {
+            buf.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // version, flags, STORED, time, date
+            buf.extend_from_slice(&crc.to_le_bytes());
+            buf.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            buf.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            buf.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            buf.extend_from_slice(&0u16.to_le_bytes()); // extra length
+        };
+        out.extend_from_slice(b"PK\x03\x04");
+        fixed(&mut out);
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(data);
+        central.extend_from_slice(b"PK\x01\x02\x14\x00");
+        fixed(&mut central);
+        central.extend_from_slice(&[0; 6]); // comment length, disk, internal attributes
+        central.extend_from_slice(&0u32.to_le_bytes()); // external attributes
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(name.as_bytes());
+    }
+    let at = out.len() as u32;
+    out.extend_from_slice(&central);
+    out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+    let n = entries.len() as u16;
+    out.extend_from_slice(&n.to_le_bytes());
+    out.extend_from_slice(&n.to_le_bytes());
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&at.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+#[tokio::test]
+async fn recompress_formats_take_both_spellings_and_print_one() {
+    let meta = b"EU4txt\ndate=1444.11.11\n".to_vec();
+    let gamestate = text(200 << 10);
+    let zip = stored_zip(&[("meta", &meta), ("gamestate", &gamestate)]);
+    let mut bodies = Vec::new();
+    for query in ["", "?format=tar.br", "?format=tar-br", "?format=TAR.BR"] {
+        let app = pdxedge_api::router(ApiConfig::default(), inline());
+        let uri = format!("/v1/recompress{query}");
+        let (status, headers, body) = post(app, &uri, &[], framed(zip.clone(), 4096)).await;
+        let body = body.unwrap();
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{uri}: {}",
+            String::from_utf8_lossy(&body)
+        );
+        assert_eq!(
+            headers["content-disposition"], "attachment; filename=\"save.tar.br\"",
+            "{uri}"
+        );
+        bodies.push(body);
+    }
+    assert!(bodies.windows(2).all(|w| w[0] == w[1]));
+    let mut tar = Vec::new();
+    brotli::BrotliDecompress(&mut &bodies[0][..], &mut tar).unwrap();
+    assert_eq!(tar.len() as u64, {
+        let sizes = [
+            ("meta", meta.len() as u64),
+            ("gamestate", gamestate.len() as u64),
+        ];
+        pdxedge_core::recompress::tar_size(sizes)
+    });
+
+    let app = pdxedge_api::router(ApiConfig::default(), inline());
+    let (status, _, body) = post(app, "/v1/recompress?format=tar.gz", &[], Body::from(zip)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let body = String::from_utf8(body.unwrap().to_vec()).unwrap();
+    assert!(
+        body.contains("expected tar.br, zip-zstd, tar.zst or tar"),
+        "{body}"
+    );
+
+    let app = pdxedge_api::router(ApiConfig::default(), inline());
+    let res = app
+        .oneshot(Request::get("/openapi.json").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let schema = &doc["components"]["schemas"]["RecompressFormat"];
+    assert_eq!(
+        schema["enum"],
+        serde_json::json!(["tar.br", "zip-zstd", "tar.zst", "tar"])
+    );
+    assert_eq!(schema["default"], "tar.br");
+}

@@ -17,22 +17,29 @@ pub struct Args {
     /// (stdout when reading stdin).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, default_value = "tar.br", value_parser = ["tar.br", "zip-zstd", "tar.zst", "tar"])]
-    pub format: String,
-    /// Brotli quality 0-11 or zstd level 1-22 (default: tar.br 6, zstd 12).
-    #[arg(long)]
+    /// Output format: tar.br, zip-zstd, tar.zst or tar (tar-br and tar-zst are accepted too).
+    #[arg(long, default_value_t = Format::default())]
+    pub format: Format,
+    #[arg(long, help = default_help("Brotli quality 0-11 or zstd level 1-22", Format::default_quality))]
     pub quality: Option<u32>,
-    /// Window as log2 bytes: brotli 10-24, zstd 10-27 (default 24).
-    #[arg(long)]
+    #[arg(long, help = default_help("Window as log2 bytes: brotli 10-24, zstd 10-27", Format::default_window))]
     pub window: Option<u32>,
     /// Decode the output again and compare every entry's bytes and CRC-32 with the input.
     #[arg(long)]
     pub verify: bool,
 }
 
+/// A help line naming the core's defaults (the core owns them; this only prints them).
+fn default_help(what: &str, default: fn(Format) -> u32) -> String {
+    format!(
+        "{what} (default: tar.br {}, zstd {})",
+        default(Format::TarBr),
+        default(Format::TarZst)
+    )
+}
+
 pub fn run(args: Args) -> Result<(), Failure> {
-    let format: Format = args.format.parse().map_err(Failure::Input)?;
+    let format = args.format;
     let from_stdin = args.file.as_path() == Path::new("-");
     let input = io::read_all(Some(&args.file))?;
     let name = io::file_name(Some(&args.file));

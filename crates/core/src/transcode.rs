@@ -124,11 +124,12 @@ impl Transcoder {
         if data.len() < 3 && !eof && b"\xEF\xBB\xBF".starts_with(data) {
             return Ok(false);
         }
-        let bom = data.starts_with(b"\xEF\xBB\xBF");
+        let body = data.strip_prefix(b"\xEF\xBB\xBF");
+        let bom = body.is_some();
         if bom {
             skip = 3;
         }
-        let body = &data[skip..];
+        let body = body.unwrap_or(data);
         let word = body
             .iter()
             .take_while(|b| b.is_ascii_alphanumeric())
@@ -150,9 +151,8 @@ impl Transcoder {
         let mut encoding = if bom { Some(Encoding::Utf8) } else { None };
         let followed_by_space = body.get(word).is_none_or(|b| b.is_ascii_whitespace());
         if (4..=MAX_HEADER).contains(&word) && followed_by_space {
-            let token = &body[..word];
-            let game = &token[..word - 3];
-            if token.ends_with(b"txt") {
+            let token = body.get(..word).unwrap_or_default();
+            if let Some(game) = token.strip_suffix(b"txt") {
                 skip += word;
                 encoding = encoding.or(game_encoding(game));
             }

@@ -11,39 +11,18 @@ use pdxedge_core::recompress::{Format, RecompressOptions, recompress, verify};
 use pdxedge_core::save::{SaveJson, SaveJsonOptions, inspect, write_json};
 use pdxedge_core::{ErrorKind, to_json};
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
-    if dir.is_dir() {
-        Some(dir)
-    } else if std::env::var_os("CI").is_some() {
-        panic!("CI is set but the corpus is missing at {}", dir.display());
-    } else {
-        eprintln!("corpus not found at {}: skipping", dir.display());
-        None
-    }
-}
+#[path = "common/corpus.rs"]
+mod corpus;
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, files);
-        } else {
-            files.push(path);
-        }
-    }
-}
+use corpus::{corpus_dir, files};
 
 /// Every corpus file whose first bytes are a zip's.
 fn zips() -> Vec<(String, Vec<u8>)> {
     let Some(dir) = corpus_dir() else {
         return Vec::new();
     };
-    let mut files = Vec::new();
-    walk(&dir, &mut files);
-    files.sort();
+    let files = files(&dir);
     files
         .into_iter()
         .filter_map(|p| {
@@ -593,4 +572,32 @@ fn info_on_corpus_saves() {
         info.checksum.as_deref(),
         Some("88a908006c9ec5892e8b0e5da8324ddb")
     );
+}
+
+#[test]
+fn format_names_parse_in_both_spellings_and_print_one() {
+    for (spelling, format) in [
+        ("tar.br", Format::TarBr),
+        ("tar-br", Format::TarBr),
+        ("TAR.BR", Format::TarBr),
+        ("zip-zstd", Format::ZipZstd),
+        ("tar.zst", Format::TarZst),
+        ("tar-zst", Format::TarZst),
+        ("tar", Format::Tar),
+    ] {
+        let parsed: Format = spelling.parse().expect(spelling);
+        assert_eq!(parsed, format, "{spelling}");
+        assert_eq!(parsed.name(), parsed.to_string());
+        assert_eq!(parsed.name().parse::<Format>(), Ok(format));
+    }
+    assert_eq!(Format::TarZst.to_string(), "tar.zst");
+    assert_eq!(Format::default(), Format::TarBr);
+    assert_eq!(RecompressOptions::default().format, Format::TarBr);
+    for bad in ["", "br", "tar.gz", "zip.zstd", "tar.br "] {
+        let e = bad.parse::<Format>().expect_err(bad).to_string();
+        assert!(
+            e.contains("tar.br, zip-zstd, tar.zst or tar"),
+            "{bad:?}: {e}"
+        );
+    }
 }

@@ -4,35 +4,9 @@
 
 mod common;
 
+use common::corpus::{corpus_dir, files};
 use common::{Mode, jomini_json, options};
 use pdxedge_core::Encoding;
-use std::path::{Path, PathBuf};
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
-    if dir.is_dir() {
-        Some(dir)
-    } else if std::env::var_os("CI").is_some() {
-        panic!("CI is set but the corpus is missing at {}", dir.display());
-    } else {
-        eprintln!("corpus not found at {}: skipping", dir.display());
-        None
-    }
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, files);
-        } else {
-            files.push(path);
-        }
-    }
-}
 
 /// A named text document from the corpus (a file, or a zip entry).
 struct Doc {
@@ -56,9 +30,7 @@ fn documents() -> Vec<Doc> {
     let Some(dir) = corpus_dir() else {
         return Vec::new();
     };
-    let mut files = Vec::new();
-    walk(&dir, &mut files);
-    files.sort();
+    let files = files(&dir);
     let mut docs = Vec::new();
     for path in files {
         let name = path

@@ -64,9 +64,10 @@ export interface JsonOptions {
 
 /** Options of `recompress`, named as the HTTP API's query. */
 export interface RecompressOptions {
-  /** tar.br, zip with zstd entries, or tar.zst (default "tar-br"). This Wasm build has no
-   *  zstd encoder: "zip-zstd" and "tar-zst" fail with kind "unsupported". */
-  format?: "tar-br" | "zip-zstd" | "tar-zst";
+  /** tar.br, zip with zstd entries, tar.zst or a plain tar (default "tar.br"; "tar-br" and
+   *  "tar-zst" are accepted too). This Wasm build has no zstd encoder: "zip-zstd" and
+   *  "tar.zst" fail with kind "unsupported". */
+  format?: "tar.br" | "zip-zstd" | "tar.zst" | "tar" | "tar-br" | "tar-zst";
   /** brotli 0-11, zstd 1-22 (default: the format's). */
   quality?: number;
   /** log2 of the window: brotli 10-24, zstd 10-27 (default: the format's). */
@@ -140,11 +141,11 @@ pub fn to_json(
     let progress = reader.function("onProgress")?;
     let name = source::file_name(&input);
     let (source, total) = source::Source::from_js(&input)?;
-    let job = save::JsonJob::new(json, name.as_deref());
+    let job = save::JsonJob::new(json, name.as_deref(), total);
     stream::output(source, total, Box::new(job), progress)
 }
 
-/// Recompress a zipped save (`tar-br`; `zip-zstd` and `tar-zst` need the zstd encoder,
+/// Recompress a zipped save (`tar.br`; `zip-zstd` and `tar.zst` need the zstd encoder,
 /// which this Wasm build leaves out), as `pdxedge recompress` does. The whole input is
 /// read before the output starts.
 #[wasm_bindgen(unchecked_return_type = "ReadableStream<Uint8Array>")]
@@ -153,7 +154,7 @@ pub fn recompress(
     #[wasm_bindgen(unchecked_optional_param_type = "RecompressOptions")] options: JsValue,
 ) -> Result<ReadableStream, JsValue> {
     let reader = options::Reader::new(&options)?;
-    let format = save::format(reader.string("format")?.as_deref().unwrap_or("tar-br"))?;
+    let format = save::format(reader.string("format")?.as_deref())?;
     let mut settings = RecompressOptions::new(format);
     settings.quality = reader.integer("quality")?;
     settings.window = reader.integer("window")?;
@@ -161,7 +162,7 @@ pub fn recompress(
     let progress = reader.function("onProgress")?;
     let name = source::file_name(&input);
     let (source, total) = source::Source::from_js(&input)?;
-    let job = save::RecompressJob::new(settings, name);
+    let job = save::RecompressJob::new(settings, name, total);
     stream::output(source, total, Box::new(job), progress)
 }
 
@@ -171,8 +172,8 @@ pub fn recompress(
 pub fn info(#[wasm_bindgen(unchecked_param_type = "Input")] input: JsValue) -> js_sys::Promise {
     wasm_bindgen_futures::future_to_promise(async move {
         let name = source::file_name(&input);
-        let (mut source, _) = source::Source::from_js(&input)?;
-        let bytes = source.read_all().await?;
+        let (mut source, total) = source::Source::from_js(&input)?;
+        let bytes = source.read_all(save::capacity(total)).await?;
         save::info(&bytes, name.as_deref())
     })
 }

@@ -2,7 +2,7 @@
 //! JSON (streams), recompression and info (both need the whole input, as the CLI does).
 
 use crate::error;
-use crate::stream::Engine;
+use crate::stream::{Emitter, Engine};
 use js_sys::{Array, Object, Reflect};
 use pdxedge_core::container::{ArchiveLimits, Hints, Save};
 use pdxedge_core::recompress::{self, Format, RecompressOptions};
@@ -14,12 +14,22 @@ use wasm_bindgen::JsValue;
 pub(crate) struct JsonJob(pub SaveJson);
 
 impl JsonJob {
-    pub(crate) fn new(options: SaveJsonOptions, file_name: Option<&str>) -> Self {
+    /// `input_len`: the input's size when it is known, so an archive is held in one
+    /// allocation of its exact size.
+    pub(crate) fn new(
+        options: SaveJsonOptions,
+        file_name: Option<&str>,
+        input_len: Option<f64>,
+    ) -> Self {
         let hints = Hints {
             file_name,
             brotli: false,
         };
-        JsonJob(SaveJson::new(options, &hints))
+        let mut conv = SaveJson::new(options, &hints);
+        if let Some(len) = input_len {
+            conv.input_len_hint(len as u64);
+        }
+        JsonJob(conv)
     }
 }
 
@@ -29,9 +39,9 @@ impl Engine for JsonJob {
     }
 
     fn finish(&mut self, emit: &mut dyn FnMut(&[u8])) -> Result<(), JsValue> {
-        let mut out = Vec::new();
+        let mut out = Emitter::new(emit);
         self.0.finish(&mut out).map_err(|e| error::container(&e))?;
-        emit(&out);
+        out.finish();
         Ok(())
     }
 }
@@ -45,9 +55,15 @@ pub(crate) struct RecompressJob {
 }
 
 impl RecompressJob {
-    pub(crate) fn new(options: RecompressOptions, file_name: Option<String>) -> Self {
+    /// `input_len`: the input's size when it is known (the archive is then held in one
+    /// allocation of its exact size, not a growing one that is copied as it doubles).
+    pub(crate) fn new(
+        options: RecompressOptions,
+        file_name: Option<String>,
+        input_len: Option<f64>,
+    ) -> Self {
         RecompressJob {
-            input: Vec::new(),
+            input: Vec::with_capacity(capacity(input_len)),
             file_name,
             options,
         }
@@ -74,28 +90,30 @@ impl Engine for RecompressJob {
         };
         let save = Save::open(&self.input, &hints, &recompress::default_limits())
             .map_err(|e| error::container(&e))?;
-        let mut out = Vec::new();
+        let mut out = Emitter::new(emit);
         recompress::recompress(&save, &self.options, &mut out, None)
             .map_err(|e| error::container(&e))?;
-        for chunk in out.chunks(1 << 20) {
-            emit(chunk);
-        }
+        out.finish();
         Ok(())
     }
 }
 
-/// `format` as the HTTP API names it (`tar-br`, `zip-zstd`, `tar-zst`) or as the CLI does
-/// (`tar.br`, `tar.zst`, `tar`).
-pub(crate) fn format(name: &str) -> Result<Format, JsValue> {
-    let cli_name = match name {
-        "tar-br" => "tar.br",
-        "tar-zst" => "tar.zst",
-        other => other,
-    };
-    cli_name.parse().map_err(|_| {
-        error::usage(&format!(
-            "invalid format {name:?}: expected one of tar-br, zip-zstd, tar-zst"
-        ))
+/// Bytes to reserve for holding an input of `len` bytes (none when it is unknown or over
+/// the limit, which the job then reports as it arrives).
+pub(crate) fn capacity(len: Option<f64>) -> usize {
+    let limit = ArchiveLimits::default().max_input as f64;
+    match len {
+        Some(len) if len > 0.0 && len <= limit => len as usize,
+        _ => 0,
+    }
+}
+
+/// `format`, spelled as the core accepts it (`tar.br` or `tar-br`, ...); absent: the
+/// core's default.
+pub(crate) fn format(name: Option<&str>) -> Result<Format, JsValue> {
+    name.map_or(Ok(Format::default()), |name| {
+        name.parse()
+            .map_err(|e| error::usage(&format!("invalid option format: {e}")))
     })
 }
 

@@ -71,9 +71,10 @@ impl Source {
         ))
     }
 
-    /// The whole input, for jobs that need it at once.
-    pub(crate) async fn read_all(&mut self) -> Result<Vec<u8>, JsValue> {
-        let mut all = Vec::new();
+    /// The whole input, for jobs that need it at once; `capacity`: its size if known, so
+    /// it is held in one allocation instead of a doubling (and copied) one.
+    pub(crate) async fn read_all(&mut self, capacity: usize) -> Result<Vec<u8>, JsValue> {
+        let mut all = Vec::with_capacity(capacity);
         let mut buf = Vec::new();
         while self.next(&mut buf).await? {
             all.extend_from_slice(&buf);

@@ -24,6 +24,53 @@ pub(crate) trait Engine {
     fn finish(&mut self, emit: &mut dyn FnMut(&[u8])) -> Result<(), JsValue>;
 }
 
+/// A `Write` that hands its bytes to a job's `emit` in pieces of about [`FLUSH`] bytes,
+/// so output produced at the end (a zip's entries, group mode, recompression) streams out
+/// of Wasm memory as it is made instead of collecting there first.
+pub(crate) struct Emitter<'e> {
+    emit: &'e mut dyn FnMut(&[u8]),
+    buf: Vec<u8>,
+}
+
+impl<'e> Emitter<'e> {
+    pub(crate) fn new(emit: &'e mut dyn FnMut(&[u8])) -> Self {
+        Emitter {
+            emit,
+            buf: Vec::new(),
+        }
+    }
+
+    /// Hand over what is left.
+    pub(crate) fn finish(mut self) {
+        self.drain();
+    }
+
+    fn drain(&mut self) {
+        if !self.buf.is_empty() {
+            (self.emit)(&self.buf);
+            self.buf.clear();
+        }
+    }
+}
+
+impl std::io::Write for Emitter<'_> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + data.len() > FLUSH {
+            self.drain();
+        }
+        if data.len() >= FLUSH {
+            (self.emit)(data);
+        } else {
+            self.buf.extend_from_slice(data);
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// A job running behind a stream.
 struct Job {
     source: Source,

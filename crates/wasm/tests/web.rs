@@ -379,6 +379,16 @@ async fn recompress_checks_its_options_and_needs_an_archive() {
     let err =
         recompress(bytes(SAMPLE), options(&[("format", "rar".into())])).expect_err("should throw");
     assert_eq!(get(&err, "kind").as_string().as_deref(), Some("usage"));
+    let message = get(&err, "message").as_string().unwrap();
+    assert!(
+        message.contains("expected tar.br, zip-zstd, tar.zst or tar"),
+        "{message}"
+    );
+    // Both spellings of a format are accepted (the error is then about the input).
+    for spelling in ["tar.br", "tar-br"] {
+        let opts = options(&[("format", spelling.into())]);
+        assert!(recompress(bytes(SAMPLE), opts).is_ok(), "{spelling}");
+    }
     let err =
         recompress(bytes(SAMPLE), options(&[("quality", 99.into())])).expect_err("should throw");
     assert_eq!(

@@ -23,7 +23,7 @@ toJson(out);
 toJson(new Uint8Array(), {});
 
 const recompressed: ReadableStream<Uint8Array> = recompress(new Uint8Array(), {
-  format: "tar-br",
+  format: "tar.br",
   quality: 9,
   window: 20,
 } satisfies RecompressOptions);

@@ -198,7 +198,7 @@ fn parse_header(h: &[u8]) -> Result<Option<usize>, &'static str> {
     Ok((h.len() >= at).then_some(at))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "full"))]
 mod tests {
     use crate::coding::Coding;
     use crate::coding::tests::{decode_all, sample_text};

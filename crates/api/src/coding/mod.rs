@@ -5,9 +5,11 @@
 //! most the output slice it is given, so a decompression bomb costs time (until the
 //! inflated-size limit stops it), never memory. All are pure Rust, for the Worker.
 
+#[cfg(feature = "full")]
 mod brotli;
 mod encode;
 mod gzip;
+#[cfg(feature = "full")]
 mod zstd;
 
 pub(crate) use encode::{Encoder, ResponseCoding};
@@ -16,14 +18,20 @@ use crate::problem::ApiError;
 use http::HeaderMap;
 
 /// The value of `Accept-Encoding` sent with 415 (RFC 7694).
+#[cfg(feature = "full")]
 pub const ACCEPTED_CODINGS: &str = "gzip, br, zstd, identity";
+/// The value of `Accept-Encoding` sent with 415 (RFC 7694).
+#[cfg(not(feature = "full"))]
+pub const ACCEPTED_CODINGS: &str = "gzip, identity";
 
 /// A request body's content coding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Coding {
     Identity,
     Gzip,
+    #[cfg(feature = "full")]
     Brotli,
+    #[cfg(feature = "full")]
     Zstd,
 }
 
@@ -40,7 +48,9 @@ impl Coding {
                 let this = match name.to_ascii_lowercase().as_str() {
                     "identity" => continue,
                     "gzip" | "x-gzip" => Coding::Gzip,
+                    #[cfg(feature = "full")]
                     "br" => Coding::Brotli,
+                    #[cfg(feature = "full")]
                     "zstd" => Coding::Zstd,
                     _ => return Err(ApiError::UnsupportedEncoding(name.to_string())),
                 };
@@ -57,7 +67,9 @@ impl Coding {
         match self {
             Coding::Identity => "identity",
             Coding::Gzip => "gzip",
+            #[cfg(feature = "full")]
             Coding::Brotli => "br",
+            #[cfg(feature = "full")]
             Coding::Zstd => "zstd",
         }
     }
@@ -66,7 +78,9 @@ impl Coding {
         match self {
             Coding::Identity => None,
             Coding::Gzip => Some(Decoder::Gzip(Box::default())),
+            #[cfg(feature = "full")]
             Coding::Brotli => Some(Decoder::Brotli(Box::default())),
+            #[cfg(feature = "full")]
             Coding::Zstd => Some(Decoder::Zstd(Box::default())),
         }
     }
@@ -89,7 +103,9 @@ pub(crate) struct Progress {
 /// A streaming decoder for one coding.
 pub(crate) enum Decoder {
     Gzip(Box<gzip::GzipDecoder>),
+    #[cfg(feature = "full")]
     Brotli(Box<brotli::BrotliDecoder>),
+    #[cfg(feature = "full")]
     Zstd(Box<zstd::ZstdDecoder>),
 }
 
@@ -99,7 +115,9 @@ impl Decoder {
     pub fn decode(&mut self, input: &[u8], out: &mut [u8]) -> Result<Progress, ApiError> {
         let r = match self {
             Decoder::Gzip(d) => d.decode(input, out),
+            #[cfg(feature = "full")]
             Decoder::Brotli(d) => d.decode(input, out),
+            #[cfg(feature = "full")]
             Decoder::Zstd(d) => d.decode(input, out),
         };
         r.map_err(|e| self.error(e))
@@ -109,7 +127,9 @@ impl Decoder {
     pub fn finish(&self) -> Result<(), ApiError> {
         let r = match self {
             Decoder::Gzip(d) => d.finish(),
+            #[cfg(feature = "full")]
             Decoder::Brotli(d) => d.finish(),
+            #[cfg(feature = "full")]
             Decoder::Zstd(d) => d.finish(),
         };
         r.map_err(|e| self.error(e))
@@ -118,7 +138,9 @@ impl Decoder {
     fn error(&self, e: DecodeError) -> ApiError {
         let coding = match self {
             Decoder::Gzip(_) => "gzip",
+            #[cfg(feature = "full")]
             Decoder::Brotli(_) => "br",
+            #[cfg(feature = "full")]
             Decoder::Zstd(_) => "zstd",
         };
         ApiError::BadEncoding {
@@ -129,7 +151,7 @@ impl Decoder {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "full"))]
 mod tests {
     use super::*;
     use http::HeaderValue;

@@ -35,9 +35,13 @@ pub use write::{Progress, recompress};
 
 use crate::container::{ArchiveLimits, ContainerError, ContainerErrorKind};
 
-/// An output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// An output format. [`Format::default`] is the one the CLI, the HTTP API and the Wasm
+/// package use when none is asked for; [`Format::name`] is its one printed spelling and
+/// [`FromStr`](std::str::FromStr) also takes the hyphenated ones (`tar-br`, `tar-zst`)
+/// that URLs and JavaScript callers tend to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
+    #[default]
     TarBr,
     ZipZstd,
     TarZst,
@@ -45,13 +49,21 @@ pub enum Format {
 }
 
 impl Format {
-    /// The name used on the command line and in file extensions.
+    /// Every format, in the order help texts list them.
+    pub const ALL: [Format; 4] = [Format::TarBr, Format::ZipZstd, Format::TarZst, Format::Tar];
+
+    /// The canonical name, printed everywhere (`tar.br`, `zip-zstd`, `tar.zst`, `tar`).
     pub fn name(self) -> &'static str {
+        self.spellings()[0]
+    }
+
+    /// Every spelling [`FromStr`](std::str::FromStr) accepts, the canonical name first.
+    pub fn spellings(self) -> &'static [&'static str] {
         match self {
-            Format::TarBr => "tar.br",
-            Format::ZipZstd => "zip-zstd",
-            Format::TarZst => "tar.zst",
-            Format::Tar => "tar",
+            Format::TarBr => &["tar.br", "tar-br"],
+            Format::ZipZstd => &["zip-zstd"],
+            Format::TarZst => &["tar.zst", "tar-zst"],
+            Format::Tar => &["tar"],
         }
     }
 
@@ -102,19 +114,42 @@ impl Format {
     }
 }
 
-impl std::str::FromStr for Format {
-    type Err = String;
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "tar.br" => Ok(Format::TarBr),
-            "zip-zstd" => Ok(Format::ZipZstd),
-            "tar.zst" => Ok(Format::TarZst),
-            "tar" => Ok(Format::Tar),
-            _ => Err(format!(
-                "unknown format {s:?} (tar.br, zip-zstd, tar.zst or tar)"
-            )),
+/// A format name that [`Format::from_str`](std::str::FromStr) does not know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownFormat(pub String);
+
+impl std::fmt::Display for UnknownFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown format {:?}: expected ", self.0)?;
+        for (i, format) in Format::ALL.iter().enumerate() {
+            let sep = match i {
+                0 => "",
+                _ if i + 1 == Format::ALL.len() => " or ",
+                _ => ", ",
+            };
+            write!(f, "{sep}{}", format.name())?;
         }
+        f.write_str(" (tar-br and tar-zst are accepted too)")
+    }
+}
+
+impl std::error::Error for UnknownFormat {}
+
+impl std::str::FromStr for Format {
+    type Err = UnknownFormat;
+
+    /// Any of [`Format::spellings`], ignoring ASCII case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.spellings().iter().any(|n| n.eq_ignore_ascii_case(s)))
+            .ok_or_else(|| UnknownFormat(s.to_string()))
     }
 }
 
@@ -129,6 +164,13 @@ pub struct RecompressOptions {
     /// Flush the brotli encoder after this many input bytes (0: never). Flushing caps
     /// the encoder's memory, which matters in Wasm where memory never shrinks.
     pub brotli_flush_every: u64,
+}
+
+impl Default for RecompressOptions {
+    /// The default format with its default settings.
+    fn default() -> Self {
+        RecompressOptions::new(Format::default())
+    }
 }
 
 impl RecompressOptions {

@@ -209,6 +209,7 @@ pub struct SaveJson {
     brotli: bool,
     state: State,
     fed: u64,
+    input_len: u64,
 }
 
 enum State {
@@ -258,7 +259,16 @@ impl SaveJson {
             brotli: hints.brotli,
             state: State::Sniff(Vec::new()),
             fed: 0,
+            input_len: 0,
         }
+    }
+
+    /// The whole input's size, when the caller knows it: an input that must be held
+    /// whole (zip, `SAV`, zstd) is then held in one allocation of that size instead of
+    /// one that doubles as it grows (holding two copies while it is copied). Sizes over
+    /// `archive_limits.max_input` are ignored (the input is refused as it arrives).
+    pub fn input_len_hint(&mut self, len: u64) {
+        self.input_len = len;
     }
 
     fn hints(&self) -> Hints<'_> {
@@ -357,7 +367,13 @@ impl SaveJson {
                 inflated(feed),
                 1 << 16,
             ))),
-            Envelope::Zip | Envelope::Sav(_) | Envelope::Zstd => State::Whole(Vec::new()),
+            Envelope::Zip | Envelope::Sav(_) | Envelope::Zstd => {
+                let hint = match self.input_len {
+                    n if n <= self.options.archive_limits.max_input => n,
+                    _ => 0,
+                };
+                State::Whole(Vec::with_capacity(usize::try_from(hint).unwrap_or(0)))
+            }
         };
         // Replay the sniffed bytes through the new state.
         self.fed -= head.len() as u64;

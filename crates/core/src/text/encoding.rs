@@ -4,6 +4,8 @@
 //! Stellaris, Imperator). Output is always UTF-8 JSON, escaped the way `serde_json` escapes,
 //! so that pdxedge's bytes equal jomini's.
 
+use super::lookup;
+
 /// How scalar bytes are decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Encoding {
@@ -29,12 +31,17 @@ const CP1252_HIGH: [char; 32] = [
 #[inline]
 pub fn windows1252_char(b: u8) -> char {
     match b {
-        0x80..=0x9F => CP1252_HIGH[usize::from(b - 0x80)],
+        0x80..=0x9F => CP1252_HIGH
+            .get(usize::from(b - 0x80))
+            .copied()
+            .unwrap_or(char::REPLACEMENT_CHARACTER),
         _ => char::from(b),
     }
 }
 
 /// Byte classes for JSON string output: 0 = copy as is, 1 = escape, 2 = not ASCII.
+// Built at compile time: an index out of bounds fails the build, it cannot run.
+#[allow(clippy::indexing_slicing)]
 const ESCAPE_CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut i = 0;
@@ -51,7 +58,15 @@ const ESCAPE_CLASS: [u8; 256] = {
     t
 };
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
+/// The lowercase hex digit of a nibble (`n < 16`).
+#[inline]
+fn hex_digit(n: u8) -> u8 {
+    if n < 10 {
+        b'0' + n
+    } else {
+        b'a'.wrapping_add(n - 10)
+    }
+}
 
 #[inline]
 fn push_escaped_ascii(out: &mut Vec<u8>, b: u8) {
@@ -68,8 +83,8 @@ fn push_escaped_ascii(out: &mut Vec<u8>, b: u8) {
             b'u',
             b'0',
             b'0',
-            HEX[usize::from(b >> 4)],
-            HEX[usize::from(b & 0xF)],
+            hex_digit(b >> 4),
+            hex_digit(b & 0xF),
         ]),
     }
 }
@@ -77,15 +92,17 @@ fn push_escaped_ascii(out: &mut Vec<u8>, b: u8) {
 /// Append already-UTF-8 text, escaped for a JSON string.
 #[inline]
 pub fn push_escaped_utf8(out: &mut Vec<u8>, s: &[u8]) {
-    let mut start = 0;
-    for (i, &b) in s.iter().enumerate() {
-        if ESCAPE_CLASS[usize::from(b)] == 1 {
-            out.extend_from_slice(&s[start..i]);
-            push_escaped_ascii(out, b);
-            start = i + 1;
-        }
+    let mut rest = s;
+    while let Some(i) = rest.iter().position(|&b| lookup(&ESCAPE_CLASS, b) == 1) {
+        let Some((plain, [b, after @ ..])) = rest.split_at_checked(i) else {
+            break;
+        };
+        out.extend_from_slice(plain);
+        let b = *b;
+        push_escaped_ascii(out, b);
+        rest = after;
     }
-    out.extend_from_slice(&s[start..]);
+    out.extend_from_slice(rest);
 }
 
 fn push_char(out: &mut Vec<u8>, c: char) {
@@ -95,7 +112,7 @@ fn push_char(out: &mut Vec<u8>, c: char) {
 
 fn push_windows1252(out: &mut Vec<u8>, s: &[u8]) {
     for &b in s {
-        match ESCAPE_CLASS[usize::from(b)] {
+        match lookup(&ESCAPE_CLASS, b) {
             0 => out.push(b),
             1 => push_escaped_ascii(out, b),
             _ => push_char(out, windows1252_char(b)),
@@ -138,7 +155,7 @@ pub fn is_plain(s: &[u8]) -> bool {
     chunks
         .remainder()
         .iter()
-        .all(|&b| ESCAPE_CLASS[usize::from(b)] == 0)
+        .all(|&b| lookup(&ESCAPE_CLASS, b) == 0)
 }
 
 /// Append `s` decoded with `encoding` and escaped for a JSON string (without quotes).
@@ -199,15 +216,11 @@ pub fn unescape_into(s: &[u8], scratch: &mut Vec<u8>) -> bool {
         return false;
     }
     scratch.clear();
-    let mut i = 0;
-    while i < s.len() {
-        if s[i] == b'\\' && i + 1 < s.len() {
-            scratch.push(s[i + 1]);
-            i += 2;
-        } else {
-            scratch.push(s[i]);
-            i += 1;
-        }
+    let mut bytes = s.iter();
+    while let Some(&b) = bytes.next() {
+        // A lone backslash at the very end stays.
+        let literal = if b == b'\\' { bytes.next() } else { None };
+        scratch.push(literal.copied().unwrap_or(b));
     }
     true
 }

@@ -57,3 +57,31 @@ impl Operator {
         }
     }
 }
+
+/// A byte's entry in a 256-entry table. The crate denies indexing that may panic; a `u8`
+/// cannot be out of bounds here, which this one allowance says once.
+#[inline(always)]
+#[allow(clippy::indexing_slicing)]
+pub(crate) fn lookup<T: Copy>(table: &[T; 256], b: u8) -> T {
+    table[usize::from(b)]
+}
+
+/// `buf[start..end]` for a range the lexer has already checked. Should that invariant
+/// ever break, debug builds (tests, fuzzing) fail loudly and release builds get an empty
+/// slice rather than a panic (a panic kills a Wasm worker).
+#[inline(always)]
+pub(crate) fn span(buf: &[u8], start: usize, end: usize) -> &[u8] {
+    debug_assert!(
+        start <= end && end <= buf.len(),
+        "{start}..{end} of {}",
+        buf.len()
+    );
+    buf.get(start..end).unwrap_or_default()
+}
+
+/// `buf[start..]`, as [`span`] does.
+#[inline(always)]
+pub(crate) fn tail(buf: &[u8], start: usize) -> &[u8] {
+    debug_assert!(start <= buf.len(), "{start}.. of {}", buf.len());
+    buf.get(start..).unwrap_or_default()
+}

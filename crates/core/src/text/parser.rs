@@ -13,7 +13,7 @@
 //! `?=` and `!=` are operators even when glued to a key, `\v` and `\f` are whitespace,
 //! and `rgb { .. }` is a header inside arrays too.
 
-use super::Operator;
+use super::{Operator, lookup, span, tail};
 use crate::error::{Error, ErrorKind, Position};
 
 /// Receives the document's tokens from a [`Parser`], in order.
@@ -165,7 +165,7 @@ impl Pending {
         if self.owned {
             &self.bytes
         } else {
-            &buf[self.start..self.end]
+            span(buf, self.start, self.end)
         }
     }
 
@@ -181,7 +181,8 @@ impl Pending {
     fn detach(&mut self, buf: &[u8]) {
         if self.kind != PendKind::None && !self.owned {
             self.bytes.clear();
-            self.bytes.extend_from_slice(&buf[self.start..self.end]);
+            self.bytes
+                .extend_from_slice(span(buf, self.start, self.end));
             self.owned = true;
         }
     }
@@ -193,6 +194,8 @@ const BOUNDARY: u8 = 2;
 /// `!` and `?`: a boundary only when `=` follows (`e!=5`, `g?=7`).
 const MAYBE_OP: u8 = 4;
 
+// Built at compile time: an index out of bounds fails the build, it cannot run.
+#[allow(clippy::indexing_slicing)]
 const CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let ws = [b' ', b'\t', b'\n', b'\r', b';', 0x0B, 0x0C];
@@ -341,7 +344,7 @@ impl Parser {
         }
         if self.carry.is_empty() {
             let used = self.run(chunk, false, sink)?;
-            self.carry.extend_from_slice(&chunk[used..]);
+            self.carry.extend_from_slice(tail(chunk, used));
         } else {
             let mut buf = std::mem::take(&mut self.carry);
             buf.extend_from_slice(chunk);
@@ -599,7 +602,7 @@ impl Parser {
             // Whitespace and comments.
             let mut p = *pos;
             if self.in_comment {
-                match memchr::memchr(b'\n', &buf[p..]) {
+                match memchr::memchr(b'\n', tail(buf, p)) {
                     Some(i) => {
                         p += i + 1;
                         self.in_comment = false;
@@ -610,12 +613,11 @@ impl Parser {
                     }
                 }
             }
-            while p < buf.len() {
-                let b = buf[p];
-                if CLASS[usize::from(b)] & WS != 0 {
+            while let Some(&b) = buf.get(p) {
+                if class(b) & WS != 0 {
                     p += 1;
                 } else if b == b'#' {
-                    match memchr::memchr(b'\n', &buf[p..]) {
+                    match memchr::memchr(b'\n', tail(buf, p)) {
                         Some(i) => p += i + 1,
                         None => {
                             self.in_comment = true;
@@ -627,14 +629,13 @@ impl Parser {
                 }
             }
             *pos = p;
-            if p >= buf.len() {
+            let Some(&c) = buf.get(p) else {
                 return Ok(());
-            }
-            if self.single_value && self.at_value_end(buf[p]) {
+            };
+            if self.single_value && self.at_value_end(c) {
                 return Ok(());
             }
             let offset = self.base + p as u64;
-            let c = buf[p];
 
             match self.state {
                 State::Key => {
@@ -656,12 +657,7 @@ impl Parser {
                             return Ok(());
                         }
                     }
-                    if CLASS[usize::from(c)] == 0
-                        && c != b'"'
-                        && c != b'@'
-                        && !self.single_value
-                        && self.fast_field(buf, pos, sink)?
-                    {
+                    if starts_plain(c) && !self.single_value && self.fast_field(buf, pos, sink)? {
                         continue;
                     }
                     match c {
@@ -766,7 +762,7 @@ impl Parser {
                         };
                         if c == b'"' {
                             self.last = Last::Scalar;
-                            sink.scalar(&buf[start..end], true, false)?;
+                            sink.scalar(span(buf, start, end), true, false)?;
                             if self.single_value && self.stack.is_empty() {
                                 self.value_done = true;
                                 return Ok(());
@@ -779,9 +775,7 @@ impl Parser {
                 },
 
                 State::ParseOpen => match c {
-                    _ if CLASS[usize::from(c)] == 0
-                        && c != b'"'
-                        && c != b'@'
+                    _ if starts_plain(c)
                         && !self.single_value
                         && self.fast_open(buf, p, offset, sink)? => {}
                     b'}' => {
@@ -819,11 +813,10 @@ impl Parser {
                         self.pending.set(kind, start, end, offset);
                         // jomini records a mixed parent here, so it is mixed again once
                         // this child closes.
-                        if self.mixed {
-                            let n = self.stack.len();
-                            if n >= 2 {
-                                self.stack[n - 2].mixed = true;
-                            }
+                        if self.mixed
+                            && let [.., parent, _] = self.stack.as_mut_slice()
+                        {
+                            parent.mixed = true;
                         }
                         self.mixed = false;
                         self.state = State::ParseOpenPeek;
@@ -868,7 +861,7 @@ impl Parser {
                 }
 
                 State::ArrayValue => match c {
-                    _ if CLASS[usize::from(c)] == 0 && c != b'"' && c != b'@' && {
+                    _ if starts_plain(c) && {
                         let before = *pos;
                         self.fast_elements(buf, pos, sink)?;
                         *pos != before
@@ -982,7 +975,7 @@ impl Parser {
         loop {
             let p = *pos;
             match buf.get(p) {
-                Some(&c) if CLASS[usize::from(c)] == 0 && c != b'"' && c != b'@' => {}
+                Some(&c) if starts_plain(c) => {}
                 _ => return Ok(any),
             }
             let key_end = scan_plain(buf, p + 1);
@@ -996,7 +989,7 @@ impl Parser {
                 return Ok(any);
             };
             let value_offset = self.base + q as u64;
-            let key = &buf[p..key_end];
+            let key = span(buf, p, key_end);
             if v == b'{' {
                 self.last = Last::Scalar;
                 sink.scalar(key, false, false)?;
@@ -1014,12 +1007,12 @@ impl Parser {
                     return Ok(any);
                 };
                 self.last = Last::Scalar;
-                sink.field(key, value_offset, &buf[r + 1..end], true)?;
+                sink.field(key, value_offset, span(buf, r + 1, end), true)?;
                 *pos = skip_plain_ws(buf, next);
                 any = true;
                 continue;
             }
-            if CLASS[usize::from(v)] != 0 || v == b'@' {
+            if class(v) != 0 || v == b'@' {
                 return Ok(any);
             }
             let value_end = scan_plain(buf, r + 1);
@@ -1035,7 +1028,7 @@ impl Parser {
                 return Ok(any);
             }
             self.last = Last::Scalar;
-            sink.field(key, value_offset, &buf[r..value_end], false)?;
+            sink.field(key, value_offset, span(buf, r, value_end), false)?;
             *pos = after;
             any = true;
         }
@@ -1063,11 +1056,10 @@ impl Parser {
         if matches!(buf.get(end), Some(b'!' | b'?')) {
             return Ok(false);
         }
-        if self.mixed {
-            let n = self.stack.len();
-            if n >= 2 {
-                self.stack[n - 2].mixed = true;
-            }
+        if self.mixed
+            && let [.., parent, _] = self.stack.as_mut_slice()
+        {
+            parent.mixed = true;
         }
         self.mixed = false;
         self.last = Last::Other;
@@ -1090,7 +1082,7 @@ impl Parser {
         loop {
             let p = *pos;
             match buf.get(p) {
-                Some(&c) if CLASS[usize::from(c)] == 0 && c != b'"' && c != b'@' => {}
+                Some(&c) if starts_plain(c) => {}
                 _ => return Ok(()),
             }
             let end = scan_plain(buf, p + 1);
@@ -1103,7 +1095,7 @@ impl Parser {
                 return Ok(());
             }
             self.last = Last::Scalar;
-            sink.scalar(&buf[p..end], false, false)?;
+            sink.scalar(span(buf, p, end), false, false)?;
             *pos = after;
         }
     }
@@ -1173,7 +1165,7 @@ impl Parser {
         let p = *pos;
         let lexed = match c {
             b'"' => lex_quoted(buf, p),
-            b'@' if buf.get(p + 1) == Some(&b'[') => match memchr::memchr(b']', &buf[p..]) {
+            b'@' if buf.get(p + 1) == Some(&b'[') => match memchr::memchr(b']', tail(buf, p)) {
                 Some(i) => Lexed::Token {
                     end: p + i + 1,
                     next: p + i + 1,
@@ -1238,7 +1230,7 @@ impl Parser {
         }
         self.param_name.clear();
         self.param_name
-            .extend_from_slice(&buf[name_start..name_end]);
+            .extend_from_slice(span(buf, name_start, name_end));
         self.param_defined = defined;
         *pos = name_end + 1;
         self.state = State::ParamValue;
@@ -1277,7 +1269,9 @@ impl Parser {
 /// In key position a lone `!` or `?` is not an operator.
 #[inline]
 fn lex_operator(buf: &[u8], p: usize, eof: bool) -> Option<Option<(Operator, usize)>> {
-    let c = buf[p];
+    let Some(&c) = buf.get(p) else {
+        return Some(None);
+    };
     if !matches!(c, b'<' | b'>' | b'=' | b'!' | b'?') {
         return Some(None);
     }
@@ -1300,11 +1294,24 @@ fn lex_operator(buf: &[u8], p: usize, eof: bool) -> Option<Option<(Operator, usi
     })
 }
 
+/// A byte's class bits.
+#[inline(always)]
+fn class(b: u8) -> u8 {
+    lookup(&CLASS, b)
+}
+
+/// Can a plain scalar (one the fast paths read whole) start with `c`? Not a boundary,
+/// `!` or `?`, nor a quote (a quoted string) or `@` (`@[...]` expressions).
+#[inline]
+fn starts_plain(c: u8) -> bool {
+    class(c) == 0 && c != b'"' && c != b'@'
+}
+
 /// The end of a run of plain scalar bytes (no boundary, `!` or `?`) from `i`.
 #[inline]
 fn scan_plain(buf: &[u8], mut i: usize) -> usize {
     while let Some(&b) = buf.get(i) {
-        if CLASS[usize::from(b)] != 0 {
+        if class(b) != 0 {
             break;
         }
         i += 1;
@@ -1316,7 +1323,7 @@ fn scan_plain(buf: &[u8], mut i: usize) -> usize {
 #[inline]
 fn skip_plain_ws(buf: &[u8], mut i: usize) -> usize {
     while let Some(&b) = buf.get(i) {
-        if CLASS[usize::from(b)] & WS == 0 {
+        if class(b) & WS == 0 {
             break;
         }
         i += 1;
@@ -1331,7 +1338,7 @@ fn skip_plain_ws(buf: &[u8], mut i: usize) -> usize {
 fn lex_scalar(buf: &[u8], p: usize, eof: bool) -> Option<usize> {
     // A boundary byte where a token must start is a token of its own (`[[x]` in a list
     // reads `[`, `[`, `x`), as jomini reads it.
-    let first = CLASS[usize::from(*buf.get(p)?)];
+    let first = class(*buf.get(p)?);
     if first & BOUNDARY != 0 {
         return Some(p + 1);
     }
@@ -1344,8 +1351,8 @@ fn lex_scalar(buf: &[u8], p: usize, eof: bool) -> Option<usize> {
         }
     }
     let mut i = p + 1;
-    while i < buf.len() {
-        let class = CLASS[usize::from(buf[i])];
+    while let Some(&b) = buf.get(i) {
+        let class = class(b);
         if class == 0 {
             i += 1;
             continue;
@@ -1369,8 +1376,8 @@ fn lex_scalar(buf: &[u8], p: usize, eof: bool) -> Option<usize> {
 fn lex_quoted(buf: &[u8], p: usize) -> Lexed {
     let mut i = p + 1;
     loop {
-        match memchr::memchr2(b'"', b'\\', &buf[i..]) {
-            Some(j) if buf[i + j] == b'"' => {
+        match memchr::memchr2(b'"', b'\\', tail(buf, i)) {
+            Some(j) if buf.get(i + j) == Some(&b'"') => {
                 return Lexed::Token {
                     end: i + j,
                     next: i + j + 1,

@@ -74,30 +74,31 @@ pub fn write_common_number(d: &[u8], out: &mut Vec<u8>) -> bool {
     if int_len == 0 || int_len > 15 {
         return false;
     }
-    let int = &digits[..int_len];
-    if int_len == digits.len() {
-        // An integer: copy it unless it has leading zeros or is `-0`.
-        if int_len > 1 && int[0] == b'0' || negative && int == b"0" {
-            return false;
-        }
-        out.extend_from_slice(d);
-        return true;
-    }
-    if digits[int_len] != b'.' {
+    let Some((int, after_int)) = digits.split_at_checked(int_len) else {
         return false;
-    }
-    let frac = &digits[int_len + 1..];
+    };
+    let frac = match after_int {
+        [] => {
+            // An integer: copy it unless it has leading zeros or is `-0`.
+            if int_len > 1 && int.starts_with(b"0") || negative && int == b"0" {
+                return false;
+            }
+            out.extend_from_slice(d);
+            return true;
+        }
+        [b'.', frac @ ..] => frac,
+        _ => return false,
+    };
     if frac.is_empty() || int_len + frac.len() > 15 || !frac.iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let int = {
-        let zeros = int.iter().take_while(|&&b| b == b'0').count();
-        &int[zeros.min(int.len() - 1)..]
-    };
+    // Leading zeros go, but one digit stays (`00.5` is `0.5`).
+    let zeros = int.iter().take_while(|&&b| b == b'0').count();
+    let int = int.get(zeros.min(int_len - 1)..).unwrap_or(int);
     let frac_len = frac.iter().rposition(|&b| b != b'0').map_or(0, |i| i + 1);
-    let frac = &frac[..frac_len];
+    let frac = frac.get(..frac_len).unwrap_or(frac);
     // Below 1e-5 the formatter switches to exponent notation.
-    if int == b"0" && frac.len() >= 5 && frac[..5] == *b"00000" {
+    if int == b"0" && frac.starts_with(b"00000") {
         return false;
     }
     if negative {
@@ -117,13 +118,15 @@ pub fn write_common_number(d: &[u8], out: &mut Vec<u8>) -> bool {
 #[inline]
 fn digits_wrapping(d: &[u8], start: u64) -> (u64, &[u8]) {
     let mut acc = start;
-    for (i, &c) in d.iter().enumerate() {
+    let mut rest = d;
+    while let Some((&c, after)) = rest.split_first() {
         if !c.is_ascii_digit() {
-            return (acc, &d[i..]);
+            break;
         }
         acc = acc.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+        rest = after;
     }
-    (acc, &[])
+    (acc, rest)
 }
 
 /// Accumulate leading digits with overflow checks; `None` on overflow.
@@ -140,8 +143,8 @@ fn digits_checked(d: &[u8], start: u64) -> Option<u64> {
 }
 
 fn strip_sign(d: &[u8]) -> &[u8] {
-    match d.first() {
-        Some(b'+' | b'-') => &d[1..],
+    match d {
+        [b'+' | b'-', rest @ ..] => rest,
         _ => d,
     }
 }
@@ -202,7 +205,7 @@ fn to_f64(d: &[u8]) -> Option<f64> {
             }
             b'.' => return fraction(acc, whole, after, sign),
             b'f' if after.is_empty() => {
-                whole = &whole[..whole.len().saturating_sub(1)];
+                whole = whole.split_last().map_or(whole, |(_, w)| w);
                 rest = after;
             }
             _ => return None,

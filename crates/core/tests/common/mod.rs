@@ -1,6 +1,8 @@
 //! Shared test helpers: the jomini oracle and chunked feeding.
 #![allow(dead_code)]
 
+pub mod corpus;
+
 use jomini::json::{DuplicateKeyMode, JsonOptions as JOptions, TypeNarrowing};
 use pdxedge_core::json::{self, JsonOptions};
 use pdxedge_core::{Encoding, Transcoder};

@@ -1,0 +1,99 @@
+//! # pdxedge-worker
+//!
+//! The Cloudflare Worker shell around the [`pdxedge_api`] router: workers-rs hands each
+//! request over as an `http::Request`, the same `axum::Router` as the native server
+//! answers it, and the response body streams back through a JavaScript `ReadableStream`.
+//! The web page's static files are not served here: `[assets]` in `wrangler.toml` answers
+//! those before the Worker runs.
+//!
+//! The isolate is single-threaded, so conversion work runs inline
+//! ([`Runtime::inline`]), time comes from `Date.now()` and the stall timer from
+//! `setTimeout`. The limits are [`ApiConfig::default`] (sized for a 128 MB isolate),
+//! each one overridable by a Worker variable (`wrangler.toml` `[vars]` or
+//! `wrangler dev --var NAME:VALUE`):
+//!
+//! | variable | limit |
+//! |---|---|
+//! | `PDXEDGE_MAX_BODY_BYTES` | `max_body_bytes` |
+//! | `PDXEDGE_MAX_INFLATED_BYTES` | `max_inflated_bytes` |
+//! | `PDXEDGE_MAX_BUFFERED_BYTES` | `max_buffered_bytes` |
+//! | `PDXEDGE_MAX_CONVERSIONS` | `max_conversions` |
+//! | `PDXEDGE_MAX_DURATION_SECS` | `max_duration` |
+//!
+//! Everything is compiled for `wasm32` only; natively the crate is empty.
+#![cfg(target_arch = "wasm32")]
+
+use axum::Router;
+use http::header;
+use http_body_util::BodyExt;
+use pdxedge_api::{ApiConfig, Runtime};
+use std::sync::OnceLock;
+use std::time::Duration;
+use worker::send::SendFuture;
+use worker::{Context, Env, HttpRequest, event};
+
+/// One router per isolate, so the conversion slots (load shedding) count every request
+/// the isolate is serving, not just the current one.
+static ROUTER: OnceLock<Router> = OnceLock::new();
+
+#[event(fetch)]
+async fn fetch(
+    req: HttpRequest,
+    env: Env,
+    _ctx: Context,
+) -> worker::Result<http::Response<axum::body::Body>> {
+    let router = ROUTER.get_or_init(|| pdxedge_api::router(config(&env), runtime()));
+    let (mut parts, body) = req.into_parts();
+    // Cloudflare rewrites `Accept-Encoding` (the Worker always sees "br, gzip") and
+    // compresses uncompressed responses for the client as its real `Accept-Encoding`
+    // allows, in native code. So the router answers uncompressed: what it would encode
+    // on a header the client never sent, the runtime would encode again.
+    parts.headers.remove(header::ACCEPT_ENCODING);
+    // workers-rs's body error holds a JsValue, which is not Send; axum wants a Send error.
+    let body = axum::body::Body::new(body.map_err(|e| e.to_string()));
+    let req = http::Request::from_parts(parts, body);
+    match tower::Service::call(&mut router.clone(), req).await {
+        Ok(res) => Ok(res),
+        Err(never) => match never {},
+    }
+}
+
+/// The isolate's hooks: no threads (work runs inline), `Date.now()`, `setTimeout`.
+fn runtime() -> Runtime {
+    Runtime::inline(|| Duration::from_secs_f64(js_sys::Date::now() / 1000.0)).with_sleep(|d| {
+        // The isolate is single-threaded, so the timer future never crosses a thread.
+        Box::pin(SendFuture::new(worker::Delay::from(d)))
+    })
+}
+
+/// [`ApiConfig::default`] with the limits the Worker's variables override.
+fn config(env: &Env) -> ApiConfig {
+    let mut config = ApiConfig::default();
+    let limits = &mut config.limits;
+    let var = |name: &str| -> Option<u64> {
+        let value = env.var(name).ok()?.to_string();
+        match value.trim().parse() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                worker::console_warn!("{name}={value:?} is not a number; using the default");
+                None
+            }
+        }
+    };
+    if let Some(n) = var("PDXEDGE_MAX_BODY_BYTES") {
+        limits.max_body_bytes = n;
+    }
+    if let Some(n) = var("PDXEDGE_MAX_INFLATED_BYTES") {
+        limits.max_inflated_bytes = n;
+    }
+    if let Some(n) = var("PDXEDGE_MAX_BUFFERED_BYTES") {
+        limits.max_buffered_bytes = n;
+    }
+    if let Some(n) = var("PDXEDGE_MAX_CONVERSIONS") {
+        limits.max_conversions = usize::try_from(n).unwrap_or(usize::MAX);
+    }
+    if let Some(n) = var("PDXEDGE_MAX_DURATION_SECS") {
+        limits.max_duration = Duration::from_secs(n);
+    }
+    config
+}
