@@ -54,7 +54,8 @@ impl Format {
 
     /// The canonical name, printed everywhere (`tar.br`, `zip-zstd`, `tar.zst`, `tar`).
     pub fn name(self) -> &'static str {
-        self.spellings()[0]
+        // Every format has at least its canonical spelling.
+        self.spellings().first().copied().unwrap_or_default()
     }
 
     /// Every spelling [`FromStr`](std::str::FromStr) accepts, the canonical name first.
