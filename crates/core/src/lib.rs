@@ -22,6 +22,18 @@
 //! # Ok::<(), pdxedge_core::Error>(())
 //! ```
 
+// No panic may be reachable from input (a panic kills a Wasm worker): outside tests,
+// every access is checked. See docs/reliability.md.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 pub mod container;
 pub mod error;
 pub mod json;
