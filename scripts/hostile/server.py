@@ -61,9 +61,9 @@ HTTP_JSON = {
     "nested-braces": HttpExpect((400,)),
     "single-token": HttpExpect((413,), note="over max_body_bytes (100 MiB)"),
     "unclosed-quote": HttpExpect((400,)),
-    "nul-bytes": HttpExpect((200, 422)),
+    "nul-bytes": HttpExpect((422,)),
     "invalid-utf8": HttpExpect((200,)),
-    "utf16": HttpExpect((400, 422)),
+    "utf16": HttpExpect((422,)),
     "binary-save": HttpExpect((422,)),
     "binary-zip": HttpExpect((422,)),
 }

@@ -176,7 +176,10 @@ impl JsonJob {
 
     fn start(&mut self, head: &[u8], format: Format, out: &mut Vec<u8>) -> Result<(), ApiError> {
         match format {
-            Format::Text => self.convert(head, out),
+            Format::Text => {
+                refuse_non_text(head)?;
+                self.convert(head, out)
+            }
             Format::Binary => Err(binary_error(head)),
             #[cfg(feature = "full")]
             Format::Zip | Format::Sav => {
@@ -239,6 +242,27 @@ impl std::io::Write for EmitWriter<'_> {
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+/// UTF-16 text and NUL bytes in the first bytes get the core's own message (as the CLI
+/// prints it) rather than a syntax error somewhere further on.
+fn refuse_non_text(head: &[u8]) -> Result<(), ApiError> {
+    let Err(e) = pdxedge_core::container::check_text(head, None) else {
+        return Ok(());
+    };
+    match e.kind() {
+        pdxedge_core::container::ContainerErrorKind::NotText { offset, .. } => {
+            Err(ApiError::Container {
+                status: 422,
+                slug: "unsupported-format",
+                title: "Unsupported file format",
+                detail: e.to_string(),
+                offset: Some(*offset),
+            })
+        }
+        // Anything else (binary tokens) the transcoder reports with its position.
+        _ => Ok(()),
     }
 }
 
