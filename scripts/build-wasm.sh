@@ -6,18 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-WASM_BINDGEN_VERSION=0.2.130
-if ! grep -q "^version = \"$WASM_BINDGEN_VERSION\"" <(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock); then
-  echo "build-wasm: Cargo.lock's wasm-bindgen is not $WASM_BINDGEN_VERSION; update this script" >&2
-  exit 1
-fi
-rustup target list --installed | grep -q '^wasm32-unknown-unknown$' ||
-  rustup target add wasm32-unknown-unknown
-if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
-  # Not --locked: a dependency locked by that release was yanked. --debug installs in
-  # ~4 minutes instead of ~10; the tool's speed does not matter here.
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --debug --force
-fi
+source scripts/lib/wasm-bindgen.sh
+ensure_wasm_bindgen build-wasm
 
 cargo build -p pdxedge-wasm --target wasm32-unknown-unknown --release --locked
 target_dir=${CARGO_TARGET_DIR:-target}

@@ -22,17 +22,8 @@ case "${1:-}" in
   *) echo "usage: $0 [--json-only]" >&2; exit 2 ;;
 esac
 
-WASM_BINDGEN_VERSION=0.2.130
-if ! grep -q "^version = \"$WASM_BINDGEN_VERSION\"" <(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock); then
-  echo "build-worker: Cargo.lock's wasm-bindgen is not $WASM_BINDGEN_VERSION; update this script" >&2
-  exit 1
-fi
-rustup target list --installed | grep -q '^wasm32-unknown-unknown$' ||
-  rustup target add wasm32-unknown-unknown
-if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
-  # As in build-wasm.sh: not --locked (a locked dependency was yanked); --debug is faster.
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --debug --force
-fi
+source scripts/lib/wasm-bindgen.sh
+ensure_wasm_bindgen build-worker
 
 # npm tools, from the lock file; skipped when the installed tree already matches it.
 tools=crates/worker/node_modules

@@ -20,7 +20,9 @@
 //! `/proc/thread-self/schedstat`), which other work on a shared machine disturbs less.
 
 use pdxedge_core::container::{ArchiveLimits, Hints, Save};
-use pdxedge_core::recompress::{Format, RecompressOptions, recompress, tar_size, verify};
+use pdxedge_core::recompress::{
+    FlushEvery, Format, RecompressOptions, recompress, tar_size, verify,
+};
 use std::io::{self, Write};
 use std::time::Instant;
 
@@ -144,11 +146,7 @@ fn custom_brotli(save: &Save, spec: &str, tar_len: u64) -> u64 {
     let mut counter = CountingSink(0);
     {
         let enc = brotli::CompressorWriter::with_params(&mut counter, 1 << 16, &params);
-        let mut flushing = FlushEvery {
-            inner: enc,
-            every: flush_every,
-            since: 0,
-        };
+        let mut flushing = FlushEvery::new(enc, flush_every);
         recompress(
             save,
             &RecompressOptions::new(Format::Tar),
@@ -166,28 +164,6 @@ fn cpu_seconds() -> Option<f64> {
     let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
     Some(ns / 1e9)
 }
-
-struct FlushEvery<W> {
-    inner: W,
-    every: u64,
-    since: u64,
-}
-
-impl<W: Write> Write for FlushEvery<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.since += n as u64;
-        if self.every > 0 && self.since >= self.every {
-            self.since = 0;
-            self.inner.flush()?;
-        }
-        Ok(n)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
-}
-
 struct CountingSink(u64);
 
 impl Write for CountingSink {

@@ -19,7 +19,7 @@ mod verify;
 mod write;
 
 pub use verify::verify;
-pub use write::{Progress, recompress};
+pub use write::{FlushEvery, Progress, recompress};
 
 use crate::container::{ArchiveLimits, ContainerError, ContainerErrorKind};
 

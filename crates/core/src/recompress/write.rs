@@ -354,14 +354,16 @@ impl<W: Write> Write for Counting<W> {
 /// Flushes the inner writer every `every` bytes. Between the tar builder and the brotli
 /// encoder it caps the encoder's memory (it otherwise buffers up to its window of input
 /// and a block of output), at a cost of well under 1 % of output.
-struct FlushEvery<W> {
+#[derive(Debug)]
+pub struct FlushEvery<W> {
     inner: W,
     every: u64,
     since: u64,
 }
 
 impl<W: Write> FlushEvery<W> {
-    fn new(inner: W, every: u64) -> Self {
+    /// Flush `inner` after every `every` bytes written (never, for 0).
+    pub fn new(inner: W, every: u64) -> Self {
         FlushEvery {
             inner,
             every,
