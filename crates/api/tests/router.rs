@@ -151,17 +151,21 @@ async fn the_time_limit_uses_the_hosts_clock() {
     assert_eq!(p["limit"], 5);
 }
 
-#[tokio::test]
-async fn limits_are_in_the_openapi_document() {
-    let mut config = ApiConfig::default();
-    config.limits.max_body_bytes = 12345;
+/// The OpenAPI document a router with `config` serves.
+async fn openapi(config: ApiConfig) -> serde_json::Value {
     let app = pdxedge_api::router(config, inline());
     let res = app
         .oneshot(Request::get("/openapi.json").body(Body::empty()).unwrap())
         .await
         .unwrap();
-    let doc: serde_json::Value =
-        serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap()
+}
+
+#[tokio::test]
+async fn limits_are_in_the_openapi_document() {
+    let mut config = ApiConfig::default();
+    config.limits.max_body_bytes = 12345;
+    let doc = openapi(config).await;
     let desc = doc["info"]["description"].as_str().unwrap();
     assert!(desc.contains("| `max_body_bytes` | 12345 |"), "{desc}");
     assert_eq!(doc["openapi"], "3.1.0");
@@ -253,13 +257,7 @@ async fn recompress_formats_take_both_spellings_and_print_one() {
         "{body}"
     );
 
-    let app = pdxedge_api::router(ApiConfig::default(), inline());
-    let res = app
-        .oneshot(Request::get("/openapi.json").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let doc: serde_json::Value =
-        serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let doc = openapi(ApiConfig::default()).await;
     let schema = &doc["components"]["schemas"]["RecompressFormat"];
     assert_eq!(
         schema["enum"],
