@@ -4,45 +4,11 @@
 //! body, up to `max_buffered_bytes`, and take a buffered-conversion slot like group mode.
 
 use crate::pipeline::Job;
-use crate::problem::{ApiError, LimitKind};
-use pdxedge_core::container::{ArchiveLimits, ContainerError, ContainerErrorKind, Hints, Save};
+use crate::problem::{ApiError, LimitKind, container_error};
+use pdxedge_core::container::{ArchiveLimits, Hints, Save};
 use pdxedge_core::recompress::{self, RecompressOptions};
 use pdxedge_core::save::{self, SaveInfo};
 use std::io::Write;
-
-/// The core's container error as a problem.
-pub(crate) fn container_error(e: ContainerError) -> ApiError {
-    let detail = e.to_string();
-    let (status, slug, title) = match e.kind() {
-        ContainerErrorKind::Text(inner) => return ApiError::from(inner.clone()),
-        ContainerErrorKind::Unsupported(_)
-        | ContainerErrorKind::NestedArchive(_)
-        | ContainerErrorKind::NotText { .. } => {
-            (422, "unsupported-format", "Unsupported file format")
-        }
-        ContainerErrorKind::TooManyEntries { .. }
-        | ContainerErrorKind::InputTooLarge { .. }
-        | ContainerErrorKind::TooLarge { .. }
-        | ContainerErrorKind::RatioTooHigh { .. } => (413, "too-large", "Input too large"),
-        ContainerErrorKind::NoSuchEntry { .. } => (400, "no-such-entry", "No such entry"),
-        ContainerErrorKind::VerifyFailed(_) | ContainerErrorKind::Output(_) => {
-            (500, "internal", "Internal error")
-        }
-        _ => (400, "bad-container", "Malformed save container"),
-    };
-    let offset = match e.kind() {
-        ContainerErrorKind::Corrupt { offset, .. } => *offset,
-        ContainerErrorKind::NotText { offset, .. } => Some(*offset),
-        _ => None,
-    };
-    ApiError::Container {
-        status,
-        slug,
-        title,
-        detail,
-        offset,
-    }
-}
 
 fn archive_limits(limits: &crate::Limits) -> ArchiveLimits {
     ArchiveLimits {

@@ -3,6 +3,7 @@
 
 use crate::pipeline::Job;
 use crate::problem::{ApiError, LimitKind};
+use pdxedge_core::container::ContainerErrorKind;
 use pdxedge_core::json::{DuplicateKeyMode, JsonOptions, Narrowing};
 use pdxedge_core::{Encoding, Transcoder};
 use serde::{Deserialize, Deserializer};
@@ -248,18 +249,9 @@ impl std::io::Write for EmitWriter<'_> {
 /// UTF-16 text and NUL bytes in the first bytes get the core's own message (as the CLI
 /// prints it) rather than a syntax error somewhere further on.
 fn refuse_non_text(head: &[u8]) -> Result<(), ApiError> {
-    let Err(e) = pdxedge_core::container::check_text(head, None) else {
-        return Ok(());
-    };
-    match e.kind() {
-        pdxedge_core::container::ContainerErrorKind::NotText { offset, .. } => {
-            Err(ApiError::Container {
-                status: 422,
-                slug: "unsupported-format",
-                title: "Unsupported file format",
-                detail: e.to_string(),
-                offset: Some(*offset),
-            })
+    match pdxedge_core::container::check_text(head, None) {
+        Err(e) if matches!(e.kind(), ContainerErrorKind::NotText { .. }) => {
+            Err(crate::problem::container_error(e))
         }
         // Anything else (binary tokens) the transcoder reports with its position.
         _ => Ok(()),
@@ -321,7 +313,7 @@ impl Job for JsonJob {
                 &self.save_options,
                 &mut w,
             )
-            .map_err(crate::containers::container_error);
+            .map_err(crate::problem::container_error);
         }
         self.transcoder.finish_with(emit).map_err(ApiError::from)
     }

@@ -257,3 +257,34 @@ impl IntoResponse for ApiError {
         res
     }
 }
+
+/// The core's container error as a problem.
+pub(crate) fn container_error(e: pdxedge_core::container::ContainerError) -> ApiError {
+    use pdxedge_core::container::ContainerErrorKind as Kind;
+    let detail = e.to_string();
+    let (status, slug, title) = match e.kind() {
+        Kind::Text(inner) => return ApiError::from(inner.clone()),
+        Kind::Unsupported(_) | Kind::NestedArchive(_) | Kind::NotText { .. } => {
+            (422, "unsupported-format", "Unsupported file format")
+        }
+        Kind::TooManyEntries { .. }
+        | Kind::InputTooLarge { .. }
+        | Kind::TooLarge { .. }
+        | Kind::RatioTooHigh { .. } => (413, "too-large", "Input too large"),
+        Kind::NoSuchEntry { .. } => (400, "no-such-entry", "No such entry"),
+        Kind::VerifyFailed(_) | Kind::Output(_) => (500, "internal", "Internal error"),
+        _ => (400, "bad-container", "Malformed save container"),
+    };
+    let offset = match e.kind() {
+        Kind::Corrupt { offset, .. } => *offset,
+        Kind::NotText { offset, .. } => Some(*offset),
+        _ => None,
+    };
+    ApiError::Container {
+        status,
+        slug,
+        title,
+        detail,
+        offset,
+    }
+}

@@ -306,7 +306,7 @@ pub(crate) async fn recompress(
         let options = query.options();
         options
             .settings()
-            .map_err(crate::containers::container_error)?;
+            .map_err(crate::problem::container_error)?;
         let job = RecompressJob::new(options, &app.config.limits);
         start_job(&app, &headers, Box::new(job), ResponseCoding::Identity)
             .map(|start| (start, options.format))
