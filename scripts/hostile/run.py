@@ -160,7 +160,7 @@ def run_cli(cli: str, path: Path, exp: Expect, timeout: float, case: str, target
 
 EXTRA_CASES = {
     "stopped-body": "a request body that stops mid-way (Content-Length 1 MB, 64 KiB sent)",
-    "slowloris": "slow clients: headers or body a byte a second",
+    "slowloris": "slow clients: headers or body a byte a second, or silent",
 }
 
 

@@ -32,6 +32,10 @@ pub struct Args {
     /// Time limit of one conversion (seconds).
     #[arg(long)]
     pub max_duration_secs: Option<u64>,
+    /// Time a client has to send a request's line and headers (seconds); slower or
+    /// idle connections are closed.
+    #[arg(long)]
+    pub header_timeout_secs: Option<u64>,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
@@ -50,6 +54,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .unwrap_or(l.max_buffered_conversions);
     if let Some(secs) = args.max_duration_secs {
         l.max_duration = Duration::from_secs(secs);
+    }
+    if let Some(secs) = args.header_timeout_secs {
+        config.header_timeout = Duration::from_secs(secs);
     }
     pdxedge_server::run(config).map_err(|e| Failure::Input(format!("cannot serve: {e}")))
 }

@@ -1,11 +1,12 @@
 //! The native server over real sockets, with real clients: every status the API
-//! promises (200, 400, 413, 415, 422, 503), streaming both ways, aborts, static files.
+//! promises (200, 400, 413, 415, 422, 503), streaming both ways, aborts, static files,
+//! and the deadline for a request's head.
 
 mod common;
 
 use common::*;
 use pdxedge_core::json::{DuplicateKeyMode, JsonOptions};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
@@ -411,4 +412,64 @@ fn shutdown_lets_a_request_in_flight_finish() {
     assert_eq!(res.status, 200);
     assert!(res.complete);
     assert!(res.body == want);
+}
+
+/// Seconds until the server closes `t` (reads until EOF or a reset), at most `limit`.
+fn closed_within(mut t: TcpStream, limit: Duration) -> Option<Duration> {
+    let start = std::time::Instant::now();
+    t.set_read_timeout(Some(limit)).unwrap();
+    let mut buf = [0u8; 1024];
+    loop {
+        match t.read(&mut buf) {
+            Ok(0) => return Some(start.elapsed()),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                return Some(start.elapsed());
+            }
+            Err(_) => return None,
+        }
+    }
+}
+
+#[test]
+fn slow_or_silent_clients_are_disconnected_at_the_header_timeout() {
+    let mut c = config();
+    c.header_timeout = Duration::from_secs(1);
+    let s = Server::start(c);
+    let limit = Duration::from_secs(15);
+
+    // Connects and sends nothing (the protocol sniff has no timer of its own).
+    let silent = TcpStream::connect(s.addr).unwrap();
+    // Trickles a request line and never ends its headers (slowloris).
+    let mut slow = TcpStream::connect(s.addr).unwrap();
+    let addr = s.addr;
+    let trickle = std::thread::spawn(move || {
+        let mut sent = 0;
+        for b in b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: aaaaaaaaaaaaaaaaaaaaaa".iter() {
+            if slow.write_all(&[*b]).is_err() {
+                break;
+            }
+            sent += 1;
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        (slow, sent)
+    });
+    // Idle after one keep-alive request.
+    let mut idle = TcpStream::connect(addr).unwrap();
+    write!(idle, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut first = [0u8; 12];
+    idle.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+
+    assert!(closed_within(silent, limit).is_some(), "silent client kept");
+    assert!(closed_within(idle, limit).is_some(), "idle keep-alive kept");
+    let (slow, sent) = trickle.join().unwrap();
+    // It was cut off well before its 59 bytes (12 s) were out.
+    assert!(sent < 40, "slow client sent {sent} bytes");
+    assert!(closed_within(slow, limit).is_some(), "slow client kept");
+
+    // And the server still answers.
+    let (status, _, body) = post(&s, "/v1/json", &[], b"a=1");
+    assert_eq!(status, 200);
+    assert_eq!(body, br#"{"a":1}"#);
 }
