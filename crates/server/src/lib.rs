@@ -2,8 +2,9 @@
 //!
 //! The native shell around the [`pdxedge_api`] router: tokio and hyper (an accept loop
 //! with a deadline for each request head), conversion work on tokio's blocking threads,
-//! tracing logs, the web page's static files, and a graceful shutdown on SIGINT/SIGTERM. It adds no behaviour
-//! of its own to the HTTP contract, so what passes against it passes against the Worker.
+//! tracing logs, the web page's static files, and a graceful shutdown on SIGINT/SIGTERM.
+//! It adds no behaviour of its own to the HTTP contract, so what passes against it passes
+//! against the Worker.
 //!
 //! It is what `pdxedge serve` runs. Embedding it:
 //!
