@@ -225,7 +225,8 @@ fn tokens(input: &[u8]) -> Vec<Token> {
                 if i == start {
                     i += 1;
                 }
-                out.push(Token::Word(c.is_ascii_alphabetic()));
+                // A list element can be a header name when it starts as pdxedge's do.
+                out.push(Token::Word(c.is_ascii_alphabetic() || c == b'_'));
             }
         }
     }
@@ -370,6 +371,9 @@ mod tests {
         assert_eq!(rule("a=\x0cb"), Some(VerticalTabOrFormFeed));
         assert_eq!(rule("remainder=1 a={b=2}"), Some(RemainderKey));
         assert_eq!(rule("EU4txt\na=b"), Some(HeaderLine));
+        // Found by the differential target: an underscore-initial header name in the root's
+        // mixed list (after a stray `]`).
+        assert_eq!(rule("test]_inter {a=b}"), Some(HeaderInList));
         assert_eq!(rule("\u{feff}CK3bin"), Some(HeaderLine));
         assert_eq!(rule("VIC3binprevious_war=1"), Some(HeaderLine));
         assert_eq!(rule(&"a={".repeat(5000)), Some(DeepNesting));

@@ -56,6 +56,17 @@ fn header_inside_a_list() {
         ours("a = { 10 20 { x = y } }"),
         r#"{"a":[10,20,{"x":"y"}]}"#
     );
+    // The same in the root's trailing list, with a name starting with `_` (found by the
+    // differential fuzz target after a stray `]`).
+    let input = "test ] _inter { a = b }";
+    assert_eq!(
+        theirs(input).as_deref(),
+        Some(r#"{"remainder":["test","]","_inter",{"a":"b"}]}"#)
+    );
+    assert_eq!(
+        ours(input),
+        r#"{"remainder":["test","]",{"_inter":{"a":"b"}}]}"#
+    );
 }
 
 #[test]
