@@ -333,6 +333,29 @@ mod tests {
         Ok(out)
     }
 
+    /// The query's documented enums must accept the core's names (which the CLI and the
+    /// Wasm package use) and mean the same.
+    #[test]
+    fn query_values_are_the_cores_names() {
+        use pdxedge_core::json::Choice;
+        fn parsed(query: String) -> JsonOptions {
+            let uri: axum::http::Uri = format!("/v1/json?{query}").parse().unwrap();
+            axum::extract::Query::<JsonQuery>::try_from_uri(&uri)
+                .unwrap()
+                .0
+                .options()
+        }
+        for &m in DuplicateKeyMode::ALL {
+            assert_eq!(parsed(format!("mode={}", m.name())).mode, m);
+        }
+        for &n in Narrowing::ALL {
+            assert_eq!(parsed(format!("narrow={}", n.name())).narrow, n);
+        }
+        for &e in Encoding::ALL {
+            assert_eq!(parsed(format!("encoding={}", e.name())).encoding, e);
+        }
+    }
+
     #[test]
     fn same_bytes_as_the_core_in_any_chunking() {
         let input = b"EU4txt\ncore=AAA core=BBB color = rgb { 1 2 3 } name=\"x\"\n";

@@ -2,10 +2,10 @@
 //! zip (one object keyed by entry name), SAV, gzip, zstd, brotli (`--brotli`).
 
 use crate::io::{self, Failure};
-use clap::ValueEnum;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use pdxedge_core::Encoding;
 use pdxedge_core::container::Hints;
-use pdxedge_core::json::{DuplicateKeyMode, JsonOptions, Narrowing};
+use pdxedge_core::json::{Choice, DuplicateKeyMode, JsonOptions, Narrowing};
 use pdxedge_core::save::{SaveJson, SaveJsonOptions};
 use std::io::Write;
 use std::path::PathBuf;
@@ -17,19 +17,20 @@ pub struct Args {
     /// Output file; `-` or nothing writes stdout.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// How repeated keys are written.
-    #[arg(long, value_enum, default_value_t = Mode::Preserve)]
-    pub mode: Mode,
-    /// Which scalars may become JSON numbers and booleans.
-    #[arg(long, value_enum, default_value_t = Narrow::All)]
-    pub narrow: Narrow,
+    /// How repeated keys are written: preserve {"a":1,"a":2}, group {"a":[1,2]},
+    /// key-value-pairs {"type":"obj","val":[["a",1],["a",2]]}.
+    #[arg(long, value_parser = choice::<DuplicateKeyMode>(), default_value = DuplicateKeyMode::default().name())]
+    pub mode: DuplicateKeyMode,
+    /// Which scalars may become JSON numbers and booleans: all, unquoted only, or none.
+    #[arg(long, value_parser = choice::<Narrowing>(), default_value = Narrowing::default().name())]
+    pub narrow: Narrowing,
     /// Indent the JSON.
     #[arg(long)]
     pub pretty: bool,
     /// Text encoding of the input; `auto` reads the file's header, else checks whether
     /// the file is valid UTF-8.
-    #[arg(long, value_enum, default_value_t = Enc::Auto)]
-    pub encoding: Enc,
+    #[arg(long, value_parser = choice::<Encoding>(), default_value = Encoding::default().name())]
+    pub encoding: Encoding,
     /// Convert only this entry of an archive (e.g. `gamestate`), as bare JSON.
     #[arg(long, value_name = "NAME")]
     pub entry: Option<String>,
@@ -38,51 +39,18 @@ pub struct Args {
     pub brotli: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Mode {
-    /// Keep repeated keys as they come: {"a":1,"a":2}.
-    Preserve,
-    /// Gather a repeated key's values: {"a":[1,2]}.
-    Group,
-    /// Objects as [key, value] pairs: {"type":"obj","val":[["a",1],["a",2]]}.
-    KeyValuePairs,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Narrow {
-    All,
-    Unquoted,
-    None,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Enc {
-    Auto,
-    #[value(name = "utf-8")]
-    Utf8,
-    #[value(name = "windows-1252")]
-    Windows1252,
+/// Parses one of the core's named choices and lists them in `--help`.
+fn choice<T: Choice + Send + Sync>() -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(T::ALL.iter().map(|c| c.name())).try_map(|name| T::parse(&name))
 }
 
 impl Args {
     pub fn options(&self) -> JsonOptions {
         JsonOptions {
-            mode: match self.mode {
-                Mode::Preserve => DuplicateKeyMode::Preserve,
-                Mode::Group => DuplicateKeyMode::Group,
-                Mode::KeyValuePairs => DuplicateKeyMode::KeyValuePairs,
-            },
-            narrow: match self.narrow {
-                Narrow::All => Narrowing::All,
-                Narrow::Unquoted => Narrowing::Unquoted,
-                Narrow::None => Narrowing::None,
-            },
+            mode: self.mode,
+            narrow: self.narrow,
             pretty: self.pretty,
-            encoding: match self.encoding {
-                Enc::Auto => Encoding::Auto,
-                Enc::Utf8 => Encoding::Utf8,
-                Enc::Windows1252 => Encoding::Windows1252,
-            },
+            encoding: self.encoding,
         }
     }
 }

@@ -3,8 +3,7 @@
 
 use crate::error::usage;
 use js_sys::{Function, Reflect};
-use pdxedge_core::Encoding;
-use pdxedge_core::json::{DuplicateKeyMode, JsonOptions, Narrowing};
+use pdxedge_core::json::{Choice, JsonOptions};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Reads the properties of an options object; `undefined` or `null` means all defaults.
@@ -76,20 +75,13 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A string option that must be one of `choices` (value, meaning).
-    fn choice<T: Copy>(&self, key: &str, choices: &[(&str, T)]) -> Result<Option<T>, JsValue> {
-        let Some(value) = self.string(key)? else {
-            return Ok(None);
-        };
-        match choices.iter().find(|(name, _)| *name == value) {
-            Some((_, meaning)) => Ok(Some(*meaning)),
-            None => {
-                let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
-                Err(usage(&format!(
-                    "invalid {key} {value:?}: expected one of {}",
-                    names.join(", ")
-                )))
-            }
+    /// A string option naming one of `T`'s choices.
+    fn choice<T: Choice>(&self) -> Result<Option<T>, JsValue> {
+        match self.string(T::OPTION)? {
+            None => Ok(None),
+            Some(value) => T::parse(&value)
+                .map(Some)
+                .map_err(|e| usage(&e.to_string())),
         }
     }
 }
@@ -98,36 +90,9 @@ impl<'a> Reader<'a> {
 pub(crate) fn json(options: &Reader) -> Result<JsonOptions, JsValue> {
     let defaults = JsonOptions::default();
     Ok(JsonOptions {
-        mode: options
-            .choice(
-                "mode",
-                &[
-                    ("preserve", DuplicateKeyMode::Preserve),
-                    ("group", DuplicateKeyMode::Group),
-                    ("key-value-pairs", DuplicateKeyMode::KeyValuePairs),
-                ],
-            )?
-            .unwrap_or(defaults.mode),
-        narrow: options
-            .choice(
-                "narrow",
-                &[
-                    ("all", Narrowing::All),
-                    ("unquoted", Narrowing::Unquoted),
-                    ("none", Narrowing::None),
-                ],
-            )?
-            .unwrap_or(defaults.narrow),
+        mode: options.choice()?.unwrap_or(defaults.mode),
+        narrow: options.choice()?.unwrap_or(defaults.narrow),
         pretty: options.boolean("pretty")?.unwrap_or(defaults.pretty),
-        encoding: options
-            .choice(
-                "encoding",
-                &[
-                    ("auto", Encoding::Auto),
-                    ("utf-8", Encoding::Utf8),
-                    ("windows-1252", Encoding::Windows1252),
-                ],
-            )?
-            .unwrap_or(defaults.encoding),
+        encoding: options.choice()?.unwrap_or(defaults.encoding),
     })
 }
