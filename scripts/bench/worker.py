@@ -5,6 +5,11 @@ Not run in CI. Prints the figures docs/benchmarks.md records:
   - workerd's RSS: idle, and peak (VmHWM, reset before each job through clear_refs)
     while converting an 80 MB+ text save to JSON and recompressing the Korea zip
     (tar.br, window 24); the output bytes are compared with the native CLI's;
+  - the split of that memory: the Worker's Wasm linear memory (its x-pdxedge-wasm-memory
+    header, PDXEDGE_REPORT_WASM_MEMORY=1) and the isolate's V8 heap and ArrayBuffers
+    (worker_heap.mjs, through wrangler's inspector port); --repeat N runs the JSON job N
+    times in one isolate (the first job of an isolate costs more), --control streams the
+    same upload through a minimal JavaScript Worker (workerd's own share);
   - CPU seconds per input MB, workerd vs the native `pdxedge` CLI (a ratio);
   - gzipped Wasm size of the full and JSON-only builds (if built);
   - static files and a trivial route: requests/s and latency from the Rust Worker and a
@@ -13,6 +18,7 @@ Not run in CI. Prints the figures docs/benchmarks.md records:
 The big input is built at run time from corpus saves (../shared/corpus), in a temp dir.
 Usage: scripts/build-worker.sh [--json-only] first, then
   python3 scripts/bench/worker.py [--seconds 10] [--connections 16]
+  python3 scripts/bench/worker.py --parts 3 --json-only --control --repeat 3
 """
 
 import argparse
