@@ -5,6 +5,11 @@ Not run in CI. Prints the figures docs/benchmarks.md records:
   - workerd's RSS: idle, and peak (VmHWM, reset before each job through clear_refs)
     while converting an 80 MB+ text save to JSON and recompressing the Korea zip
     (tar.br, window 24); the output bytes are compared with the native CLI's;
+  - the split of that memory: the Worker's Wasm linear memory (its x-pdxedge-wasm-memory
+    header, PDXEDGE_REPORT_WASM_MEMORY=1) and the isolate's V8 heap and ArrayBuffers
+    (worker_heap.mjs, through wrangler's inspector port); --repeat N runs the JSON job N
+    times in one isolate (the first job of an isolate costs more), --control streams the
+    same upload through a minimal JavaScript Worker (workerd's own share);
   - CPU seconds per input MB, workerd vs the native `pdxedge` CLI (a ratio);
   - gzipped Wasm size of the full and JSON-only builds (if built);
   - static files and a trivial route: requests/s and latency from the Rust Worker and a
@@ -13,6 +18,7 @@ Not run in CI. Prints the figures docs/benchmarks.md records:
 The big input is built at run time from corpus saves (../shared/corpus), in a temp dir.
 Usage: scripts/build-worker.sh [--json-only] first, then
   python3 scripts/bench/worker.py [--seconds 10] [--connections 16]
+  python3 scripts/bench/worker.py --parts 3 --json-only --control --repeat 3
 """
 
 import argparse
@@ -34,6 +40,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CORPUS = os.path.join(ROOT, "..", "shared", "corpus")
 WORKER = os.path.join(ROOT, "crates", "worker")
 WRANGLER = os.path.join(WORKER, "node_modules", ".bin", "wrangler")
+HEAP = os.path.join(ROOT, "scripts", "bench", "worker_heap.mjs")
 AUTOCANNON = os.path.join(ROOT, "benches", "worker", "node_modules", ".bin", "autocannon")
 ENV = dict(
     os.environ,
@@ -53,6 +60,25 @@ BIG_PARTS = [
      "Sirk_Russia.eu4"),
 ]
 KOREA = "saves/eu4/atvrager__eu4rs/Korea1444_11_11.eu4"
+
+
+# The memory control: the same upload streamed back by plain JavaScript.
+CONTROL_JS = """export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    if (!request.body) return new Response("ok");
+    const reader = request.body.getReader();
+    const out = new ReadableStream({
+      async pull(controller) {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(new Uint8Array(value));
+      },
+    }, { highWaterMark: 0 });
+    return new Response(out);
+  },
+};
+"""
 
 
 def free_port():
@@ -104,9 +130,10 @@ class Wrangler:
 
     def __init__(self, cwd, config, variables=()):
         self.port = free_port()
+        self.inspector = free_port()
         self.log = tempfile.TemporaryFile()
         args = [WRANGLER, "dev", "-c", config, "--local", "--ip", "127.0.0.1",
-                "--port", str(self.port), "--inspector-port", str(free_port()),
+                "--port", str(self.port), "--inspector-port", str(self.inspector),
                 "--show-interactive-dev-session=false"]
         for k, v in variables:
             args += ["--var", f"{k}:{v}"]
@@ -165,22 +192,55 @@ def native(cmd):
     return cpu, time.time() - t
 
 
+def js_heap(w):
+    """The isolate's V8 heap (used, total) and ArrayBuffer backing stores, in bytes, from
+    the inspector (worker_heap.mjs); None where the inspector does not answer."""
+    r = subprocess.run(["node", HEAP, str(w.inspector), "usage"], capture_output=True, text=True, timeout=60)
+    return json.loads(r.stdout) if r.returncode == 0 else None
+
+
+def wasm_memory(w):
+    """The Worker's Wasm linear memory (the x-pdxedge-wasm-memory header of a /healthz):
+    it never shrinks, so after a job it is the job's peak."""
+    with urllib.request.urlopen(w.url + "/healthz", timeout=10) as r:
+        value = r.headers.get("x-pdxedge-wasm-memory")
+    return int(value) if value else None
+
+
+def mb(v):
+    return "-" if v is None else f"{v / MB:.1f} MB"
+
+
 def measure_job(w, pids, route, path, out):
-    """Idle RSS, then reset VmHWM, run the job, read peak RSS and CPU per workerd."""
+    """Idle RSS, then reset VmHWM, run the job, read peak RSS and CPU per workerd; the
+    JavaScript heap is sampled through the inspector while the job runs."""
     idle = {p: proc_status(p, "VmRSS") for p in pids}
+    heap_before = js_heap(w)
+    wasm_before = wasm_memory(w)
     for p in pids:
         with open(f"/proc/{p}/clear_refs", "w") as f:
             f.write("5")
     cpu0 = {p: proc_cpu(p) for p in pids}
+    watch = subprocess.Popen(["node", HEAP, str(w.inspector), "watch", "50"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
     t = time.time()
     status = post(w.url + route, path, out)
     wall = time.time() - t
+    heap_peak = json.loads(watch.communicate("", timeout=60)[0] or "null")
+    heap_after = js_heap(w)
+    wasm_after = wasm_memory(w)
+    notes = [f"  Wasm linear memory: {mb(wasm_before)} before, {mb(wasm_after)} after (its peak)"]
+    if heap_before and heap_peak:
+        notes.append(f"  JS heap (V8): used {mb(heap_before['used'])} before, peak used {mb(heap_peak['used'])}, "
+              f"peak total {mb(heap_peak['total'])}; ArrayBuffer backing stores peak {mb(heap_peak['backing'])} "
+              f"({heap_peak['samples']} samples); after the job: used {mb(heap_after['used'])}, "
+              f"backing stores {mb(heap_after['backing'])}")
     res = []
     for p in pids:
         res.append(dict(pid=p, idle=idle[p], peak=proc_status(p, "VmHWM"), cpu=proc_cpu(p) - cpu0[p]))
     # The process running the Worker's Wasm is the one that did the work.
     res.sort(key=lambda r: -r["cpu"])
-    return status, wall, res
+    return status, wall, res, notes
 
 
 def autocannon(url, seconds, connections):
@@ -198,6 +258,10 @@ def main():
     ap.add_argument("--skip-load", action="store_true")
     ap.add_argument("--parts", type=int, default=3, help="corpus saves in the text input (1-3)")
     ap.add_argument("--json-only", action="store_true", help="only the text -> JSON job (no load test)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="run the text -> JSON job this many times in the same isolate")
+    ap.add_argument("--control", action="store_true",
+                    help="also stream the text input through a minimal JavaScript Worker (memory control)")
     args = ap.parse_args()
     if not os.path.isdir(CORPUS):
         raise SystemExit(f"corpus not found at {CORPUS}")
@@ -229,15 +293,18 @@ def main():
         print(f"native recompress: {cpu:.2f} s CPU ({wall:.2f} s wall), {cpu / (size_korea / MB):.2f} s CPU/MB")
 
         # workerd: the API with its default limits, and a long time limit for 90 MB.
-        w = Wrangler(WORKER, "wrangler.toml", [("PDXEDGE_MAX_DURATION_SECS", "600")])
+        w = Wrangler(WORKER, "wrangler.toml", [("PDXEDGE_MAX_DURATION_SECS", "600"),
+                                                ("PDXEDGE_REPORT_WASM_MEMORY", "1")])
         pids = group_workerd(w.proc.pid)
         urllib.request.urlopen(urllib.request.Request(w.url + "/v1/json", data=b"a=1")).read()
         time.sleep(1)
         jobs = [("json", "/v1/json", big, size_big, native_json, n_json),
                 ("recompress", "/v1/recompress?format=tar-br&window=24", korea, size_korea, native_rec, n_rec)]
-        for label, route, path, size, native_cpu, native_out in jobs[:1] if args.json_only else jobs:
+        if args.repeat > 1:
+            jobs = [jobs[0]] * args.repeat + jobs[1:]
+        for label, route, path, size, native_cpu, native_out in jobs[:args.repeat] if args.json_only else jobs:
             out = os.path.join(tmp, "worker." + label)
-            status, wall, res = measure_job(w, pids, route, path, out)
+            status, wall, res, notes = measure_job(w, pids, route, path, out)
             same = sha(out) == sha(native_out)
             top = res[0]
             print(f"workerd {label}: HTTP {status}, {wall:.2f} s wall, output {os.path.getsize(out)} bytes, "
@@ -245,10 +312,38 @@ def main():
             for r in res:
                 print(f"  workerd pid {r['pid']}: idle RSS {r['idle'] / MB:.1f} MB, peak {r['peak'] / MB:.1f} MB "
                       f"(+{(r['peak'] - r['idle']) / MB:.1f} MB), CPU {r['cpu']:.2f} s")
+            print("\n".join(notes))
             all_cpu = sum(r["cpu"] for r in res)
             print(f"  CPU/MB: Worker process {top['cpu'] / (size / MB) * 1000:.1f} ms, all workerd "
                   f"{all_cpu / (size / MB) * 1000:.1f} ms; native {native_cpu / (size / MB) * 1000:.1f} ms; "
                   f"ratio workerd/native {top['cpu'] / native_cpu:.2f} (Worker process), {all_cpu / native_cpu:.2f} (all)")
+
+        if args.control:
+            # The control: a minimal JavaScript Worker streaming the same upload back
+            # chunk by chunk through JS (each chunk copied into a new Uint8Array), the way the Rust Worker's glue
+            # does without any Wasm.
+            w.stop()
+            w = None
+            ctl = os.path.join(tmp, "control-worker")
+            os.makedirs(ctl)
+            with open(os.path.join(ctl, "index.js"), "w") as f:
+                f.write(CONTROL_JS)
+            with open(os.path.join(ctl, "wrangler.toml"), "w") as f:
+                f.write('name = "control"\nmain = "index.js"\ncompatibility_date = "2026-04-26"\n')
+            w = Wrangler(ctl, "wrangler.toml")
+            pids = group_workerd(w.proc.pid)
+            urllib.request.urlopen(urllib.request.Request(w.url + "/copy", data=b"a=1")).read()
+            time.sleep(1)
+            for route in ["/copy"] * args.repeat:
+                out = os.path.join(tmp, "control.out")
+                status, wall, res, notes = measure_job(w, pids, route, big, out)
+                same = os.path.getsize(out) == size_big
+                top = res[0]
+                print(f"control JS Worker {route}: HTTP {status}, {wall:.2f} s wall, "
+                      f"{'echoed whole' if same else 'NOT echoed whole'}; workerd pid {top['pid']}: idle RSS "
+                      f"{top['idle'] / MB:.1f} MB, peak {top['peak'] / MB:.1f} MB "
+                      f"(+{(top['peak'] - top['idle']) / MB:.1f} MB), CPU {top['cpu']:.2f} s")
+                print("\n".join(n for n in notes if "JS heap" in n))
 
         if not (args.skip_load or args.json_only):
             rust = {p: autocannon(w.url + p, args.seconds, args.connections) for p in ("/", "/healthz")}

@@ -3,11 +3,16 @@
 
     scripts/hostile/run.py [--cli PATH] [--server PATH | --base-url URL]
                            [--only NAME...] [--markdown FILE] [--timeout S] [--slow-limit S]
+    scripts/hostile/run.py --base-url URL --worker [--pid PID] [--max-body-bytes N]
 
 Targets: the CLI (--cli: the pdxedge binary), a server started here (--server: the
 pdxedge binary; `pdxedge serve` on 127.0.0.1, a free port, stopped by PID at exit) or an
-already running one (--base-url, e.g. a Worker; no memory figures then). See server.py
-for the HTTP checks, the stopped body and the slowloris clients.
+already running one (--base-url; memory figures only with --pid, the process serving it).
+--worker marks the running one as a Worker under `wrangler dev --local` (rows "worker
+...", the local runtime's deviations accepted with a note, see server.py); with
+--max-body-bytes (the limit the Worker was started with), an input larger than it must be
+refused with 413 whatever else is wrong with it. See server.py for the HTTP checks, the
+stopped body and the slowloris clients.
 
 For every case and target: the expected outcome (CLI: exit 2 and a message with a byte
 offset, or exit 0 and valid JSON where the input is acceptable), no panic, no hang
@@ -204,6 +209,14 @@ def main():
     ap.add_argument("--slow-limit", type=float, default=25.0,
                     help="seconds within which the server must end a slowloris connection")
     ap.add_argument("--markdown", type=Path, help="also write the table here")
+    ap.add_argument("--worker", action="store_true",
+                    help="--base-url is a Worker under `wrangler dev --local`")
+    ap.add_argument("--pid", type=int, default=0,
+                    help="the process behind --base-url, for peak memory (e.g. workerd)")
+    ap.add_argument("--max-body-bytes", type=int, default=0,
+                    help="the body limit --base-url runs with (bigger inputs expect 413)")
+    ap.add_argument("--rss-limit-mib", type=float, default=http_target.SERVER_RSS_MIB,
+                    help="peak RSS allowed for the --pid process")
     args = ap.parse_args()
     if not (args.cli or args.server or args.base_url):
         ap.error("give --cli, --server or --base-url")
@@ -214,7 +227,10 @@ def main():
     if args.server:
         server = http_target.start_server(args.server)
     elif args.base_url:
-        server = http_target.Server(args.base_url.rstrip("/"))
+        server = http_target.Server(
+            args.base_url.rstrip("/"), pid=args.pid, rss_limit_mib=args.rss_limit_mib,
+            label="worker" if args.worker else "server", wrangler=args.worker,
+        )
     try:
         slow = None
         if server and (args.only is None or "slowloris" in args.only):
@@ -234,9 +250,12 @@ def main():
                         results.append(r)
                         report(r)
                 if server:
-                    runs = [("server json", http_target.HTTP_JSON[name])]
+                    runs = [(f"{server.label} json", http_target.HTTP_JSON[name])]
                     if name in http_target.HTTP_INFO:
-                        runs.append(("server info", http_target.HTTP_INFO[name]))
+                        runs.append((f"{server.label} info", http_target.HTTP_INFO[name]))
+                    if args.max_body_bytes and path.stat().st_size > args.max_body_bytes:
+                        over = f"over max_body_bytes ({args.max_body_bytes})"
+                        runs = [(t, http_target.HttpExpect((413,), path=e.path, note=over)) for t, e in runs]
                     for target, exp in runs:
                         r = http_target.run_case(server, name, path, exp, args.timeout, target)
                         results.append(r)

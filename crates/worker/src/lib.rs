@@ -20,6 +20,12 @@
 //! | `PDXEDGE_MAX_CONVERSIONS` | `max_conversions` |
 //! | `PDXEDGE_MAX_DURATION_SECS` | `max_duration` |
 //!
+//! `PDXEDGE_REPORT_WASM_MEMORY` (any value) adds an `x-pdxedge-wasm-memory` header to every
+//! response: the isolate's Wasm linear memory in bytes when the response starts. Linear
+//! memory never shrinks, so the figure on a request made after a job is the most the
+//! isolate's Wasm ever held; `scripts/bench/worker.py` reads it to tell Wasm memory from
+//! the JavaScript heap and workerd's own.
+//!
 //! Everything is compiled for `wasm32` only; natively the crate is empty.
 #![cfg(target_arch = "wasm32")]
 
@@ -35,6 +41,8 @@ use worker::{Context, Env, HttpRequest, event};
 /// One router per isolate, so the conversion slots (load shedding) count every request
 /// the isolate is serving, not just the current one.
 static ROUTER: OnceLock<Router> = OnceLock::new();
+/// Whether `PDXEDGE_REPORT_WASM_MEMORY` is set (read once per isolate, like the router).
+static REPORT_MEMORY: OnceLock<bool> = OnceLock::new();
 
 #[event(fetch)]
 async fn fetch(
@@ -52,10 +60,16 @@ async fn fetch(
     // workers-rs's body error holds a JsValue, which is not Send; axum wants a Send error.
     let body = axum::body::Body::new(body.map_err(|e| e.to_string()));
     let req = http::Request::from_parts(parts, body);
-    match tower::Service::call(&mut router.clone(), req).await {
-        Ok(res) => Ok(res),
+    let mut res = match tower::Service::call(&mut router.clone(), req).await {
+        Ok(res) => res,
         Err(never) => match never {},
+    };
+    if *REPORT_MEMORY.get_or_init(|| env.var("PDXEDGE_REPORT_WASM_MEMORY").is_ok()) {
+        let bytes = core::arch::wasm32::memory_size(0) * 65536;
+        res.headers_mut()
+            .insert("x-pdxedge-wasm-memory", bytes.into());
     }
+    Ok(res)
 }
 
 /// The isolate's hooks: no threads (work runs inline), `Date.now()`, `setTimeout`.
