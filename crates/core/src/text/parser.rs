@@ -45,11 +45,30 @@ pub trait Sink {
     fn value_start(&mut self, _offset: u64, _op: Option<Operator>, _block: bool) {}
     /// A whole `key = value` field with a scalar value: the same as `scalar(key)`,
     /// `value_start`, `scalar(value)`; sinks may override it with a faster path.
+    /// `key_rest` and `value_rest` are the input from the key's and the value's first
+    /// byte on (at least as long as the tokens), so that short tokens can be tested and
+    /// copied in fixed-size pieces.
     #[inline]
-    fn field(&mut self, key: &[u8], value_offset: u64, value: &[u8], quoted: bool) -> SinkResult {
+    fn field(
+        &mut self,
+        key: &[u8],
+        key_rest: &[u8],
+        value_offset: u64,
+        value: &[u8],
+        value_rest: &[u8],
+        quoted: bool,
+    ) -> SinkResult {
+        let _ = (key_rest, value_rest);
         self.scalar(key, false, false)?;
         self.value_start(value_offset, None, false);
         self.scalar(value, quoted, false)
+    }
+    /// A plain element of a list (unquoted, no operator after it): the same as
+    /// `scalar(bytes, false, false)`. `rest` is the input from its first byte on.
+    #[inline]
+    fn element(&mut self, bytes: &[u8], rest: &[u8]) -> SinkResult {
+        let _ = rest;
+        self.scalar(bytes, false, false)
     }
 }
 
@@ -1007,7 +1026,14 @@ impl Parser {
                     return Ok(any);
                 };
                 self.last = Last::Scalar;
-                sink.field(key, value_offset, span(buf, r + 1, end), true)?;
+                sink.field(
+                    key,
+                    tail(buf, p),
+                    value_offset,
+                    span(buf, r + 1, end),
+                    tail(buf, r + 1),
+                    true,
+                )?;
                 *pos = skip_plain_ws(buf, next);
                 any = true;
                 continue;
@@ -1028,7 +1054,14 @@ impl Parser {
                 return Ok(any);
             }
             self.last = Last::Scalar;
-            sink.field(key, value_offset, span(buf, r, value_end), false)?;
+            sink.field(
+                key,
+                tail(buf, p),
+                value_offset,
+                span(buf, r, value_end),
+                tail(buf, r),
+                false,
+            )?;
             *pos = after;
             any = true;
         }
@@ -1095,7 +1128,7 @@ impl Parser {
                 return Ok(());
             }
             self.last = Last::Scalar;
-            sink.scalar(span(buf, p, end), false, false)?;
+            sink.element(span(buf, p, end), tail(buf, p))?;
             *pos = after;
         }
     }
