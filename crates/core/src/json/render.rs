@@ -539,7 +539,30 @@ impl Sink for Renderer<'_> {
     }
 
     #[inline]
-    fn field(&mut self, key: &[u8], offset: u64, value: &[u8], quoted: bool) -> SinkResult {
+    fn element(&mut self, bytes: &[u8], rest: &[u8]) -> SinkResult {
+        // The hot path: a plain list element with nothing pending, outside group mode.
+        if self.groups.is_none()
+            && self.pend == Pend::None
+            && let Some(top) = self.stack.last_mut()
+            && top.kind == FrameKind::List
+        {
+            top.after_container = false;
+            self.w.scalar_in(bytes, rest, false);
+            return Ok(());
+        }
+        self.scalar(bytes, false, false)
+    }
+
+    #[inline]
+    fn field(
+        &mut self,
+        key: &[u8],
+        key_rest: &[u8],
+        offset: u64,
+        value: &[u8],
+        value_rest: &[u8],
+        quoted: bool,
+    ) -> SinkResult {
         // The hot path: a plain field in an object, outside group mode.
         if self.groups.is_none()
             && !self.kvp
@@ -550,8 +573,8 @@ impl Sink for Renderer<'_> {
             if key == b"remainder" {
                 top.saw_remainder_key = true;
             }
-            self.w.key_scalar(key, false);
-            self.w.scalar(value, quoted);
+            self.w.key_in(key, key_rest);
+            self.w.scalar_in(value, value_rest, quoted);
             return Ok(());
         }
         self.scalar(key, false, false)?;

@@ -4,7 +4,7 @@
 //! its parent.
 
 use super::Narrowing;
-use crate::text::encoding::{self, Encoding};
+use crate::text::encoding::{self, Encoding, Short};
 use crate::text::scalar::{Narrowed, narrow, write_common_number};
 
 #[derive(Debug)]
@@ -186,6 +186,61 @@ impl JsonWriter {
         self.out.extend_from_slice(b"null");
     }
 
+    /// An unquoted object key, `rest` being the input from its first byte on: a short
+    /// plain key is copied in one piece.
+    #[inline]
+    pub fn key_in(&mut self, bytes: &[u8], rest: &[u8]) {
+        match Short::new(bytes, rest) {
+            Some(short) if short.is_plain() => {
+                self.separator();
+                self.out.push(b'"');
+                short.put(&mut self.out);
+                self.out.push(b'"');
+                self.colon();
+            }
+            _ => self.key_scalar(bytes, false),
+        }
+    }
+
+    /// [`scalar`](JsonWriter::scalar), `rest` being the input from the scalar's first byte
+    /// on: short integers and plain words, most of a save, are tested and copied in one
+    /// piece; anything else takes the general path.
+    #[inline]
+    pub fn scalar_in(&mut self, bytes: &[u8], rest: &[u8], quoted: bool) {
+        if let Some(short) = Short::new(bytes, rest) {
+            let try_narrow = match self.narrowing {
+                Narrowing::All => true,
+                Narrowing::Unquoted => !quoted,
+                Narrowing::None => false,
+            };
+            match bytes.first() {
+                // Canonical integers of up to 15 digits are written as they are (see
+                // `write_common_number`).
+                Some(b'1'..=b'9') if try_narrow && bytes.len() <= 15 && short.is_digits() => {
+                    self.separator();
+                    short.put(&mut self.out);
+                    return;
+                }
+                Some(b'0') if try_narrow && bytes.len() == 1 => {
+                    self.separator();
+                    self.out.push(b'0');
+                    return;
+                }
+                // Not a number nor a bool even when narrowing; a quoted string ending in
+                // a space is trimmed, so it goes the general way.
+                Some(&c) if plain_string(c, try_narrow, quoted, bytes) && short.is_plain() => {
+                    self.separator();
+                    self.out.push(b'"');
+                    short.put(&mut self.out);
+                    self.out.push(b'"');
+                    return;
+                }
+                _ => {}
+            }
+        }
+        self.scalar(bytes, quoted);
+    }
+
     /// A scalar value, narrowed to a bool or number when the options allow.
     #[inline]
     pub fn scalar(&mut self, bytes: &[u8], quoted: bool) {
@@ -196,28 +251,59 @@ impl JsonWriter {
             Narrowing::None => false,
         };
         if try_narrow {
-            if write_common_number(bytes, &mut self.out) {
+            // Dispatch on the first byte: most scalars are words, which no number or
+            // bool starts like, or integers, which the common-number path copies.
+            let written = match bytes.first() {
+                Some(b'0'..=b'9' | b'-' | b'+' | b'.') => {
+                    write_common_number(bytes, &mut self.out) || self.number(bytes)
+                }
+                Some(b'y' | b'n') => match bytes {
+                    b"yes" => {
+                        self.out.extend_from_slice(b"true");
+                        true
+                    }
+                    b"no" => {
+                        self.out.extend_from_slice(b"false");
+                        true
+                    }
+                    _ => false,
+                },
+                _ => false,
+            };
+            if written {
                 return;
-            }
-            match narrow(bytes) {
-                Narrowed::Str => {}
-                Narrowed::Bool(true) => return self.out.extend_from_slice(b"true"),
-                Narrowed::Bool(false) => return self.out.extend_from_slice(b"false"),
-                Narrowed::I64(i) => {
-                    let mut buf = itoa::Buffer::new();
-                    return self.out.extend_from_slice(buf.format(i).as_bytes());
-                }
-                Narrowed::U64(u) => {
-                    let mut buf = itoa::Buffer::new();
-                    return self.out.extend_from_slice(buf.format(u).as_bytes());
-                }
-                Narrowed::F64(f) => {
-                    let mut buf = zmij::Buffer::new();
-                    return self.out.extend_from_slice(buf.format_finite(f).as_bytes());
-                }
             }
         }
         self.string_body(bytes, quoted);
+    }
+
+    /// The numbers [`write_common_number`] leaves: written if `bytes` narrows to one.
+    /// Kept out of line so that the hot path does not carry the formatters' buffers.
+    #[inline(never)]
+    fn number(&mut self, bytes: &[u8]) -> bool {
+        match narrow(bytes) {
+            Narrowed::Str => false,
+            Narrowed::Bool(b) => {
+                self.out
+                    .extend_from_slice(if b { b"true" } else { b"false" });
+                true
+            }
+            Narrowed::I64(i) => {
+                let mut buf = itoa::Buffer::new();
+                self.out.extend_from_slice(buf.format(i).as_bytes());
+                true
+            }
+            Narrowed::U64(u) => {
+                let mut buf = itoa::Buffer::new();
+                self.out.extend_from_slice(buf.format(u).as_bytes());
+                true
+            }
+            Narrowed::F64(f) => {
+                let mut buf = zmij::Buffer::new();
+                self.out.extend_from_slice(buf.format_finite(f).as_bytes());
+                true
+            }
+        }
     }
 
     /// `"text"`: trailing whitespace trimmed (as jomini does), quoted escapes resolved.
@@ -234,4 +320,15 @@ impl JsonWriter {
         encoding::push_text(&mut self.out, bytes, self.encoding, quoted);
         self.out.push(b'"');
     }
+}
+
+/// Can a scalar starting with `first` only be written as a string, with nothing trimmed?
+/// Numbers and bools start with a digit, a sign, a dot, `y` or `n`; a quoted string
+/// loses a trailing space.
+#[inline(always)]
+fn plain_string(first: u8, try_narrow: bool, quoted: bool, bytes: &[u8]) -> bool {
+    let maybe_narrowed =
+        try_narrow && matches!(first, b'0'..=b'9' | b'-' | b'+' | b'.' | b'y' | b'n');
+    let trimmed = quoted && bytes.last() == Some(&b' ');
+    !maybe_narrowed && !trimmed
 }
