@@ -4,9 +4,10 @@
 //! has not been read yet. So group mode reads its input twice:
 //!
 //! 1. **Index**: a parse that records, for each object with a repeated key, where each of
-//!    that key's values starts (byte offset and operator). Objects without repeated keys
-//!    cost nothing; memory is the keys of the objects currently open plus the recorded
-//!    offsets (16 bytes per repeated field).
+//!    that key's later values starts (byte offset and operator; the first is written where
+//!    it stands). Objects without repeated keys cost nothing; memory is the keys of the
+//!    objects currently open plus, per repeated key, its bytes, 20-40 bytes and 16 bytes per
+//!    later value.
 //! 2. **Write**: a streaming write as in preserve mode, except that at a repeated key's
 //!    first place it writes `[`, that value, then re-reads each later value from its
 //!    offset, then `]`; the later places are parsed but not written.
@@ -22,7 +23,7 @@ use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Where one of a repeated key's values starts.
+/// Where one of a repeated key's later values starts.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Occurrence {
     pub offset: u64,
@@ -31,15 +32,15 @@ pub(crate) struct Occurrence {
     pub block: bool,
 }
 
-/// A key that appears more than once in one object. Its key bytes and occurrences live
+/// A key that appears more than once in one object. Its key bytes and later values live
 /// in the [`Index`]'s flat arrays (no allocation per group: a save can have a repeated
 /// key in most of its objects).
 #[derive(Debug)]
 pub(crate) struct Group {
     /// `Index::keys[key.0..key.1]`.
     key: (usize, usize),
-    /// `Index::occurrences[occurrences.0..occurrences.1]`, in document order.
-    occurrences: (usize, usize),
+    /// `Index::later[later.0..later.1]`: the values after the first, in document order.
+    later: (usize, usize),
     /// Set once the first place has been written. An atomic rather than a `Cell` only so
     /// that the index is `Sync` and a transcoder can move between threads (an HTTP
     /// handler's future); it is never shared, so `Relaxed` is enough.
@@ -53,7 +54,7 @@ pub(crate) struct Index {
     objects: Vec<(u64, usize, usize)>,
     groups: Vec<Group>,
     keys: Vec<u8>,
-    occurrences: Vec<Occurrence>,
+    later: Vec<Occurrence>,
 }
 
 /// The identity of the document's root object (it has no opening token).
@@ -90,17 +91,17 @@ impl Index {
         self.keys.get(group.key.0..group.key.1).unwrap_or_default()
     }
 
-    pub fn occurrences(&self, group: &Group) -> &[Occurrence] {
-        let (start, end) = group.occurrences;
-        self.occurrences.get(start..end).unwrap_or_default()
+    /// Where the values after the first start, in document order.
+    pub fn later(&self, group: &Group) -> &[Occurrence] {
+        let (start, end) = group.later;
+        self.later.get(start..end).unwrap_or_default()
     }
 }
 
-/// One field's key and where its values are, while its object is open.
+/// One field's key and where its later values are, while its object is open.
 #[derive(Debug)]
 struct Entry<'a> {
     key: Cow<'a, [u8]>,
-    first: Occurrence,
     more: Vec<Occurrence>,
 }
 
@@ -182,12 +183,11 @@ impl<'a> Indexer<'a> {
             for e in frame.entries.iter().filter(|e| !e.more.is_empty()) {
                 let key = index.keys.len();
                 index.keys.extend_from_slice(&e.key);
-                let first = index.occurrences.len();
-                index.occurrences.push(e.first);
-                index.occurrences.extend_from_slice(&e.more);
+                let first = index.later.len();
+                index.later.extend_from_slice(&e.more);
                 index.groups.push(Group {
                     key: (key, index.keys.len()),
-                    occurrences: (first, index.occurrences.len()),
+                    later: (first, index.later.len()),
                     written: AtomicBool::new(false),
                 });
             }
@@ -309,7 +309,6 @@ impl<'a> IndexFrame<'a> {
                 }
                 self.entries.push(Entry {
                     key,
-                    first: occurrence,
                     more: Vec::new(),
                 });
             }

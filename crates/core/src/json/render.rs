@@ -235,8 +235,8 @@ impl<'a> Renderer<'a> {
         let occurrences = index
             .groups(top.groups)
             .get(top.group as usize)
-            .map_or(&[][..], |grp| index.occurrences(grp));
-        for occurrence in occurrences.iter().skip(1) {
+            .map_or(&[][..], |grp| index.later(grp));
+        for occurrence in occurrences {
             if let Some(top) = self.stack.last_mut() {
                 top.expect = Expect::Value;
                 top.field_suffix = 0;
