@@ -39,6 +39,10 @@ pub enum ErrorKind {
     Binary { format: &'static str },
     /// Input was fed after [`finish`](crate::Transcoder::finish).
     Finished,
+    /// Group mode holds its whole input, and the input is larger than it may hold
+    /// ([`Transcoder::set_max_group_input`](crate::Transcoder::set_max_group_input)), or
+    /// than memory allows (`limit` is then the size it held when an allocation failed).
+    GroupInputTooLarge { limit: u64 },
 }
 
 impl fmt::Display for ErrorKind {
@@ -58,6 +62,11 @@ impl fmt::Display for ErrorKind {
                 "{format} is a binary (ironman) save; binary saves need a token file and are not supported yet"
             ),
             ErrorKind::Finished => write!(f, "input fed after the end of input"),
+            ErrorKind::GroupInputTooLarge { limit } => write!(
+                f,
+                "group mode holds its whole input in memory and this input is larger than \
+                 the {limit} bytes it may hold (preserve mode streams any size)"
+            ),
         }
     }
 }

@@ -44,4 +44,4 @@ mod transcode;
 
 pub use error::{Error, ErrorKind, Position};
 pub use text::{Encoding, Limits};
-pub use transcode::{Transcoder, binary_magic, to_json};
+pub use transcode::{DEFAULT_MAX_GROUP_INPUT, Transcoder, binary_magic, to_json};

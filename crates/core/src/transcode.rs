@@ -8,6 +8,10 @@ use crate::text::{Encoding, Limits, Parser};
 /// The longest first-line header token recognised (`HOI4txt` is 7 bytes).
 const MAX_HEADER: usize = 16;
 
+/// The most input group mode holds by default (the same as the containers' default
+/// [`max_inflated`](crate::container::ArchiveLimits::max_inflated)).
+pub const DEFAULT_MAX_GROUP_INPUT: u64 = 2 << 30;
+
 /// Converts Clausewitz text to JSON, chunk by chunk.
 ///
 /// The input may start with a UTF-8 BOM and a first-line header such as `EU4txt`, which
@@ -23,6 +27,7 @@ pub struct Transcoder {
     /// Group mode keeps the input for its second read.
     group_input: Option<Vec<u8>>,
     group_offset: u64,
+    max_group_input: u64,
     finished: bool,
 }
 
@@ -41,8 +46,31 @@ impl Transcoder {
             renderer: Renderer::new(&options),
             group_input: (options.mode == DuplicateKeyMode::Group).then(Vec::new),
             group_offset: 0,
+            max_group_input: DEFAULT_MAX_GROUP_INPUT,
             finished: false,
         }
+    }
+
+    /// The whole input's size, when the caller knows it (a zip entry's declared size, an
+    /// HTTP `Content-Length`, a file's length). Group mode then holds its input in one
+    /// allocation of that size instead of a buffer that doubles as it grows (which holds
+    /// the old and the new buffer while it copies). Other modes stream and ignore it, as
+    /// does group mode for a size over its limit. A wrong hint costs memory, not
+    /// correctness.
+    pub fn input_len_hint(&mut self, len: u64) {
+        if let Some(buf) = self.group_input.as_mut()
+            && len <= self.max_group_input
+            && let Ok(len) = usize::try_from(len)
+        {
+            // A failed reservation is reported when the input arrives, with its place.
+            let _ = buf.try_reserve_exact(len.saturating_sub(buf.len()));
+        }
+    }
+
+    /// The most input group mode may hold (default [`DEFAULT_MAX_GROUP_INPUT`]); more is
+    /// refused with [`ErrorKind::GroupInputTooLarge`]. Other modes stream any size.
+    pub fn set_max_group_input(&mut self, limit: u64) {
+        self.max_group_input = limit;
     }
 
     /// Feed the next chunk of input; JSON produced so far is appended to `out`.
@@ -108,8 +136,7 @@ impl Transcoder {
 
     fn feed_body(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
         if let Some(buf) = self.group_input.as_mut() {
-            buf.extend_from_slice(input);
-            return Ok(());
+            return hold(buf, input, self.max_group_input, self.group_offset);
         }
         self.parser.feed(input, &mut self.renderer)?;
         self.renderer.writer().drain_into(out);
@@ -174,6 +201,48 @@ impl Transcoder {
     }
 }
 
+/// Append `input` to group mode's held input `buf` (which starts at absolute offset
+/// `base`), refusing to hold more than `limit` bytes or more than memory allows. Growth
+/// doubles, as `Vec` does, but stops at the limit.
+fn hold(buf: &mut Vec<u8>, input: &[u8], limit: u64, base: u64) -> Result<(), Error> {
+    let held = buf.len() as u64;
+    let too_large = |at: u64, limit: u64, buf: &[u8], input: &[u8]| {
+        let kind = ErrorKind::GroupInputTooLarge { limit };
+        let within = input
+            .get(..usize::try_from(at.saturating_sub(held)).unwrap_or(usize::MAX))
+            .unwrap_or(input);
+        Error::new(kind, position_after(base, buf, within))
+    };
+    if held + input.len() as u64 > limit {
+        return Err(too_large(limit, limit, buf, input));
+    }
+    if buf.capacity() - buf.len() < input.len() {
+        let room = usize::try_from(limit.saturating_sub(held)).unwrap_or(usize::MAX);
+        let grow = buf.len().max(input.len()).min(room);
+        if buf.try_reserve_exact(grow).is_err() {
+            return Err(too_large(held, held, buf, &[]));
+        }
+    }
+    buf.extend_from_slice(input);
+    Ok(())
+}
+
+/// The position just after `a` then `b`, which follow absolute offset `base` (on line 1).
+fn position_after(base: u64, a: &[u8], b: &[u8]) -> Position {
+    let newlines = |s: &[u8]| s.iter().filter(|&&c| c == b'\n').count() as u64;
+    let after_last = |s: &[u8]| s.iter().rposition(|&c| c == b'\n').map(|i| s.len() - i - 1);
+    let column = match (after_last(b), after_last(a)) {
+        (Some(n), _) => n as u64,
+        (None, Some(n)) => (n + b.len()) as u64,
+        (None, None) => base + (a.len() + b.len()) as u64,
+    };
+    Position {
+        offset: base + (a.len() + b.len()) as u64,
+        line: 1 + newlines(a) + newlines(b),
+        column: column + 1,
+    }
+}
+
 /// The encoding a game's text saves use, from the header's game prefix.
 fn game_encoding(game: &[u8]) -> Option<Encoding> {
     match game {
@@ -205,6 +274,7 @@ pub fn binary_magic(data: &[u8]) -> Option<&'static str> {
 /// Convert a whole input at once.
 pub fn to_json(input: &[u8], options: JsonOptions) -> Result<Vec<u8>, Error> {
     let mut t = Transcoder::new(options);
+    t.input_len_hint(input.len() as u64);
     let mut out = Vec::with_capacity(input.len() + input.len() / 4);
     t.feed(input, &mut out)?;
     t.finish(&mut out)?;

@@ -4,9 +4,10 @@
 //! has not been read yet. So group mode reads its input twice:
 //!
 //! 1. **Index**: a parse that records, for each object with a repeated key, where each of
-//!    that key's values starts (byte offset and operator). Objects without repeated keys
-//!    cost nothing; memory is the keys of the objects currently open plus the recorded
-//!    offsets (16 bytes per repeated field).
+//!    that key's later values starts (byte offset and operator; the first is written where
+//!    it stands). Objects without repeated keys cost nothing; memory is the keys of the
+//!    objects currently open plus, per repeated key, its bytes, 20-40 bytes and 16 bytes per
+//!    later value.
 //! 2. **Write**: a streaming write as in preserve mode, except that at a repeated key's
 //!    first place it writes `[`, that value, then re-reads each later value from its
 //!    offset, then `]`; the later places are parsed but not written.
@@ -22,7 +23,7 @@ use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Where one of a repeated key's values starts.
+/// Where one of a repeated key's later values starts.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Occurrence {
     pub offset: u64,
@@ -31,21 +32,29 @@ pub(crate) struct Occurrence {
     pub block: bool,
 }
 
-/// A key that appears more than once in one object.
+/// A key that appears more than once in one object. Its key bytes and later values live
+/// in the [`Index`]'s flat arrays (no allocation per group: a save can have a repeated
+/// key in most of its objects).
 #[derive(Debug)]
 pub(crate) struct Group {
-    pub key: Box<[u8]>,
-    pub occurrences: Vec<Occurrence>,
+    /// `Index::keys[key.0..key.1]`.
+    key: (usize, usize),
+    /// `Index::later[later.0..later.1]`: the values after the first, in document order.
+    later: (usize, usize),
     /// Set once the first place has been written. An atomic rather than a `Cell` only so
     /// that the index is `Sync` and a transcoder can move between threads (an HTTP
     /// handler's future); it is never shared, so `Relaxed` is enough.
     written: AtomicBool,
 }
 
-/// The repeated keys of every object that has any, sorted by the object's offset.
+/// The repeated keys of every object that has any: per object (sorted by its offset) a
+/// run of `groups`.
 #[derive(Debug, Default)]
 pub(crate) struct Index {
-    objects: Vec<(u64, Vec<Group>)>,
+    objects: Vec<(u64, usize, usize)>,
+    groups: Vec<Group>,
+    keys: Vec<u8>,
+    later: Vec<Occurrence>,
 }
 
 /// The identity of the document's root object (it has no opening token).
@@ -66,7 +75,7 @@ impl Index {
     pub fn find(&self, offset: u64) -> Option<u32> {
         let i = self
             .objects
-            .binary_search_by_key(&offset, |(o, _)| *o)
+            .binary_search_by_key(&offset, |(o, _, _)| *o)
             .ok()?;
         u32::try_from(i).ok()
     }
@@ -74,23 +83,38 @@ impl Index {
     pub fn groups(&self, object: u32) -> &[Group] {
         self.objects
             .get(object as usize)
-            .map_or(&[], |(_, groups)| groups.as_slice())
+            .and_then(|&(_, start, end)| self.groups.get(start..end))
+            .unwrap_or_default()
+    }
+
+    pub fn key(&self, group: &Group) -> &[u8] {
+        self.keys.get(group.key.0..group.key.1).unwrap_or_default()
+    }
+
+    /// Where the values after the first start, in document order.
+    pub fn later(&self, group: &Group) -> &[Occurrence] {
+        let (start, end) = group.later;
+        self.later.get(start..end).unwrap_or_default()
     }
 }
 
-/// One field's key and where its values are, while its object is open.
+/// One field's key and where its later values are, while its object is open.
 #[derive(Debug)]
 struct Entry<'a> {
     key: Cow<'a, [u8]>,
-    first: Occurrence,
     more: Vec<Occurrence>,
 }
+
+/// Objects with at most this many distinct keys find a key by scanning `entries`; larger
+/// ones switch to a hash map (most objects in saves are small, and a scan of a few short
+/// keys is cheaper than hashing).
+const SCAN: usize = 12;
 
 #[derive(Debug, Default)]
 struct IndexFrame<'a> {
     object: bool,
     offset: u64,
-    /// Keys seen so far and their place in `entries`.
+    /// Keys and their place in `entries`, once there are more than [`SCAN`] of them.
     keys: FxHashMap<Cow<'a, [u8]>, usize>,
     entries: Vec<Entry<'a>>,
     key: Option<Cow<'a, [u8]>>,
@@ -154,26 +178,30 @@ impl<'a> Indexer<'a> {
             parent.expect_key = true;
         }
         if frame.object {
-            let groups: Vec<Group> = frame
-                .entries
-                .drain(..)
-                .filter(|e| !e.more.is_empty())
-                .map(|e| {
-                    let mut occurrences = Vec::with_capacity(e.more.len() + 1);
-                    occurrences.push(e.first);
-                    occurrences.extend(e.more);
-                    Group {
-                        key: e.key.into_owned().into_boxed_slice(),
-                        occurrences,
-                        written: AtomicBool::new(false),
-                    }
-                })
-                .collect();
-            if !groups.is_empty() {
-                self.index.objects.push((frame.offset, groups));
+            let index = &mut self.index;
+            let start = index.groups.len();
+            for e in frame.entries.iter().filter(|e| !e.more.is_empty()) {
+                let key = index.keys.len();
+                index.keys.extend_from_slice(&e.key);
+                let first = index.later.len();
+                index.later.extend_from_slice(&e.more);
+                index.groups.push(Group {
+                    key: (key, index.keys.len()),
+                    later: (first, index.later.len()),
+                    written: AtomicBool::new(false),
+                });
+            }
+            if index.groups.len() > start {
+                index
+                    .objects
+                    .push((frame.offset, start, index.groups.len()));
             }
         }
-        frame.keys.clear();
+        // Clearing a map costs its capacity even when empty (a frame reused after a big
+        // object would pay that on every small one).
+        if !frame.keys.is_empty() {
+            frame.keys.clear();
+        }
         frame.entries.clear();
         frame.key = None;
         self.pool.push(frame);
@@ -229,18 +257,58 @@ impl Sink for Indexer<'_> {
         let Some(key) = top.key.take() else {
             return;
         };
-        let occurrence = Occurrence { offset, op, block };
-        match top.keys.get(&key) {
-            Some(&i) => {
-                if let Some(entry) = top.entries.get_mut(i) {
-                    entry.more.push(occurrence);
+        top.record(key, Occurrence { offset, op, block });
+    }
+
+    #[inline]
+    fn field(&mut self, key: &[u8], offset: u64, value: &[u8], _quoted: bool) -> SinkResult {
+        let key = match self.stack.last() {
+            Some(top) if top.object && !top.remainder && top.expect_key => self.borrow(key),
+            // Not where a key is expected: the generic path keeps the state right.
+            _ => {
+                self.token(key);
+                self.value_start(offset, None, false);
+                self.token(value);
+                return Ok(());
+            }
+        };
+        if let Some(top) = self.stack.last_mut() {
+            top.record(
+                key,
+                Occurrence {
+                    offset,
+                    op: None,
+                    block: false,
+                },
+            );
+        }
+        Ok(())
+    }
+}
+
+impl<'a> IndexFrame<'a> {
+    /// One more value of `key` in this object.
+    #[inline]
+    fn record(&mut self, key: Cow<'a, [u8]>, occurrence: Occurrence) {
+        let found = if self.entries.len() <= SCAN {
+            self.entries.iter().position(|e| *e.key == *key)
+        } else {
+            if self.keys.is_empty() {
+                self.keys.reserve(self.entries.len() * 2);
+                for (i, e) in self.entries.iter().enumerate() {
+                    self.keys.insert(e.key.clone(), i);
                 }
             }
+            self.keys.get(&key).copied()
+        };
+        match found.and_then(|i| self.entries.get_mut(i)) {
+            Some(entry) => entry.more.push(occurrence),
             None => {
-                top.keys.insert(key.clone(), top.entries.len());
-                top.entries.push(Entry {
+                if self.entries.len() > SCAN {
+                    self.keys.insert(key.clone(), self.entries.len());
+                }
+                self.entries.push(Entry {
                     key,
-                    first: occurrence,
                     more: Vec::new(),
                 });
             }
@@ -267,7 +335,7 @@ pub(crate) fn index(input: &[u8], base: u64, limits: Limits) -> Result<Index, Er
     indexer
         .index
         .objects
-        .sort_unstable_by_key(|(offset, _)| *offset);
+        .sort_unstable_by_key(|(offset, _, _)| *offset);
     Ok(indexer.index)
 }
 

@@ -203,7 +203,7 @@ impl<'a> Renderer<'a> {
             return false;
         }
         let groups = g.index.groups(top.groups);
-        let Some(i) = groups.iter().position(|grp| &*grp.key == key) else {
+        let Some(i) = groups.iter().position(|grp| g.index.key(grp) == key) else {
             top.group = u32::MAX;
             return false;
         };
@@ -235,8 +235,8 @@ impl<'a> Renderer<'a> {
         let occurrences = index
             .groups(top.groups)
             .get(top.group as usize)
-            .map_or(&[][..], |grp| grp.occurrences.as_slice());
-        for occurrence in occurrences.iter().skip(1) {
+            .map_or(&[][..], |grp| index.later(grp));
+        for occurrence in occurrences {
             if let Some(top) = self.stack.last_mut() {
                 top.expect = Expect::Value;
                 top.field_suffix = 0;

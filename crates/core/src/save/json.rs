@@ -110,6 +110,15 @@ fn entry_json(
     };
     let mut reader = save.reader_with_budget(index, budget).map_err(label)?;
     let mut feed = TextFeed::new(options, game);
+    feed.transcoder.set_max_group_input(budget);
+    // The declared size, when the ratio limit would let it through, spares group mode a
+    // doubling buffer; a lie is caught as the entry inflates.
+    if let Some(entry) = save.entries().get(index)
+        && let Some(size) = entry.size
+        && save.limits().ratio_ok(size, entry.compressed_size)
+    {
+        feed.transcoder.input_len_hint(size);
+    }
     let mut pending = Vec::with_capacity(PIECE * 2);
     reader
         .for_each_piece(PIECE, |piece| {
@@ -137,8 +146,11 @@ const HEAD: usize = 4096;
 
 impl TextFeed {
     fn new(options: &SaveJsonOptions, game: Option<Game>) -> Self {
+        let mut transcoder = Transcoder::with_limits(options.json, options.text_limits);
+        // Group mode holds the text whole: bounded like inflated text.
+        transcoder.set_max_group_input(options.archive_limits.max_inflated);
         TextFeed {
-            transcoder: Transcoder::with_limits(options.json, options.text_limits),
+            transcoder,
             game,
             head: Vec::new(),
             checked: false,
@@ -264,9 +276,10 @@ impl SaveJson {
     }
 
     /// The whole input's size, when the caller knows it: an input that must be held
-    /// whole (zip, `SAV`, zstd) is then held in one allocation of that size instead of
-    /// one that doubles as it grows (holding two copies while it is copied). Sizes over
-    /// `archive_limits.max_input` are ignored (the input is refused as it arrives).
+    /// whole (zip, `SAV`, zstd; plain text in group mode) is then held in one allocation
+    /// of that size instead of one that doubles as it grows (holding two copies while it
+    /// is copied). Sizes over `archive_limits.max_input` (`max_inflated` for text) are
+    /// ignored (the input is refused as it arrives).
     pub fn input_len_hint(&mut self, len: u64) {
         self.input_len = len;
     }
@@ -359,7 +372,11 @@ impl SaveJson {
             limits: self.options.archive_limits,
         };
         self.state = match envelope {
-            Envelope::Text => State::Text(Box::new(feed), Vec::new()),
+            Envelope::Text => {
+                let mut feed = feed;
+                feed.transcoder.input_len_hint(self.input_len);
+                State::Text(Box::new(feed), Vec::new())
+            }
             Envelope::Gzip => {
                 State::Gzip(Box::new(flate2::write::MultiGzDecoder::new(inflated(feed))))
             }

@@ -1,0 +1,130 @@
+//! Group mode holds its whole input: that hold is bounded (a clear error past the limit)
+//! and a known input size changes nothing but the allocation.
+
+mod common;
+
+use common::{Mode, options};
+use pdxedge_core::container::{ArchiveLimits, ContainerErrorKind, Hints};
+use pdxedge_core::save::{SaveJson, SaveJsonOptions};
+use pdxedge_core::{Encoding, ErrorKind, Transcoder};
+
+fn group() -> pdxedge_core::json::JsonOptions {
+    options(Mode::Group, false, Encoding::Utf8)
+}
+
+/// `t` fed `input` in `chunk`-byte pieces.
+fn run(mut t: Transcoder, input: &[u8], chunk: usize) -> Result<Vec<u8>, pdxedge_core::Error> {
+    let mut out = Vec::new();
+    for piece in input.chunks(chunk) {
+        t.feed(piece, &mut out)?;
+    }
+    t.finish(&mut out)?;
+    Ok(out)
+}
+
+const DOC: &[u8] = b"EU4txt\na=1\nb={ c=2 c=3 }\na=4\nd=\"x\"\na=5\n";
+const GROUPED: &[u8] = br#"{"a":[1,4,5],"b":{"c":[2,3]},"d":"x"}"#;
+
+#[test]
+fn group_input_over_the_limit_is_refused_with_its_place() {
+    let mut t = Transcoder::new(group());
+    // The body after the 6-byte header may be 20 bytes: `\na=1\nb={ c=2 c=3 }\na` fits,
+    // the `=` after it does not.
+    t.set_max_group_input(20);
+    let err = run(t, DOC, 7).expect_err("over the limit");
+    assert_eq!(err.kind(), &ErrorKind::GroupInputTooLarge { limit: 20 });
+    assert_eq!(err.position().offset, 26);
+    assert_eq!(err.position().line, 4);
+    assert_eq!(err.position().column, 2);
+    assert!(err.to_string().contains("preserve mode"), "{err}");
+}
+
+#[test]
+fn group_input_at_the_limit_is_accepted() {
+    let mut t = Transcoder::new(group());
+    t.set_max_group_input((DOC.len() - 6) as u64);
+    assert_eq!(run(t, DOC, 5).expect("fits"), GROUPED);
+}
+
+#[test]
+fn the_limit_only_applies_to_group_mode() {
+    let mut t = Transcoder::new(options(Mode::Preserve, false, Encoding::Utf8));
+    t.set_max_group_input(4);
+    let out = run(t, DOC, 3).expect("preserve streams");
+    assert!(out.starts_with(br#"{"a":1,"b":{"c":2,"c":3}"#));
+}
+
+#[test]
+fn a_size_hint_changes_nothing_but_the_allocation() {
+    for hint in [0, 1, DOC.len() as u64, DOC.len() as u64 * 3, u64::MAX] {
+        for chunk in [1, 4, DOC.len()] {
+            let mut t = Transcoder::new(group());
+            t.input_len_hint(hint);
+            assert_eq!(
+                run(t, DOC, chunk).expect("converts"),
+                GROUPED,
+                "hint {hint}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_hint_over_the_limit_is_ignored_and_the_input_still_refused() {
+    let mut t = Transcoder::new(group());
+    t.set_max_group_input(10);
+    t.input_len_hint(1 << 40);
+    let err = run(t, DOC, 64).expect_err("over the limit");
+    assert_eq!(err.kind(), &ErrorKind::GroupInputTooLarge { limit: 10 });
+}
+
+#[test]
+fn save_json_bounds_group_text_by_max_inflated() {
+    let limits = ArchiveLimits {
+        max_inflated: 16,
+        ..ArchiveLimits::default()
+    };
+    let convert = |mode: Mode| {
+        let opts = SaveJsonOptions {
+            json: options(mode, false, Encoding::Utf8),
+            archive_limits: limits,
+            ..SaveJsonOptions::default()
+        };
+        let mut conv = SaveJson::new(opts, &Hints::default());
+        conv.input_len_hint(DOC.len() as u64);
+        let mut out = Vec::new();
+        conv.feed(DOC, &mut out)?;
+        conv.finish(&mut out).map(|()| out)
+    };
+    let err = convert(Mode::Group).expect_err("group text over max_inflated");
+    match err.kind() {
+        ContainerErrorKind::Text(e) => {
+            assert_eq!(e.kind(), &ErrorKind::GroupInputTooLarge { limit: 16 })
+        }
+        other => panic!("unexpected error {other:?}"),
+    }
+    // Preserve mode streams the same text past that size.
+    assert!(convert(Mode::Preserve).is_ok());
+}
+
+#[test]
+fn save_json_with_a_hint_gives_the_same_group_json() {
+    let convert = |hint: Option<u64>| {
+        let opts = SaveJsonOptions {
+            json: group(),
+            ..SaveJsonOptions::default()
+        };
+        let mut conv = SaveJson::new(opts, &Hints::default());
+        if let Some(hint) = hint {
+            conv.input_len_hint(hint);
+        }
+        let mut out = Vec::new();
+        for piece in DOC.chunks(3) {
+            conv.feed(piece, &mut out).expect("feeds");
+        }
+        conv.finish(&mut out).expect("converts");
+        out
+    };
+    assert_eq!(convert(None), GROUPED);
+    assert_eq!(convert(Some(DOC.len() as u64)), GROUPED);
+}
