@@ -268,6 +268,11 @@ fn main() -> ExitCode {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(120)))
+        // A new connection for every case, so that no case depends on how the one before
+        // left its connection: under workerd an aborted stream ends like a complete one
+        // (the known deviation of case 070), and the next request on that connection
+        // then hung until the timeout.
+        .max_idle_connections(0)
         .build()
         .into();
     let (mut passed, mut failed) = (0, 0);

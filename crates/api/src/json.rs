@@ -155,8 +155,10 @@ impl JsonJob {
             max_depth: limits.max_depth,
             max_token_len: limits.max_token_bytes,
         };
+        let mut transcoder = Transcoder::with_limits(query.options(), engine);
+        transcoder.set_max_group_input(limits.max_buffered_bytes);
         JsonJob {
-            transcoder: Transcoder::with_limits(query.options(), engine),
+            transcoder,
             container: None,
             #[cfg(feature = "full")]
             save_options: pdxedge_core::save::SaveJsonOptions {
@@ -173,6 +175,12 @@ impl JsonJob {
             head: Some(Vec::new()),
             held: query.buffers().then_some((0, limits.max_buffered_bytes)),
         }
+    }
+
+    /// The body's declared length (plain bodies only): group mode then holds its input
+    /// in one allocation of that size (it is already within `max_body_bytes`).
+    pub fn input_len_hint(&mut self, len: u64) {
+        self.transcoder.input_len_hint(len);
     }
 
     fn start(&mut self, head: &[u8], format: Format, out: &mut Vec<u8>) -> Result<(), ApiError> {

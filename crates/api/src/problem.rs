@@ -104,6 +104,12 @@ impl From<pdxedge_core::Error> for ApiError {
     fn from(e: pdxedge_core::Error) -> Self {
         match e.kind() {
             ErrorKind::Binary { .. } => ApiError::Binary(e),
+            // The engine's own bound on group mode's held input (the API's
+            // `max_buffered_bytes`, also checked before the engine sees the bytes).
+            &ErrorKind::GroupInputTooLarge { limit } => ApiError::TooLarge {
+                which: LimitKind::Buffered,
+                limit,
+            },
             _ => ApiError::Engine(e),
         }
     }

@@ -54,8 +54,8 @@ impl App {
         Ok(permits)
     }
 
-    /// 413 at once when the declared length is over the limit.
-    fn check_length(&self, headers: &HeaderMap) -> Result<(), ApiError> {
+    /// 413 at once when the declared length is over the limit; else that length.
+    fn check_length(&self, headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
         let limit = self.config.limits.max_body_bytes;
         let declared = headers
             .get(header::CONTENT_LENGTH)
@@ -66,7 +66,7 @@ impl App {
                 which: LimitKind::Body,
                 limit,
             }),
-            _ => Ok(()),
+            _ => Ok(declared),
         }
     }
 }
@@ -146,13 +146,19 @@ fn check_json(
 ) -> Result<Start, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let coding = Coding::from_headers(headers)?;
-    app.check_length(headers)?;
+    let declared = app.check_length(headers)?;
     let permits = app.permits(query.buffers())?;
     let limits = &app.config.limits;
     let response_coding = ResponseCoding::negotiate(headers);
+    let mut job = JsonJob::new(&query, limits);
+    if coding == Coding::Identity
+        && let Some(len) = declared
+    {
+        job.input_len_hint(len);
+    }
     let pipeline = Pipeline::new(
         coding.decoder(),
-        Box::new(JsonJob::new(&query, limits)),
+        Box::new(job),
         response_coding.encoder(),
         limits.max_inflated_bytes,
     );

@@ -82,6 +82,7 @@ fn kind_name(kind: &ErrorKind) -> &'static str {
         ErrorKind::TokenTooLong { .. } => "token-too-long",
         ErrorKind::Binary { .. } => "binary",
         ErrorKind::Finished => "finished",
+        ErrorKind::GroupInputTooLarge { .. } => "group-input-too-large",
         _ => "other",
     }
 }

@@ -107,7 +107,8 @@ export interface SaveInfo {
 /** What every function throws or errors its stream with. */
 export interface PdxedgeError extends Error {
   name: "PdxedgeError";
-  /** "syntax", "unexpected-eof", "too-deep", "token-too-long", "binary" (text errors),
+  /** "syntax", "unexpected-eof", "too-deep", "token-too-long", "binary",
+   *  "group-input-too-large" (text errors),
    *  "corrupt", "unsupported", "no-such-entry", "too-large", ... (container errors),
    *  "usage" (bad options or input type). */
   kind: string;

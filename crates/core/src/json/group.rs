@@ -261,7 +261,15 @@ impl Sink for Indexer<'_> {
     }
 
     #[inline]
-    fn field(&mut self, key: &[u8], offset: u64, value: &[u8], _quoted: bool) -> SinkResult {
+    fn field(
+        &mut self,
+        key: &[u8],
+        _key_rest: &[u8],
+        offset: u64,
+        value: &[u8],
+        _value_rest: &[u8],
+        _quoted: bool,
+    ) -> SinkResult {
         let key = match self.stack.last() {
             Some(top) if top.object && !top.remainder && top.expect_key => self.borrow(key),
             // Not where a key is expected: the generic path keeps the state right.
