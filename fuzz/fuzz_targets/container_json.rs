@@ -7,11 +7,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pdxedge_core::container::{Envelope, Save};
+use pdxedge_core::container::Save;
 use pdxedge_core::json::{DuplicateKeyMode, JsonOptions};
 use pdxedge_core::save::{SaveJson, SaveJsonOptions, write_json};
 use pdxedge_fuzz::containers::{hints_from, small_limits, split};
-use pdxedge_fuzz::{Splitter, known_bugs, show, show_json};
+use pdxedge_fuzz::{Splitter, show, show_json};
 
 fuzz_target!(|data: &[u8]| {
     let Some((control, input)) = split(data) else {
@@ -71,16 +71,7 @@ fuzz_target!(|data: &[u8]| {
             show(data)
         );
     }
-    // Plain text is fed to the transcoder in other pieces when streamed: skip the open
-    // chunking bugs (see `known_bugs`) there.
-    let text = matches!(
-        pdxedge_core::container::sniff(input, &hints),
-        Ok(Envelope::Text)
-    );
-    if whole_result.is_ok()
-        && stream_result.is_ok()
-        && !(text && known_bugs::transcode(input).is_some())
-    {
+    if whole_result.is_ok() && stream_result.is_ok() {
         assert!(
             whole == streamed,
             "streamed JSON differs: whole {} streamed {} for {}",

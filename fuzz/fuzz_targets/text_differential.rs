@@ -1,12 +1,11 @@
 //! Differential: wherever jomini 0.37.2 writes JSON, pdxedge must write the same bytes,
 //! unless the input may trigger a divergence listed in `docs/compatibility.md` (see
-//! `pdxedge_fuzz::divergence`) or an open reported bug (`pdxedge_fuzz::known_bugs`). pdxedge
-//! failing where jomini succeeds is a mismatch too.
+//! `pdxedge_fuzz::divergence`). pdxedge failing where jomini succeeds is a mismatch too.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use pdxedge_core::Encoding;
-use pdxedge_fuzz::{divergence, known_bugs, options_from, oracle, show, show_json};
+use pdxedge_fuzz::{divergence, options_from, oracle, show, show_json};
 
 fuzz_target!(|data: &[u8]| {
     if divergence::in_input(data).is_some() {
@@ -16,9 +15,6 @@ fuzz_target!(|data: &[u8]| {
     // jomini has no automatic choice; its two readers are UTF-8 and Windows-1252.
     if options.encoding == Encoding::Auto {
         options.encoding = Encoding::Utf8;
-    }
-    if known_bugs::differential(data).is_some() {
-        return;
     }
     let Some(expected) = oracle::jomini_json(data, options) else {
         return;

@@ -5,33 +5,25 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pdxedge_fuzz::{
-    Splitter, known_bugs, limits_from, options_from, show, transcode_chunked, transcode_whole,
-};
+use pdxedge_fuzz::{Splitter, limits_from, options_from, show, transcode_chunked, transcode_whole};
 
 fuzz_target!(|data: &[u8]| {
-    // Open reported bugs are skipped until fixed (see `known_bugs`).
-    if known_bugs::transcode(data).is_some() {
-        return;
-    }
     let options = options_from(data);
     let limits = limits_from(data);
     let whole = transcode_whole(data, options, limits);
 
-    // Compared through `known_bugs::normalize` while open bugs make a part depend on chunking.
-    let same = |r: &Result<Vec<u8>, pdxedge_core::Error>| known_bugs::normalize(r.clone());
     let chunked = transcode_chunked(data, options, limits, &mut Splitter::new(data));
     assert_eq!(
-        same(&whole),
-        same(&chunked),
+        whole,
+        chunked,
         "chunking changed the result for {}",
         show(data)
     );
     if data.len() <= 512 {
         let bytewise = transcode_chunked(data, options, limits, &mut Splitter::with_max(data, 1));
         assert_eq!(
-            same(&whole),
-            same(&bytewise),
+            whole,
+            bytewise,
             "byte-wise feeding changed the result for {}",
             show(data)
         );

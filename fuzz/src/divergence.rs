@@ -119,6 +119,11 @@ fn bang_in_scalar(input: &[u8]) -> bool {
         if i >= 2 && input.get(i - 2..i) == Some(b"[[".as_slice()) {
             return false;
         }
+        // A `"` glued to a scalar byte before it may be part of an unquoted token
+        // (`not_equal"!= 0`, found by the differential target), not a closing quote.
+        if before == Some(&b'"') && i >= 2 && !separator(input.get(i - 2)) {
+            return true;
+        }
         !separator(before) || !(after == Some(&b'=') || separator(after))
     })
 }
@@ -366,6 +371,10 @@ mod tests {
             rule("e!=5 aaaaaaaaaaaaaaaaaaaa"),
             Some(GluedExclamationMark)
         );
+        assert_eq!(
+            rule("less < 0\nnot_equal\"!= 0 aaaaaaaaaaaaaaaaaaaa"),
+            Some(GluedExclamationMark)
+        );
         assert_eq!(rule(r#"a="x\\y""#), Some(Backslash));
         assert_eq!(rule("a=\x0bb"), Some(VerticalTabOrFormFeed));
         assert_eq!(rule("a=\x0cb"), Some(VerticalTabOrFormFeed));
@@ -408,6 +417,7 @@ mod tests {
         for s in [
             "foo ?= 10",
             "a != b",
+            r#"a = "x" b != c"#,
             "test={ a>1 b<2 c>=3 d<=4 e != 5 }",
             "color = rgb { 100 200 150 }",
             "a = { b=c d { {x} } e=f }",

@@ -10,7 +10,6 @@
 
 pub mod containers;
 pub mod divergence;
-pub mod known_bugs;
 pub mod oracle;
 
 pub use pdxedge_core::json::JsonOptions;
