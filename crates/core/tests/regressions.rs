@@ -52,11 +52,9 @@ fn stray_close_then_open_at_the_root() {
 }
 
 /// The same stray `}` then `{` after a repeated root key, in group mode: the second read
-/// of the key's value stops at the `}`, so pdxedge writes `{"a":[1,"b"]}` and loses
-/// `{c}`. Found by `text_differential`; open (the re-read value parser cannot tell the
-/// document's root from the value's own level).
+/// of the key's value stopped at the `}`, so pdxedge wrote `{"a":[1,"b"]}` and lost
+/// `{c}`. Found by `text_differential`; the value re-reader now knows a root key's value.
 #[test]
-#[ignore = "open: group mode's re-read of a repeated root key drops a header after a stray '}'"]
 fn stray_close_then_open_after_a_repeated_root_key_in_group_mode() {
     let input = "a=1 a=b}{c}";
     let expected = r#"{"a":[1,{"b":["c"]}]}"#;

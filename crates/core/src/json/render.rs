@@ -256,7 +256,10 @@ impl<'a> Renderer<'a> {
             if let Some(g) = self.groups.as_mut() {
                 g.nesting += 1;
             }
-            let mut parser = Parser::for_value(limits, occurrence.offset, occurrence.block);
+            // Only the document's root object is on the stack: a root key's value.
+            let at_root = self.stack.len() == 1;
+            let mut parser =
+                Parser::for_value(limits, occurrence.offset, occurrence.block, at_root);
             let result = parser.parse_value(slice, self);
             if let Some(g) = self.groups.as_mut() {
                 g.nesting -= 1;

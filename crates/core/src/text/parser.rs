@@ -267,6 +267,9 @@ pub struct Parser {
     /// When set, stop after one complete value at the starting depth (group mode's
     /// re-reads of a duplicate key's value).
     single_value: bool,
+    /// In single-value mode: the value belongs to a key of the document's root object,
+    /// where a stray `}` or `]` is skipped rather than ending the value (`a=b}{c}`).
+    value_at_root: bool,
     value_done: bool,
     /// Where the root first met a value without a key (for the error if the document
     /// then ends inside that list).
@@ -297,6 +300,7 @@ impl Parser {
             last_line_start: 0,
             limits,
             single_value: false,
+            value_at_root: false,
             value_done: false,
             root_mixed_at: None,
         }
@@ -311,12 +315,15 @@ impl Parser {
     }
 
     /// A parser that reads exactly one object field value starting at absolute `offset`
-    /// (as if after `key =`), then stops. `block` starts inside a `[[param] ...]` block.
-    pub(crate) fn for_value(limits: Limits, offset: u64, block: bool) -> Self {
+    /// (as if after `key =`), then stops. `block` starts inside a `[[param] ...]` block;
+    /// `at_root` says the key is in the document's root object, which reads stray
+    /// closing brackets as the first read did.
+    pub(crate) fn for_value(limits: Limits, offset: u64, block: bool, at_root: bool) -> Self {
         let mut p = Parser::new(limits);
         p.base = offset;
         p.line_base = offset;
         p.single_value = true;
+        p.value_at_root = at_root;
         if block {
             p.stack.push(Frame {
                 kind: Kind::Object,
@@ -666,7 +673,10 @@ impl Parser {
                         }
                         // A stray `}` at the root is skipped without ending the pending
                         // value, which may still turn out a header (`a=b}{c}`), as in jomini.
-                        if matches!(c, b'}' | b']') && self.stack.is_empty() && !self.single_value {
+                        if matches!(c, b'}' | b']')
+                            && self.stack.is_empty()
+                            && (!self.single_value || self.value_at_root)
+                        {
                             *pos = p + 1;
                             continue;
                         }
