@@ -601,3 +601,71 @@ fn format_names_parse_in_both_spellings_and_print_one() {
         );
     }
 }
+
+/// Found by the `recompress` fuzz target: the zip writer stores names in the zip
+/// specification's form, so `:amestate` came out as `amestate`. A zip output must keep
+/// every name or refuse before writing; so must a tar (which keeps `:` and `\`).
+#[cfg(feature = "zstd")]
+#[test]
+fn names_a_zip_would_rewrite_are_refused_for_zip_output_and_kept_in_tar() {
+    for odd in [":amestate", "a:b", "dir\\file", "a//b", "./a", "a/./b"] {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default();
+        zip.start_file("meta", opts).unwrap();
+        zip.write_all(b"date=1444.11.11\n").unwrap();
+        zip.start_file(odd, opts).unwrap();
+        zip.write_all(b"a=1\n").unwrap();
+        let input = zip.finish().unwrap().into_inner();
+        let Ok(save) = Save::open(&input, &Hints::default(), &ArchiveLimits::default()) else {
+            continue; // refused on reading (an unsafe name): nothing to recompress
+        };
+        let mut out = Vec::new();
+        let e = recompress(
+            &save,
+            &RecompressOptions::new(Format::ZipZstd),
+            &mut out,
+            None,
+        )
+        .expect_err(odd);
+        assert!(
+            matches!(e.kind(), ContainerErrorKind::Unsupported(_)),
+            "{odd}: {e}"
+        );
+        assert!(
+            e.to_string()
+                .contains("cannot be stored unchanged in a zip"),
+            "{e}"
+        );
+        assert!(
+            out.is_empty(),
+            "{odd}: {} bytes written before the error",
+            out.len()
+        );
+
+        // The tar writer keeps `:` and `\` but not empty or `.` components.
+        let mut out = Vec::new();
+        let tar = recompress(
+            &save,
+            &RecompressOptions::new(Format::TarZst),
+            &mut out,
+            None,
+        );
+        if odd.split('/').any(|p| p.is_empty() || p == ".") {
+            let e = tar.expect_err(odd);
+            assert!(
+                e.to_string()
+                    .contains("cannot be stored unchanged in a tar"),
+                "{e}"
+            );
+            assert!(
+                out.is_empty(),
+                "{odd}: {} bytes written before the error",
+                out.len()
+            );
+        } else {
+            tar.unwrap();
+            let checked = verify(&save, &out, Format::TarZst).unwrap();
+            assert_eq!(checked.entries.get(1).map(|e| e.name.as_str()), Some(odd));
+        }
+    }
+}

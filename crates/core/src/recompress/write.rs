@@ -126,6 +126,10 @@ impl<'a> Job<'_, 'a, '_> {
     }
 
     fn write_tar(&mut self, out: &mut dyn Write) -> Result<(), ContainerError> {
+        // Refused before the first byte is written, so no partial archive goes out.
+        for index in 0..self.save.entries().len() {
+            check_tar_name(&self.entry_name(index))?;
+        }
         let mut builder = tar::Builder::new(out);
         for index in 0..self.save.entries().len() {
             let name = self.entry_name(index);
@@ -226,6 +230,38 @@ fn zstd_tar(
     Ok(())
 }
 
+/// The tar writer stores a name as its path components, which would silently rename
+/// `a//b` or `./a` (directories are not entries; reading refuses `..` and absolute
+/// names). Names must come out unchanged, so those are refused.
+fn check_tar_name(name: &str) -> Result<(), ContainerError> {
+    if name.split('/').any(|part| part.is_empty() || part == ".") {
+        return Err(ContainerErrorKind::Unsupported(format!(
+            "entry name {name:?} cannot be stored unchanged in a tar (empty or `.` path \
+             components)"
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// The zip writer stores names in the zip specification's form (forward slashes, no
+/// drive or device prefix, no `.` or empty components, no trailing `/` for a file), which
+/// would silently rename an entry such as `a:b` or `a\b`. Names must come out unchanged,
+/// so those are refused, naming the formats that keep them.
+#[cfg(feature = "zstd")]
+fn check_zip_name(name: &str) -> Result<(), ContainerError> {
+    let stored = rawzip::path::ZipFilePath::from_str(name);
+    let stored = stored.as_str().trim_end_matches('/');
+    if stored != name {
+        return Err(ContainerErrorKind::Unsupported(format!(
+            "entry name {name:?} cannot be stored unchanged in a zip (it would become \
+             {stored:?}); tar.br and tar.zst keep it"
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 #[cfg(feature = "zstd")]
 fn zstd_zip(
     job: &mut Job,
@@ -233,6 +269,10 @@ fn zstd_zip(
     level: u32,
     window: u32,
 ) -> Result<(), ContainerError> {
+    // Refused before the first byte is written, so no partial archive goes out.
+    for index in 0..job.save.entries().len() {
+        check_zip_name(&job.entry_name(index))?;
+    }
     let mut archive = rawzip::ZipArchiveWriter::new(out);
     for index in 0..job.save.entries().len() {
         let name = job.entry_name(index);
