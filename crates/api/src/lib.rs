@@ -10,7 +10,7 @@
 //! | `POST /v1/json` | Clausewitz text to JSON, streamed both ways |
 //! | `POST /v1/recompress`, `POST /v1/info` | zipped saves: smaller archives, what a save is |
 //! | `GET /healthz` | liveness |
-//! | `GET /openapi.json` | OpenAPI 3.1, generated from the handlers |
+//! | `GET /openapi.json` | OpenAPI 3.1, rendered from the handlers into `openapi/*.json` |
 //!
 //! How a request flows: the handler checks the request and takes a slot ([`Limits`]
 //! bound everything), then the driver reads the body frame by frame into a sans-I/O
@@ -62,10 +62,7 @@ pub fn router(config: ApiConfig, rt: Runtime) -> Router {
 
 /// The API routes only, for a host that adds its own fallback (static files).
 pub fn routes(config: ApiConfig, rt: Runtime) -> Router {
-    let openapi = openapi_document(&config)
-        .to_json()
-        .map(Bytes::from)
-        .unwrap_or_default();
+    let openapi = Bytes::from(openapi_document(&config));
     let cors = cors_layer(&config.cors);
     let app = Arc::new(App {
         conversions: Gate::new(config.limits.max_conversions),

@@ -71,7 +71,9 @@ impl App {
     }
 }
 
-/// Any JSON value (the converted file).
+/// Any JSON value (the converted file). Like [`Upload`], only named in the OpenAPI
+/// attributes, which are rendered in tests (see `openapi.rs`).
+#[allow(dead_code)]
 pub(crate) struct AnyJson;
 
 impl utoipa::PartialSchema for AnyJson {
@@ -85,6 +87,7 @@ impl utoipa::PartialSchema for AnyJson {
 impl ToSchema for AnyJson {}
 
 /// Raw file bytes.
+#[allow(dead_code)]
 pub(crate) struct Upload;
 
 impl utoipa::PartialSchema for Upload {
