@@ -686,7 +686,10 @@ impl Parser {
                             return Ok(());
                         }
                     }
-                    if starts_plain(c) && !self.single_value && self.fast_field(buf, pos, None, sink)? {
+                    if starts_plain(c)
+                        && !self.single_value
+                        && self.fast_field(buf, pos, None, sink)?
+                    {
                         continue;
                     }
                     match c {
