@@ -1015,6 +1015,17 @@ impl Parser {
             let p = *pos;
             match buf.get(p) {
                 Some(&c) if starts_plain(c) => {}
+                // The object ends: close it here rather than through the main loop, and
+                // go on if the parent is a plain object too.
+                Some(b'}') if any && !self.stack.is_empty() => {
+                    *pos = p + 1;
+                    self.close_frame(sink)?;
+                    if self.state != State::Key {
+                        return Ok(true);
+                    }
+                    *pos = skip_plain_ws(buf, p + 1);
+                    continue;
+                }
                 _ => return Ok(any),
             }
             let key_end = scan_plain(buf, p + 1);
@@ -1041,8 +1052,17 @@ impl Parser {
                 *pos = r;
                 self.push_frame()?;
                 self.state = State::ParseOpen;
-                *pos = r + 1;
-                return Ok(true);
+                // Straight on into the new container when its first token is plain.
+                let next = skip_plain_ws(buf, r + 1);
+                *pos = next;
+                match buf.get(next) {
+                    Some(&c) if starts_plain(c) => {
+                        open = Some(self.base + next as u64);
+                        any = true;
+                        continue;
+                    }
+                    _ => return Ok(true),
+                }
             }
             if v == b'"' {
                 let Lexed::Token { end, next } = lex_quoted(buf, r) else {
