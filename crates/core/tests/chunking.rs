@@ -19,6 +19,12 @@ const INPUTS: &[&str] = &[
     "a = { b = c d { {x} } e=f } g = yes",
     "a = b {} c = { {} d = e } k = { 1 a = = b } m = { 1 a = }",
     "list = { a b c } list = { d } other = yes list = { e } x = { k=1 k=2 }",
+    // Nested objects entered and left in one go by the parser's fast path, next to the
+    // cases it leaves to the general path (a quoted, empty, commented or list first
+    // element; a mixed parent; a stray root brace).
+    "a = { b = { c = { d = 1 } } e = 2 } f = { g = { h = \"x\" } } i = 3",
+    "m = { 1 x = { y = 2 } 3 } n = { p = { } q = { \"s\" } r = { # c\n s = 1 } t = { 1 2 } }",
+    "a = { b = { c = 1 } } } d = { e = f } g = { h = { i = 1 } j = k }",
 ];
 
 fn modes() -> [Mode; 3] {

@@ -686,7 +686,10 @@ impl Parser {
                             return Ok(());
                         }
                     }
-                    if starts_plain(c) && !self.single_value && self.fast_field(buf, pos, sink)? {
+                    if starts_plain(c)
+                        && !self.single_value
+                        && self.fast_field(buf, pos, None, sink)?
+                    {
                         continue;
                     }
                     match c {
@@ -806,7 +809,8 @@ impl Parser {
                 State::ParseOpen => match c {
                     _ if starts_plain(c)
                         && !self.single_value
-                        && self.fast_open(buf, p, offset, sink)? => {}
+                        && (self.fast_field(buf, pos, Some(offset), sink)?
+                            || self.fast_open(buf, pos, offset, sink)?) => {}
                     b'}' => {
                         *pos = p + 1;
                         self.set_kind(Kind::Array);
@@ -993,11 +997,17 @@ impl Parser {
     /// lies wholly in the buffer, repeatedly while fields stay that plain. Emits exactly
     /// what the general path would; returns false (having changed nothing) when the first
     /// field is less plain, which the general path then handles.
+    ///
+    /// `open`: the field is the first token of a container that opened at that offset
+    /// and is not yet known to be an object. A plain field makes it one, which is emitted
+    /// before the field, as [`fast_open`](Parser::fast_open) would (this saves reading
+    /// the key twice, once to decide and once to emit).
     #[inline]
     fn fast_field<S: Sink>(
         &mut self,
         buf: &[u8],
         pos: &mut usize,
+        mut open: Option<u64>,
         sink: &mut S,
     ) -> Result<bool, ErrorKind> {
         let mut any = false;
@@ -1005,6 +1015,17 @@ impl Parser {
             let p = *pos;
             match buf.get(p) {
                 Some(&c) if starts_plain(c) => {}
+                // The object ends: close it here rather than through the main loop, and
+                // go on if the parent is a plain object too.
+                Some(b'}') if any && !self.stack.is_empty() => {
+                    *pos = p + 1;
+                    self.close_frame(sink)?;
+                    if self.state != State::Key {
+                        return Ok(true);
+                    }
+                    *pos = skip_plain_ws(buf, p + 1);
+                    continue;
+                }
                 _ => return Ok(any),
             }
             let key_end = scan_plain(buf, p + 1);
@@ -1020,6 +1041,9 @@ impl Parser {
             let value_offset = self.base + q as u64;
             let key = span(buf, p, key_end);
             if v == b'{' {
+                if let Some(at) = open.take() {
+                    self.open_decided(true, at, sink)?;
+                }
                 self.last = Last::Scalar;
                 sink.scalar(key, false, false)?;
                 sink.value_start(value_offset, None, false);
@@ -1028,13 +1052,25 @@ impl Parser {
                 *pos = r;
                 self.push_frame()?;
                 self.state = State::ParseOpen;
-                *pos = r + 1;
-                return Ok(true);
+                // Straight on into the new container when its first token is plain.
+                let next = skip_plain_ws(buf, r + 1);
+                *pos = next;
+                match buf.get(next) {
+                    Some(&c) if starts_plain(c) => {
+                        open = Some(self.base + next as u64);
+                        any = true;
+                        continue;
+                    }
+                    _ => return Ok(true),
+                }
             }
             if v == b'"' {
                 let Lexed::Token { end, next } = lex_quoted(buf, r) else {
                     return Ok(any);
                 };
+                if let Some(at) = open.take() {
+                    self.open_decided(true, at, sink)?;
+                }
                 self.last = Last::Scalar;
                 sink.field(
                     key,
@@ -1063,6 +1099,9 @@ impl Parser {
             if matches!(buf.get(value_end), Some(b'!' | b'?')) {
                 return Ok(any);
             }
+            if let Some(at) = open.take() {
+                self.open_decided(true, at, sink)?;
+            }
             self.last = Last::Scalar;
             sink.field(
                 key,
@@ -1085,10 +1124,11 @@ impl Parser {
     fn fast_open<S: Sink>(
         &mut self,
         buf: &[u8],
-        p: usize,
+        pos: &mut usize,
         offset: u64,
         sink: &mut S,
     ) -> Result<bool, ErrorKind> {
+        let p = *pos;
         let end = scan_plain(buf, p + 1);
         let after = skip_plain_ws(buf, end);
         let object = match buf.get(after) {
@@ -1099,6 +1139,18 @@ impl Parser {
         if matches!(buf.get(end), Some(b'!' | b'?')) {
             return Ok(false);
         }
+        self.open_decided(object, offset, sink)?;
+        if !object {
+            // Straight on to the list, without a round through the main loop.
+            self.fast_elements(buf, pos, sink)?;
+        }
+        Ok(true)
+    }
+
+    /// A container whose first token is a plain scalar turns out an object or an array:
+    /// emit it and continue in the key or list state.
+    #[inline]
+    fn open_decided<S: Sink>(&mut self, object: bool, offset: u64, sink: &mut S) -> SinkResult {
         if self.mixed
             && let [.., parent, _] = self.stack.as_mut_slice()
         {
@@ -1115,7 +1167,7 @@ impl Parser {
             sink.open_array(offset)?;
             self.state = State::ArrayValue;
         }
-        Ok(true)
+        Ok(())
     }
 
     /// Plain list elements (`1 2 3`, `a b c`) read in one go while each is followed by
