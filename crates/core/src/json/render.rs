@@ -576,8 +576,7 @@ impl Sink for Renderer<'_> {
             if key == b"remainder" {
                 top.saw_remainder_key = true;
             }
-            self.w.key_in(key, key_rest);
-            self.w.scalar_in(value, value_rest, quoted);
+            self.w.field_in(key, key_rest, value, value_rest, quoted);
             return Ok(());
         }
         self.scalar(key, false, false)?;
