@@ -136,7 +136,15 @@ impl<'a> Window<'a> {
                 }
                 b'y' if len == 3 && self.bytes.starts_with(b"yes") => return Kind::True,
                 b'n' if len == 2 && second == b'o' => return Kind::False,
-                b'0'..=b'9' | b'-' => return self.decimal_len().map_or(Kind::Other, Kind::Raw),
+                b'0'..=b'9' | b'-' => {
+                    if let Some(n) = self.decimal_len() {
+                        return Kind::Raw(n);
+                    }
+                    // Dates (`1444.11.11`) and words like `3rd` go on as strings.
+                    if !self.never_number() {
+                        return Kind::Other;
+                    }
+                }
                 b'+' | b'.' => return Kind::Other,
                 _ => {}
             }
@@ -145,6 +153,23 @@ impl<'a> Window<'a> {
             return Kind::Other;
         }
         Kind::Str
+    }
+
+    /// A token starting with a digit or `-` that [`narrow`] leaves a string whatever its
+    /// value: after the first byte, a number has only digits, at most one `.` and at most
+    /// a final `f`, so a second `.` or any other byte makes it a string.
+    #[inline]
+    fn never_number(self) -> bool {
+        let rest = self.bytes.get(1..self.len).unwrap_or_default();
+        let mut dots = 0;
+        for &b in rest {
+            match b {
+                b'0'..=b'9' | b'f' => {}
+                b'.' => dots += 1,
+                _ => return true,
+            }
+        }
+        dots > 1
     }
 
     /// For `-?D+.D+` of at most 15 digits, the integer part without leading zeros (a
@@ -711,6 +736,19 @@ mod tests {
         "9007199254740993",
         "-9.25",
         "10.10",
+        "3rd",
+        "1f5",
+        "12f",
+        "1.2f.3",
+        "-abc",
+        "0x1F",
+        "1.-2",
+        "-1-2",
+        "1444.11.11f",
+        "1.f",
+        "-.5",
+        "-5.",
+        "--5",
     ];
 
     fn writers() -> Vec<(JsonWriter, JsonWriter)> {
