@@ -638,9 +638,7 @@ impl Sink for Renderer<'_> {
             self.w.field_in(key, key_rest, value, value_rest, quoted);
             return Ok(());
         }
-        self.scalar(key, false, false)?;
-        self.value_start(offset, None, false);
-        self.scalar(value, quoted, false)
+        self.field_general(key, key_rest, offset, value, value_rest, quoted)
     }
 
     fn header(&mut self, name: &[u8]) -> SinkResult {
@@ -774,6 +772,36 @@ impl Sink for Renderer<'_> {
 }
 
 impl Renderer<'_> {
+    /// [`Sink::field`] off its hot path, kept out of line so that the parser's loop
+    /// carries only the hot path. Key-value-pairs mode has its own fused path here.
+    #[inline(never)]
+    fn field_general(
+        &mut self,
+        key: &[u8],
+        key_rest: &[u8],
+        offset: u64,
+        value: &[u8],
+        value_rest: &[u8],
+        quoted: bool,
+    ) -> SinkResult {
+        if self.groups.is_none()
+            && self.kvp
+            && let Some(top) = self.stack.last_mut()
+            && top.kind == FrameKind::Object
+            && top.expect == Expect::Key
+        {
+            if key == b"remainder" {
+                top.saw_remainder_key = true;
+            }
+            top.field_suffix = KVP_PAIR;
+            self.w.pair_in(key, key_rest, value, value_rest, quoted);
+            return Ok(());
+        }
+        self.scalar(key, false, false)?;
+        self.value_start(offset, None, false);
+        self.scalar(value, quoted, false)
+    }
+
     /// Group mode: if the key just written is a repeated key's first place, open its
     /// array; the later values and `]` follow the first value (the `GROUP` closer).
     fn begin_group_if_head(&mut self) {

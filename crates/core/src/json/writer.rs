@@ -506,6 +506,45 @@ impl JsonWriter {
         self.scalar_in(value, value_rest, quoted);
     }
 
+    /// A whole `key = value` field in key-value-pairs mode, `["key",value]`, written as
+    /// [`field_in`](JsonWriter::field_in) writes a field.
+    #[inline]
+    pub fn pair_in(
+        &mut self,
+        key: &[u8],
+        key_rest: &[u8],
+        value: &[u8],
+        value_rest: &[u8],
+        quoted: bool,
+    ) {
+        if !self.pretty
+            && let (Some(k), Some(v)) = (Window::new(key, key_rest), Window::new(value, value_rest))
+            && k.is_plain()
+        {
+            let kind = v.kind(self.narrows(quoted), quoted);
+            if kind != Kind::Other {
+                let at = self.lead();
+                if let Some(room) = self.room() {
+                    room[0] = b',';
+                    put_at(room, at, b'[');
+                    put_at(room, at + 1, b'"');
+                    put_window(room, at + 2, k.bytes);
+                    let end = at + 2 + k.len;
+                    put_at(room, end, b'"');
+                    put_at(room, end + 1, b',');
+                    let end = put_value(room, end + 2, v, kind);
+                    put_at(room, end, b']');
+                    self.pos += end + 1;
+                }
+                return;
+            }
+        }
+        self.begin_array();
+        self.scalar_str(key, false);
+        self.scalar_in(value, value_rest, quoted);
+        self.end_array();
+    }
+
     #[inline(always)]
     fn narrows(&self, quoted: bool) -> bool {
         if quoted {
@@ -851,6 +890,17 @@ mod tests {
                         |w| {
                             w.key_scalar(key, false);
                             w.scalar(value, quoted);
+                        },
+                    );
+                    same(
+                        &mut pair,
+                        &[&key[..], b"=", value].concat(),
+                        |w| w.pair_in(key, &with_rest(key), value, &with_rest(value), quoted),
+                        |w| {
+                            w.begin_array();
+                            w.scalar_str(key, false);
+                            w.scalar(value, quoted);
+                            w.end_array();
                         },
                     );
                     same(
