@@ -1,9 +1,13 @@
 //! Profiling aid: run one engine configuration over a file, for `perf stat` / callgrind.
 //!
-//! `cargo run --release -p pdxedge-core --example profile -- parse|preserve|group|kvp FILE`
+//! `cargo run --release -p pdxedge-core --example profile -- parse|preserve|group|kvp FILE [OUT]`
+//!
+//! The mode may carry options after `+`: `preserve+pretty`, `kvp+unquoted`, `group+none`
+//! (narrowing). With `OUT` the JSON is also written there, to compare builds byte for byte.
 
-use pdxedge_core::json::{DuplicateKeyMode, JsonOptions};
+use pdxedge_core::json::{DuplicateKeyMode, JsonOptions, Narrowing};
 use pdxedge_core::text::{Operator, Parser, Sink, SinkResult};
+use std::io::Write;
 
 struct Null(usize);
 
@@ -38,11 +42,28 @@ impl Sink for Null {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(what), Some(path)) = (args.get(1), args.get(2)) else {
-        eprintln!("usage: profile parse|preserve|group|kvp FILE");
+        eprintln!("usage: profile parse|preserve|group|kvp[+pretty][+unquoted|+none] FILE [OUT]");
         std::process::exit(2);
     };
+    let mut save = args
+        .get(3)
+        .map(|p| std::io::BufWriter::new(std::fs::File::create(p).expect("writable OUT")));
+    let mut parts = what.split('+');
+    let what = parts.next().unwrap_or_default();
+    let mut options = JsonOptions::default();
+    for part in parts {
+        match part {
+            "pretty" => options.pretty = true,
+            "unquoted" => options.narrow = Narrowing::Unquoted,
+            "none" => options.narrow = Narrowing::None,
+            _ => {
+                eprintln!("unknown option {part}");
+                std::process::exit(2);
+            }
+        }
+    }
     let data = std::fs::read(path).expect("readable file");
-    let mode = match what.as_str() {
+    let mode = match what {
         "parse" => {
             let mut parser = Parser::default();
             let mut sink = Null(0);
@@ -57,17 +78,28 @@ fn main() {
         "kvp" => DuplicateKeyMode::KeyValuePairs,
         _ => DuplicateKeyMode::Preserve,
     };
-    let mut t = pdxedge_core::Transcoder::new(JsonOptions {
-        mode,
-        ..JsonOptions::default()
-    });
+    options.mode = mode;
+    let mut t = pdxedge_core::Transcoder::new(options);
     let mut out = Vec::new();
     let mut total = 0;
+    let mut keep = |c: &[u8]| {
+        total += c.len();
+        if let Some(f) = save.as_mut() {
+            f.write_all(c).expect("written OUT");
+        }
+    };
     for chunk in data.chunks(64 << 10) {
-        let _ = t.feed(chunk, &mut out);
-        total += out.len();
+        if let Err(e) = t.feed(chunk, &mut out) {
+            eprintln!("{e}");
+        }
+        keep(&out);
         out.clear();
     }
-    let _ = t.finish_with(|c| total += c.len());
+    if let Err(e) = t.finish_with(&mut keep) {
+        eprintln!("{e}");
+    }
+    if let Some(f) = save.as_mut() {
+        f.flush().expect("written OUT");
+    }
     println!("{total} bytes of JSON");
 }

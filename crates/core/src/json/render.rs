@@ -313,7 +313,16 @@ impl<'a> Renderer<'a> {
         self.w.begin_array();
     }
 
+    /// Write the closers a finished value owes (most owe none).
+    #[inline(always)]
     fn write_suffix(&mut self, suffix: u8) -> SinkResult {
+        if suffix == 0 {
+            return Ok(());
+        }
+        self.write_closers(suffix)
+    }
+
+    fn write_closers(&mut self, suffix: u8) -> SinkResult {
         if suffix & HEADER != 0 {
             self.w.end_object();
         }
@@ -384,7 +393,39 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    #[inline]
     fn open(&mut self, object: bool, offset: u64) -> SinkResult {
+        // The hot path: an object field's value or a list element, outside group and
+        // key-value-pairs modes, after no header.
+        if self.groups.is_none()
+            && !self.kvp
+            && self.header_suffix.is_none()
+            && let Some(top) = self.stack.last_mut()
+        {
+            let suffix = match top.kind {
+                FrameKind::Object if top.expect != Expect::Key => {
+                    top.expect = Expect::Key;
+                    top.field_suffix
+                }
+                FrameKind::List if self.pend == Pend::None => {
+                    top.after_container = false;
+                    0
+                }
+                _ => return self.open_general(object, offset),
+            };
+            if object {
+                self.w.begin_object();
+                self.stack.push(Frame::new(FrameKind::Object, suffix));
+            } else {
+                self.w.begin_array();
+                self.stack.push(Frame::new(FrameKind::List, suffix));
+            }
+            return Ok(());
+        }
+        self.open_general(object, offset)
+    }
+
+    fn open_general(&mut self, object: bool, offset: u64) -> SinkResult {
         if self.skipped(true, false, false) {
             return Ok(());
         }
@@ -443,6 +484,24 @@ impl Sink for Renderer<'_> {
     }
 
     fn close(&mut self) -> SinkResult {
+        // The hot path: a container that owes no closers, outside group and key-value-pairs
+        // modes, with no list element pending.
+        if self.groups.is_none()
+            && !self.kvp
+            && self.pend == Pend::None
+            && let [.., parent, top] = self.stack.as_mut_slice()
+            && top.suffix == 0
+            && !top.remainder
+        {
+            let kind = top.kind;
+            parent.after_container = parent.kind == FrameKind::List;
+            self.stack.pop();
+            match kind {
+                FrameKind::Object => self.w.end_object(),
+                FrameKind::List => self.w.end_array(),
+            }
+            return Ok(());
+        }
         if self.skipped(false, true, false) {
             return Ok(());
         }
@@ -576,13 +635,10 @@ impl Sink for Renderer<'_> {
             if key == b"remainder" {
                 top.saw_remainder_key = true;
             }
-            self.w.key_in(key, key_rest);
-            self.w.scalar_in(value, value_rest, quoted);
+            self.w.field_in(key, key_rest, value, value_rest, quoted);
             return Ok(());
         }
-        self.scalar(key, false, false)?;
-        self.value_start(offset, None, false);
-        self.scalar(value, quoted, false)
+        self.field_general(key, key_rest, offset, value, value_rest, quoted)
     }
 
     fn header(&mut self, name: &[u8]) -> SinkResult {
@@ -716,6 +772,36 @@ impl Sink for Renderer<'_> {
 }
 
 impl Renderer<'_> {
+    /// [`Sink::field`] off its hot path, kept out of line so that the parser's loop
+    /// carries only the hot path. Key-value-pairs mode has its own fused path here.
+    #[inline(never)]
+    fn field_general(
+        &mut self,
+        key: &[u8],
+        key_rest: &[u8],
+        offset: u64,
+        value: &[u8],
+        value_rest: &[u8],
+        quoted: bool,
+    ) -> SinkResult {
+        if self.groups.is_none()
+            && self.kvp
+            && let Some(top) = self.stack.last_mut()
+            && top.kind == FrameKind::Object
+            && top.expect == Expect::Key
+        {
+            if key == b"remainder" {
+                top.saw_remainder_key = true;
+            }
+            top.field_suffix = KVP_PAIR;
+            self.w.pair_in(key, key_rest, value, value_rest, quoted);
+            return Ok(());
+        }
+        self.scalar(key, false, false)?;
+        self.value_start(offset, None, false);
+        self.scalar(value, quoted, false)
+    }
+
     /// Group mode: if the key just written is a repeated key's first place, open its
     /// array; the later values and `]` follow the first value (the `GROUP` closer).
     fn begin_group_if_head(&mut self) {

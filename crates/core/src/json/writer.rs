@@ -2,32 +2,214 @@
 //! two-space indentation), with no allocation per value and O(1) state: the only thing
 //! kept per JSON level is implied by `first`, since a closed child is always a value of
 //! its parent.
+//!
+//! Output goes through a cursor: `buf[..pos]` is the output and `buf` is kept (zero-filled
+//! when it grows) at least [`ROOM`] bytes longer, so a whole `"key":value` of short tokens
+//! is written with one length check and a few fixed-size stores, rather than a capacity
+//! check per byte as `Vec::push` does. No `unsafe` is needed for that.
 
 use super::Narrowing;
-use crate::text::encoding::{self, Encoding, Short};
+use crate::text::encoding::{self, Encoding};
 use crate::text::scalar::{Narrowed, narrow, write_common_number};
+
+/// Bytes always writable past the cursor: the longest thing the fixed-size paths write
+/// (`,"key":"value"` with two 16-byte tokens is 38) rounded up.
+const ROOM: usize = 64;
+/// The buffer's first size; it doubles when needed and is kept across drains.
+const INITIAL: usize = 64 << 10;
+/// A newline and the indentation of up to 32 levels, for pretty output in one copy.
+// Built at compile time: an index out of bounds fails the build, it cannot run.
+#[allow(clippy::indexing_slicing)]
+const INDENT: [u8; 65] = {
+    let mut t = [b' '; 65];
+    t[0] = b'\n';
+    t
+};
 
 #[derive(Debug)]
 pub struct JsonWriter {
-    out: Vec<u8>,
+    buf: Vec<u8>,
+    pos: usize,
     pretty: bool,
     depth: usize,
     first: bool,
     after_key: bool,
     encoding: Encoding,
-    narrowing: Narrowing,
+    /// May a quoted / an unquoted scalar become a bool or number?
+    narrow_quoted: bool,
+    narrow_unquoted: bool,
+    /// For the few writers that produce a `Vec` (escaping, number formatting).
+    scratch: Vec<u8>,
+}
+
+/// What a short value token is written as, decided from its 16-byte window.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A number whose JSON is the token's first `n` bytes: a canonical integer of up to
+    /// 15 digits, or a decimal of up to 15 digits with trailing fraction zeros dropped.
+    Raw(usize),
+    /// Copied between quotes: plain bytes that no narrowing or trimming changes.
+    Str,
+    True,
+    False,
+    /// Anything else: the general path decides.
+    Other,
+}
+
+/// A token of at most 16 bytes seen through a 16-byte window of the input that starts at
+/// the token: tested as one 128-bit value and copied with one 16-byte store (two 64-bit
+/// operations on x86-64 and Wasm alike).
+#[derive(Clone, Copy)]
+struct Window<'a> {
+    bytes: &'a [u8; 16],
+    len: usize,
+}
+
+const ONES: u128 = u128::MAX / 0xFF;
+const HIGH: u128 = ONES * 0x80;
+
+/// `MASKS[n]` keeps a window's first `n` bytes (a table, not a 128-bit shift, which costs
+/// a dozen instructions and branches).
+// Built at compile time: an index out of bounds fails the build, it cannot run.
+#[allow(clippy::indexing_slicing)]
+const MASKS: [u128; 17] = {
+    let mut t = [0u128; 17];
+    let mut n = 1;
+    while n < 17 {
+        t[n] = (t[n - 1] << 8) | 0xFF;
+        n += 1;
+    }
+    t
+};
+
+impl<'a> Window<'a> {
+    #[inline(always)]
+    fn new(bytes: &[u8], rest: &'a [u8]) -> Option<Self> {
+        let window = rest.first_chunk::<16>()?;
+        (bytes.len() <= 16).then_some(Window {
+            bytes: window,
+            len: bytes.len(),
+        })
+    }
+
+    /// The window with the bytes past the token replaced by `fill`.
+    #[inline(always)]
+    fn filled(self, fill: u8) -> u128 {
+        let mask = MASKS.get(self.len).copied().unwrap_or(u128::MAX);
+        (u128::from_le_bytes(*self.bytes) & mask) | ((ONES * u128::from(fill)) & !mask)
+    }
+
+    /// Every byte copies into a JSON string as is: ASCII, not a control character, quote
+    /// or backslash.
+    #[inline(always)]
+    fn is_plain(self) -> bool {
+        let w = self.filled(b'a');
+        let has_zero = |x: u128| x.wrapping_sub(ONES) & !x & HIGH;
+        let special = (w & HIGH)
+            | (w.wrapping_sub(0x20 * ONES) & !w & HIGH)
+            | has_zero(w ^ (u128::from(b'"') * ONES))
+            | has_zero(w ^ (u128::from(b'\\') * ONES));
+        special == 0
+    }
+
+    /// Every byte from the second on is an ASCII digit.
+    #[inline(always)]
+    fn tail_is_digits(self) -> bool {
+        let w = (self.filled(b'0') & !0xFF) | u128::from(b'0');
+        // A byte 0x30-0x3F whose low nibble plus 6 stays below 0x10 is a digit; adding 6
+        // carries into the next byte only from bytes the first test already rejects.
+        w & (ONES * 0xF0) == ONES * 0x30 && w.wrapping_add(ONES * 6) & (ONES * 0xF0) == ONES * 0x30
+    }
+
+    /// How the token is written, `narrowing` telling whether it may become a number or
+    /// a bool, `quoted` whether a trailing space would be trimmed.
+    #[inline(always)]
+    fn kind(self, narrowing: bool, quoted: bool) -> Kind {
+        let [first, second, ..] = *self.bytes;
+        let len = self.len;
+        if narrowing {
+            match first {
+                b'1'..=b'9' if len <= 15 && self.tail_is_digits() => return Kind::Raw(len),
+                b'0' if len == 1 => return Kind::Raw(1),
+                b'-' if matches!(second, b'1'..=b'9') && len >= 2 && self.tail_is_digits() => {
+                    return Kind::Raw(len);
+                }
+                b'y' if len == 3 && self.bytes.starts_with(b"yes") => return Kind::True,
+                b'n' if len == 2 && second == b'o' => return Kind::False,
+                b'0'..=b'9' | b'-' => {
+                    if let Some(n) = self.decimal_len() {
+                        return Kind::Raw(n);
+                    }
+                    // Dates (`1444.11.11`) and words like `3rd` go on as strings.
+                    if !self.never_number() {
+                        return Kind::Other;
+                    }
+                }
+                b'+' | b'.' => return Kind::Other,
+                _ => {}
+            }
+        }
+        if len == 0 || quoted && self.bytes.get(len - 1) == Some(&b' ') || !self.is_plain() {
+            return Kind::Other;
+        }
+        Kind::Str
+    }
+
+    /// A token starting with a digit or `-` that [`narrow`] leaves a string whatever its
+    /// value: after the first byte, a number has only digits, at most one `.` and at most
+    /// a final `f`, so a second `.` or any other byte makes it a string.
+    #[inline]
+    fn never_number(self) -> bool {
+        let rest = self.bytes.get(1..self.len).unwrap_or_default();
+        let mut dots = 0;
+        for &b in rest {
+            match b {
+                b'0'..=b'9' | b'f' => {}
+                b'.' => dots += 1,
+                _ => return true,
+            }
+        }
+        dots > 1
+    }
+
+    /// For `-?D+.D+` of at most 15 digits, the integer part without leading zeros (a
+    /// lone `0` aside): the length of its JSON, which is the token with trailing fraction
+    /// zeros dropped (one kept), as [`write_common_number`] writes it. `None` for the rest
+    /// (also for values below 1e-5, which the formatter writes with an exponent).
+    #[inline]
+    fn decimal_len(self) -> Option<usize> {
+        let token = self.bytes.get(..self.len)?;
+        let digits = token.strip_prefix(b"-").unwrap_or(token);
+        let dot = digits.iter().position(|&b| b == b'.')?;
+        let (int, frac) = (digits.get(..dot)?, digits.get(dot + 1..)?);
+        if int.is_empty()
+            || frac.is_empty()
+            || int.len() + frac.len() > 15
+            || int.len() > 1 && int.starts_with(b"0")
+            || int == b"0" && frac.starts_with(b"00000")
+            || !int.iter().all(u8::is_ascii_digit)
+            || !frac.iter().all(u8::is_ascii_digit)
+        {
+            return None;
+        }
+        let kept = frac.iter().rposition(|&b| b != b'0').map_or(1, |i| i + 1);
+        Some(token.len() - frac.len() + kept)
+    }
 }
 
 impl JsonWriter {
     pub fn new(pretty: bool, encoding: Encoding, narrowing: Narrowing) -> Self {
         JsonWriter {
-            out: Vec::with_capacity(64 << 10),
+            buf: Vec::new(),
+            pos: 0,
             pretty,
             depth: 0,
             first: true,
             after_key: false,
             encoding,
-            narrowing,
+            narrow_quoted: narrowing == Narrowing::All,
+            narrow_unquoted: narrowing != Narrowing::None,
+            scratch: Vec::new(),
         }
     }
 
@@ -35,33 +217,87 @@ impl JsonWriter {
         self.encoding = encoding;
     }
 
-    /// The output written since the last [`take`](JsonWriter::take).
+    /// The output written since the last [`drain_into`](JsonWriter::drain_into).
     pub fn output(&self) -> &[u8] {
-        &self.out
+        self.buf.get(..self.pos).unwrap_or_default()
     }
 
     /// Move the output written so far into `dst` (appending), keeping the buffer.
     pub fn drain_into(&mut self, dst: &mut Vec<u8>) {
-        if dst.is_empty() {
-            std::mem::swap(dst, &mut self.out);
-        } else {
-            dst.extend_from_slice(&self.out);
-            self.out.clear();
-        }
+        dst.extend_from_slice(self.output());
+        self.pos = 0;
     }
 
     pub fn len(&self) -> usize {
-        self.out.len()
+        self.pos
     }
 
     pub fn is_empty(&self) -> bool {
-        self.out.is_empty()
+        self.pos == 0
+    }
+
+    /// Make `buf` at least `need` + [`ROOM`] bytes longer than the output (so that the
+    /// next small writes need not come here again).
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, need: usize) {
+        let want = self.pos.saturating_add(need).saturating_add(ROOM);
+        let len = want.max(self.buf.len().saturating_mul(2)).max(INITIAL);
+        self.buf.resize(len, 0);
+    }
+
+    /// The [`ROOM`] bytes at the cursor, to be written with fixed-size stores; the caller
+    /// then moves the cursor past what it wrote.
+    #[inline(always)]
+    fn room(&mut self) -> Option<&mut [u8; ROOM]> {
+        let end = self.pos + ROOM;
+        if end > self.buf.len() {
+            self.grow(ROOM);
+        }
+        self.buf.get_mut(self.pos..end)?.try_into().ok()
+    }
+
+    /// Append `bytes`.
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.pos + bytes.len();
+        if end > self.buf.len() {
+            self.grow(bytes.len());
+        }
+        if let Some(dst) = self.buf.get_mut(self.pos..end) {
+            dst.copy_from_slice(bytes);
+            self.pos = end;
+        }
+    }
+
+    /// Append one byte.
+    #[inline(always)]
+    fn byte(&mut self, b: u8) {
+        if self.pos >= self.buf.len() {
+            self.grow(1);
+        }
+        if let Some(slot) = self.buf.get_mut(self.pos) {
+            *slot = b;
+            self.pos += 1;
+        }
+    }
+
+    /// Append what a `Vec`-based helper (escaping, number formatting) wrote in `scratch`.
+    fn put_scratch(&mut self) {
+        let scratch = std::mem::take(&mut self.scratch);
+        self.put(&scratch);
+        self.scratch = scratch;
     }
 
     fn newline_indent(&mut self) {
-        self.out.push(b'\n');
-        for _ in 0..self.depth {
-            self.out.extend_from_slice(b"  ");
+        match INDENT.get(..1 + 2 * self.depth) {
+            Some(indent) => self.put(indent),
+            None => {
+                self.byte(b'\n');
+                for _ in 0..self.depth {
+                    self.put(b"  ");
+                }
+            }
         }
     }
 
@@ -74,7 +310,7 @@ impl JsonWriter {
             return;
         }
         if !self.first {
-            self.out.push(b',');
+            self.byte(b',');
         }
         if self.pretty && self.depth > 0 {
             self.newline_indent();
@@ -82,10 +318,26 @@ impl JsonWriter {
         self.first = false;
     }
 
+    /// [`separator`](JsonWriter::separator) for a value about to be written into
+    /// [`room`](JsonWriter::room): compact output's comma is left to the caller, who
+    /// writes `,` at the room's first byte and the value from the returned index (1 when
+    /// the comma stays, 0 when the value overwrites it).
+    #[inline(always)]
+    fn lead(&mut self) -> usize {
+        if self.pretty {
+            self.separator();
+            return 0;
+        }
+        let comma = !(self.first | self.after_key);
+        self.first = false;
+        self.after_key = false;
+        usize::from(comma)
+    }
+
     #[inline]
     pub fn begin_object(&mut self) {
         self.separator();
-        self.out.push(b'{');
+        self.byte(b'{');
         self.depth += 1;
         self.first = true;
     }
@@ -96,14 +348,14 @@ impl JsonWriter {
         if self.pretty && !self.first {
             self.newline_indent();
         }
-        self.out.push(b'}');
+        self.byte(b'}');
         self.first = false;
     }
 
     #[inline]
     pub fn begin_array(&mut self) {
         self.separator();
-        self.out.push(b'[');
+        self.byte(b'[');
         self.depth += 1;
         self.first = true;
     }
@@ -114,16 +366,16 @@ impl JsonWriter {
         if self.pretty && !self.first {
             self.newline_indent();
         }
-        self.out.push(b']');
+        self.byte(b']');
         self.first = false;
     }
 
     #[inline]
     fn colon(&mut self) {
         if self.pretty {
-            self.out.extend_from_slice(b": ");
+            self.put(b": ");
         } else {
-            self.out.push(b':');
+            self.byte(b':');
         }
         self.after_key = true;
     }
@@ -140,9 +392,7 @@ impl JsonWriter {
     #[inline]
     pub fn key_str(&mut self, s: &str) {
         self.separator();
-        self.out.push(b'"');
-        encoding::push_escaped_utf8(&mut self.out, s.as_bytes());
-        self.out.push(b'"');
+        self.text(s);
         self.colon();
     }
 
@@ -154,11 +404,12 @@ impl JsonWriter {
     }
 
     fn parameter_body(&mut self, name: &[u8], defined: bool) {
-        self.out
-            .extend_from_slice(if defined { b"\"[" } else { b"\"[!" });
+        self.put(if defined { b"\"[" } else { b"\"[!" });
         let name = encoding::trim_end(name);
-        encoding::push_text(&mut self.out, name, self.encoding, false);
-        self.out.extend_from_slice(b"]\"");
+        self.scratch.clear();
+        encoding::push_text(&mut self.scratch, name, self.encoding, false);
+        self.put_scratch();
+        self.put(b"]\"");
     }
 
     /// A parameter name as a string value: `"[name]"` or `"[!name]"`.
@@ -170,9 +421,7 @@ impl JsonWriter {
     /// A string value from text.
     pub fn str_value(&mut self, s: &str) {
         self.separator();
-        self.out.push(b'"');
-        encoding::push_escaped_utf8(&mut self.out, s.as_bytes());
-        self.out.push(b'"');
+        self.text(s);
     }
 
     /// A scalar's text as a string value, with no narrowing.
@@ -183,87 +432,144 @@ impl JsonWriter {
 
     pub fn null(&mut self) {
         self.separator();
-        self.out.extend_from_slice(b"null");
+        self.put(b"null");
     }
 
     /// An unquoted object key, `rest` being the input from its first byte on: a short
     /// plain key is copied in one piece.
     #[inline]
     pub fn key_in(&mut self, bytes: &[u8], rest: &[u8]) {
-        match Short::new(bytes, rest) {
-            Some(short) if short.is_plain() => {
-                self.separator();
-                self.out.push(b'"');
-                short.put(&mut self.out);
-                self.out.push(b'"');
-                self.colon();
+        match Window::new(bytes, rest) {
+            Some(key) if key.is_plain() => {
+                let at = self.lead();
+                let pretty = self.pretty;
+                if let Some(room) = self.room() {
+                    room[0] = b',';
+                    let end = put_key(room, at, key, pretty);
+                    self.pos += end;
+                }
+                self.after_key = true;
             }
             _ => self.key_scalar(bytes, false),
         }
     }
 
     /// [`scalar`](JsonWriter::scalar), `rest` being the input from the scalar's first byte
-    /// on: short integers and plain words, most of a save, are tested and copied in one
+    /// on: short integers, words and bools, most of a save, are tested and copied in one
     /// piece; anything else takes the general path.
     #[inline]
     pub fn scalar_in(&mut self, bytes: &[u8], rest: &[u8], quoted: bool) {
-        if let Some(short) = Short::new(bytes, rest) {
-            let try_narrow = match self.narrowing {
-                Narrowing::All => true,
-                Narrowing::Unquoted => !quoted,
-                Narrowing::None => false,
-            };
-            match bytes.first() {
-                // Canonical integers of up to 15 digits are written as they are (see
-                // `write_common_number`).
-                Some(b'1'..=b'9') if try_narrow && bytes.len() <= 15 && short.is_digits() => {
-                    self.separator();
-                    short.put(&mut self.out);
-                    return;
+        if let Some(value) = Window::new(bytes, rest) {
+            let kind = value.kind(self.narrows(quoted), quoted);
+            if kind != Kind::Other {
+                let at = self.lead();
+                if let Some(room) = self.room() {
+                    room[0] = b',';
+                    let end = put_value(room, at, value, kind);
+                    self.pos += end;
                 }
-                Some(b'0') if try_narrow && bytes.len() == 1 => {
-                    self.separator();
-                    self.out.push(b'0');
-                    return;
-                }
-                // Not a number nor a bool even when narrowing; a quoted string ending in
-                // a space is trimmed, so it goes the general way.
-                Some(&c) if plain_string(c, try_narrow, quoted, bytes) && short.is_plain() => {
-                    self.separator();
-                    self.out.push(b'"');
-                    short.put(&mut self.out);
-                    self.out.push(b'"');
-                    return;
-                }
-                _ => {}
+                return;
             }
         }
         self.scalar(bytes, quoted);
+    }
+
+    /// A whole `key = value` field: [`key_in`](JsonWriter::key_in) then
+    /// [`scalar_in`](JsonWriter::scalar_in), written with one length check when both
+    /// tokens are short and plain.
+    #[inline]
+    pub fn field_in(
+        &mut self,
+        key: &[u8],
+        key_rest: &[u8],
+        value: &[u8],
+        value_rest: &[u8],
+        quoted: bool,
+    ) {
+        if let (Some(k), Some(v)) = (Window::new(key, key_rest), Window::new(value, value_rest))
+            && k.is_plain()
+        {
+            let kind = v.kind(self.narrows(quoted), quoted);
+            if kind != Kind::Other {
+                let at = self.lead();
+                let pretty = self.pretty;
+                if let Some(room) = self.room() {
+                    room[0] = b',';
+                    let at = put_key(room, at, k, pretty);
+                    let end = put_value(room, at, v, kind);
+                    self.pos += end;
+                }
+                return;
+            }
+        }
+        self.key_in(key, key_rest);
+        self.scalar_in(value, value_rest, quoted);
+    }
+
+    /// A whole `key = value` field in key-value-pairs mode, `["key",value]`, written as
+    /// [`field_in`](JsonWriter::field_in) writes a field.
+    #[inline]
+    pub fn pair_in(
+        &mut self,
+        key: &[u8],
+        key_rest: &[u8],
+        value: &[u8],
+        value_rest: &[u8],
+        quoted: bool,
+    ) {
+        if !self.pretty
+            && let (Some(k), Some(v)) = (Window::new(key, key_rest), Window::new(value, value_rest))
+            && k.is_plain()
+        {
+            let kind = v.kind(self.narrows(quoted), quoted);
+            if kind != Kind::Other {
+                let at = self.lead();
+                if let Some(room) = self.room() {
+                    room[0] = b',';
+                    put_at(room, at, b'[');
+                    put_at(room, at + 1, b'"');
+                    put_window(room, at + 2, k.bytes);
+                    let end = at + 2 + k.len;
+                    put_at(room, end, b'"');
+                    put_at(room, end + 1, b',');
+                    let end = put_value(room, end + 2, v, kind);
+                    put_at(room, end, b']');
+                    self.pos += end + 1;
+                }
+                return;
+            }
+        }
+        self.begin_array();
+        self.scalar_str(key, false);
+        self.scalar_in(value, value_rest, quoted);
+        self.end_array();
+    }
+
+    #[inline(always)]
+    fn narrows(&self, quoted: bool) -> bool {
+        if quoted {
+            self.narrow_quoted
+        } else {
+            self.narrow_unquoted
+        }
     }
 
     /// A scalar value, narrowed to a bool or number when the options allow.
     #[inline]
     pub fn scalar(&mut self, bytes: &[u8], quoted: bool) {
         self.separator();
-        let try_narrow = match self.narrowing {
-            Narrowing::All => true,
-            Narrowing::Unquoted => !quoted,
-            Narrowing::None => false,
-        };
-        if try_narrow {
+        if self.narrows(quoted) {
             // Dispatch on the first byte: most scalars are words, which no number or
             // bool starts like, or integers, which the common-number path copies.
             let written = match bytes.first() {
-                Some(b'0'..=b'9' | b'-' | b'+' | b'.') => {
-                    write_common_number(bytes, &mut self.out) || self.number(bytes)
-                }
+                Some(b'0'..=b'9' | b'-' | b'+' | b'.') => self.number(bytes),
                 Some(b'y' | b'n') => match bytes {
                     b"yes" => {
-                        self.out.extend_from_slice(b"true");
+                        self.put(b"true");
                         true
                     }
                     b"no" => {
-                        self.out.extend_from_slice(b"false");
+                        self.put(b"false");
                         true
                     }
                     _ => false,
@@ -277,30 +583,34 @@ impl JsonWriter {
         self.string_body(bytes, quoted);
     }
 
-    /// The numbers [`write_common_number`] leaves: written if `bytes` narrows to one.
-    /// Kept out of line so that the hot path does not carry the formatters' buffers.
+    /// Written if `bytes` narrows to a number: the common forms without a round trip
+    /// through binary (see [`write_common_number`]), the rest through the formatters.
     #[inline(never)]
     fn number(&mut self, bytes: &[u8]) -> bool {
+        self.scratch.clear();
+        if write_common_number(bytes, &mut self.scratch) {
+            self.put_scratch();
+            return true;
+        }
         match narrow(bytes) {
             Narrowed::Str => false,
             Narrowed::Bool(b) => {
-                self.out
-                    .extend_from_slice(if b { b"true" } else { b"false" });
+                self.put(if b { b"true" } else { b"false" });
                 true
             }
             Narrowed::I64(i) => {
                 let mut buf = itoa::Buffer::new();
-                self.out.extend_from_slice(buf.format(i).as_bytes());
+                self.put(buf.format(i).as_bytes());
                 true
             }
             Narrowed::U64(u) => {
                 let mut buf = itoa::Buffer::new();
-                self.out.extend_from_slice(buf.format(u).as_bytes());
+                self.put(buf.format(u).as_bytes());
                 true
             }
             Narrowed::F64(f) => {
                 let mut buf = zmij::Buffer::new();
-                self.out.extend_from_slice(buf.format_finite(f).as_bytes());
+                self.put(buf.format_finite(f).as_bytes());
                 true
             }
         }
@@ -315,20 +625,337 @@ impl JsonWriter {
         } else {
             bytes
         };
-        self.out.reserve(bytes.len() + 4);
-        self.out.push(b'"');
-        encoding::push_text(&mut self.out, bytes, self.encoding, quoted);
-        self.out.push(b'"');
+        if encoding::is_plain(bytes) {
+            self.put_quoted(bytes);
+            return;
+        }
+        self.scratch.clear();
+        encoding::push_text(&mut self.scratch, bytes, self.encoding, quoted);
+        self.byte(b'"');
+        self.put_scratch();
+        self.byte(b'"');
+    }
+
+    /// `"text"` from text that is UTF-8 already.
+    fn text(&mut self, s: &str) {
+        if encoding::is_plain(s.as_bytes()) {
+            self.put_quoted(s.as_bytes());
+            return;
+        }
+        self.scratch.clear();
+        encoding::push_escaped_utf8(&mut self.scratch, s.as_bytes());
+        self.byte(b'"');
+        self.put_scratch();
+        self.byte(b'"');
+    }
+
+    /// `"bytes"`, `bytes` needing no escapes.
+    #[inline]
+    fn put_quoted(&mut self, bytes: &[u8]) {
+        let end = self.pos + bytes.len() + 2;
+        if end > self.buf.len() {
+            self.grow(bytes.len() + 2);
+        }
+        if let Some([open, body @ .., close]) = self.buf.get_mut(self.pos..end) {
+            *open = b'"';
+            body.copy_from_slice(bytes);
+            *close = b'"';
+            self.pos = end;
+        }
     }
 }
 
-/// Can a scalar starting with `first` only be written as a string, with nothing trimmed?
-/// Numbers and bools start with a digit, a sign, a dot, `y` or `n`; a quoted string
-/// loses a trailing space.
+/// Write `"key":` (`"key": ` when `pretty`) at `at`; returns where the value goes.
 #[inline(always)]
-fn plain_string(first: u8, try_narrow: bool, quoted: bool, bytes: &[u8]) -> bool {
-    let maybe_narrowed =
-        try_narrow && matches!(first, b'0'..=b'9' | b'-' | b'+' | b'.' | b'y' | b'n');
-    let trimmed = quoted && bytes.last() == Some(&b' ');
-    !maybe_narrowed && !trimmed
+fn put_key(room: &mut [u8; ROOM], at: usize, key: Window, pretty: bool) -> usize {
+    let end = at + 1 + key.len;
+    put_at(room, at, b'"');
+    put_window(room, at + 1, key.bytes);
+    put_at(room, end, b'"');
+    put_at(room, end + 1, b':');
+    put_at(room, end + 2, b' ');
+    end + 2 + usize::from(pretty)
+}
+
+/// Write a value of a kind other than [`Kind::Other`] at `at`; returns where it ends.
+#[inline(always)]
+fn put_value(room: &mut [u8; ROOM], at: usize, value: Window, kind: Kind) -> usize {
+    match kind {
+        Kind::Raw(n) => {
+            put_window(room, at, value.bytes);
+            at + n.min(16)
+        }
+        Kind::Str => {
+            put_at(room, at, b'"');
+            put_window(room, at + 1, value.bytes);
+            put_at(room, at + 1 + value.len, b'"');
+            at + 2 + value.len
+        }
+        Kind::True => {
+            put_window(room, at, b"true\0\0\0\0\0\0\0\0\0\0\0\0");
+            at + 4
+        }
+        Kind::False | Kind::Other => {
+            put_window(room, at, b"false\0\0\0\0\0\0\0\0\0\0\0");
+            at + 5
+        }
+    }
+}
+
+#[inline(always)]
+fn put_at(room: &mut [u8; ROOM], at: usize, b: u8) {
+    if let Some(slot) = room.get_mut(at) {
+        *slot = b;
+    }
+}
+
+#[inline(always)]
+fn put_window(room: &mut [u8; ROOM], at: usize, window: &[u8; 16]) {
+    if let Some(dst) = room.get_mut(at..).and_then(|r| r.first_chunk_mut::<16>()) {
+        *dst = *window;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TRICKY: &[&str] = &[
+        "0",
+        "00",
+        "-0",
+        "-",
+        "1",
+        "-1",
+        "12",
+        "0012",
+        "123456789012345",
+        "1234567890123456",
+        "-123456789012345",
+        "-1234567890123456",
+        "1.5",
+        "1.500",
+        "1.000",
+        "-0.0",
+        "-0.000",
+        "0.5",
+        "00.5",
+        "0.00001",
+        "0.000001",
+        "0.0000010",
+        "1.",
+        ".5",
+        "+1",
+        "1.2.3",
+        "1444.11.11",
+        "12345678901234.5",
+        "1234567890123.45",
+        "1.23456789012345",
+        "1e5",
+        "1.5f",
+        "yes",
+        "no",
+        "y",
+        "n",
+        "yesx",
+        "nope",
+        "none",
+        "abc",
+        "a b ",
+        "trailing ",
+        "a\"b",
+        "a\\b",
+        "tab\there",
+        "caf\u{e9}",
+        "",
+        "sixteen_bytes_xx",
+        "seventeen_bytes_x",
+        "-1.5",
+        "-00.5",
+        "9007199254740993",
+        "-9.25",
+        "10.10",
+        "3rd",
+        "1f5",
+        "12f",
+        "1.2f.3",
+        "-abc",
+        "0x1F",
+        "1.-2",
+        "-1-2",
+        "1444.11.11f",
+        "1.f",
+        "-.5",
+        "-5.",
+        "--5",
+    ];
+
+    fn writers() -> Vec<(JsonWriter, JsonWriter)> {
+        let mut all = Vec::new();
+        for narrowing in [Narrowing::All, Narrowing::Unquoted, Narrowing::None] {
+            for pretty in [false, true] {
+                let w = || JsonWriter::new(pretty, Encoding::Windows1252, narrowing);
+                all.push((w(), w()));
+            }
+        }
+        all
+    }
+
+    /// `token` followed by other input, as the parser hands it over.
+    fn with_rest(token: &[u8]) -> Vec<u8> {
+        let mut rest = token.to_vec();
+        rest.extend_from_slice(b" x=\"y\\\"\" 123456789 }\n");
+        rest
+    }
+
+    /// Random tokens from the bytes that matter to the fast paths.
+    fn random_tokens() -> Vec<Vec<u8>> {
+        let alphabet = b"0123456789-.+eyno \"\\\xe9a_";
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..20_000)
+            .map(|_| {
+                let len = (next() % 19) as usize;
+                (0..len)
+                    .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn all_tokens() -> Vec<Vec<u8>> {
+        let mut tokens: Vec<Vec<u8>> = TRICKY.iter().map(|t| t.as_bytes().to_vec()).collect();
+        tokens.extend(random_tokens());
+        tokens
+    }
+
+    /// Run `fast` and `slow` on both writers and compare what each appended.
+    fn same(
+        pair: &mut (JsonWriter, JsonWriter),
+        what: &[u8],
+        fast: impl FnOnce(&mut JsonWriter),
+        slow: impl FnOnce(&mut JsonWriter),
+    ) {
+        let (a, b) = (pair.0.len(), pair.1.len());
+        fast(&mut pair.0);
+        slow(&mut pair.1);
+        let got = String::from_utf8_lossy(&pair.0.output()[a..]);
+        let want = String::from_utf8_lossy(&pair.1.output()[b..]);
+        assert_eq!(got, want, "{:?}", String::from_utf8_lossy(what));
+    }
+
+    #[test]
+    fn window_paths_write_what_the_general_path_writes() {
+        let tokens = all_tokens();
+        for mut pair in writers() {
+            pair.0.begin_array();
+            pair.1.begin_array();
+            for token in &tokens {
+                for quoted in [false, true] {
+                    same(
+                        &mut pair,
+                        token,
+                        |w| w.scalar_in(token, &with_rest(token), quoted),
+                        |w| w.scalar(token, quoted),
+                    );
+                }
+            }
+            same(
+                &mut pair,
+                b"]",
+                JsonWriter::end_array,
+                JsonWriter::end_array,
+            );
+        }
+    }
+
+    #[test]
+    fn fused_fields_write_what_key_and_value_write() {
+        let tokens = all_tokens();
+        let keys = tokens.iter().filter(|t| !t.is_empty()).step_by(7);
+        for mut pair in writers() {
+            pair.0.begin_object();
+            pair.1.begin_object();
+            for (value, key) in tokens.iter().zip(keys.clone().cycle()) {
+                for quoted in [false, true] {
+                    same(
+                        &mut pair,
+                        &[&key[..], b"=", value].concat(),
+                        |w| w.field_in(key, &with_rest(key), value, &with_rest(value), quoted),
+                        |w| {
+                            w.key_scalar(key, false);
+                            w.scalar(value, quoted);
+                        },
+                    );
+                    same(
+                        &mut pair,
+                        &[&key[..], b"=", value].concat(),
+                        |w| w.pair_in(key, &with_rest(key), value, &with_rest(value), quoted),
+                        |w| {
+                            w.begin_array();
+                            w.scalar_str(key, false);
+                            w.scalar(value, quoted);
+                            w.end_array();
+                        },
+                    );
+                    same(
+                        &mut pair,
+                        key,
+                        |w| {
+                            w.key_in(key, &with_rest(key));
+                            w.null();
+                        },
+                        |w| {
+                            w.key_scalar(key, false);
+                            w.null();
+                        },
+                    );
+                }
+            }
+            same(
+                &mut pair,
+                b"}",
+                JsonWriter::end_object,
+                JsonWriter::end_object,
+            );
+        }
+    }
+
+    #[test]
+    fn output_survives_growth_and_draining() {
+        let mut w = JsonWriter::new(false, Encoding::Utf8, Narrowing::All);
+        let mut expected = Vec::new();
+        let mut out = Vec::new();
+        w.begin_array();
+        expected.push(b'[');
+        let long = vec![b'x'; 3 * INITIAL];
+        for i in 0..200_000u32 {
+            let token = i.to_string();
+            w.scalar_in(token.as_bytes(), &with_rest(token.as_bytes()), false);
+            if i > 0 {
+                expected.push(b',');
+            }
+            expected.extend_from_slice(token.as_bytes());
+            if i % 50_000 == 7 {
+                w.scalar(&long, false);
+                expected.push(b',');
+                expected.push(b'"');
+                expected.extend_from_slice(&long);
+                expected.push(b'"');
+            }
+            if i % 70_001 == 0 {
+                w.drain_into(&mut out);
+                assert!(w.is_empty());
+            }
+        }
+        w.end_array();
+        expected.push(b']');
+        w.drain_into(&mut out);
+        assert_eq!(out, expected);
+    }
 }
