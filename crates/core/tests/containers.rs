@@ -5,9 +5,7 @@
 //! tar and zstd decoded here with their own crates, not through pdxedge's readers).
 //! Skips when the corpus is absent, unless `CI` is set.
 
-use pdxedge_core::container::{
-    ArchiveLimits, ContainerError, ContainerErrorKind, Envelope, Game, Hints, Save,
-};
+use pdxedge_core::container::{ArchiveLimits, ContainerErrorKind, Envelope, Game, Hints, Save};
 use pdxedge_core::json::JsonOptions;
 use pdxedge_core::recompress::{Format, RecompressOptions, recompress, verify};
 use pdxedge_core::save::{SaveJson, SaveJsonOptions, inspect, write_json};
@@ -634,7 +632,11 @@ fn names_a_zip_would_rewrite_are_refused_for_zip_output_and_kept_in_tar() {
             let result = recompress(&save, &RecompressOptions::new(format), &mut out, None);
             (result, out)
         };
-        let refused = |format: Format, (result, out): (Result<_, ContainerError>, Vec<u8>)| {
+        let refused = |format: Format,
+                       (result, out): (
+            Result<_, pdxedge_core::container::ContainerError>,
+            Vec<u8>,
+        )| {
             let e = result.expect_err(odd);
             assert!(
                 matches!(e.kind(), ContainerErrorKind::Unsupported(_)),
