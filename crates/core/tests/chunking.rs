@@ -4,7 +4,7 @@
 mod common;
 
 use common::{Mode, options, pdxedge_json_chunked};
-use pdxedge_core::Encoding;
+use pdxedge_core::{Encoding, ErrorKind, Limits, Transcoder};
 
 const INPUTS: &[&str] = &[
     "foo=bar num=1 b=no pi=3.14",
@@ -90,6 +90,120 @@ fn random_chunk_sizes_on_a_larger_document() {
                 .collect();
             let chunked = pdxedge_json_chunked(input, opts, &sizes).unwrap();
             assert_eq!(whole, chunked, "{mode:?} sizes {sizes:?}");
+        }
+    }
+}
+
+/// `n` bytes cycling through `pattern`.
+fn long(pattern: &str, n: usize) -> String {
+    pattern.chars().cycle().take(n).collect()
+}
+
+/// One long token of each kind the parser carries over between feeds (an unquoted key,
+/// value, list element, header and parameter value; a quoted string with escapes, runs
+/// of backslashes and line breaks; a `@[...]` variable), and ones that end the document
+/// or never close.
+fn long_token_inputs() -> Vec<String> {
+    let plain = long("abc_1.2:x", 3000);
+    let ops = long("x!y?z", 3000);
+    // Ends in an even run of backslashes, so the quote after it closes the string.
+    let quoted = long("ab\\\"c\\\\\\\\d\ne\\\\\\x", 2999);
+    vec![
+        format!("a = {plain} b = 1"),
+        format!("{plain} = 1 c = d"),
+        format!("l = {{ 1 {plain} 2 }} m = {{ {plain} }}"),
+        format!("c = {plain} {{ 1 2 }} d = {plain}{{ 3 }}"),
+        format!("a = {ops} b != 1 {ops}?=2 l = {{ {ops} }}"),
+        format!("a = \"{quoted}\" b = \"{quoted}\\\\\" c = 1\nd = e"),
+        format!("l = {{ \"{quoted}\" x }} \"{quoted}\" = 2"),
+        format!("v = @[{plain} + 1] w = 2"),
+        format!("g = {{ [[p] {plain} ] [[!q] {plain} = 1 ] }}"),
+        format!("a = {plain}"),
+        format!("a = 1\nb = \"{quoted}"),
+        format!("a = @[{plain}"),
+    ]
+}
+
+/// Like `pdxedge_json_chunked`, with a token length limit.
+fn chunked_with_token_limit(
+    input: &[u8],
+    opts: pdxedge_core::json::JsonOptions,
+    sizes: &[usize],
+    max_token_len: usize,
+) -> Result<Vec<u8>, pdxedge_core::Error> {
+    let limits = Limits {
+        max_token_len,
+        ..Limits::default()
+    };
+    let mut t = Transcoder::with_limits(opts, limits);
+    let mut out = Vec::new();
+    let mut rest = input;
+    for &n in sizes.iter().cycle() {
+        if rest.is_empty() {
+            break;
+        }
+        let (chunk, after) = rest.split_at(n.clamp(1, rest.len()));
+        t.feed(chunk, &mut out)?;
+        rest = after;
+    }
+    t.finish(&mut out)?;
+    Ok(out)
+}
+
+/// The chunked feeds run with a token limit just above the longest token: a carried
+/// token must be let go as soon as a chunk ends it, or the carry would outgrow the limit.
+#[test]
+fn a_long_token_in_many_chunks_gives_the_same_output_as_whole() {
+    for input in long_token_inputs() {
+        let input = input.as_bytes();
+        for mode in modes() {
+            let opts = options(mode, false, Encoding::Utf8);
+            let whole = pdxedge_json_chunked(input, opts, &[input.len()]);
+            for sizes in [&[1][..], &[2], &[3], &[7], &[64], &[1, 5, 13, 2, 250]] {
+                let chunked = chunked_with_token_limit(input, opts, sizes, 3100);
+                assert_eq!(
+                    whole.as_ref().map_err(|e| e.to_string()),
+                    chunked.as_ref().map_err(|e| e.to_string()),
+                    "{mode:?} sizes {sizes:?} input starting {:?}",
+                    String::from_utf8_lossy(input.get(..40).unwrap_or(input))
+                );
+            }
+        }
+    }
+}
+
+/// However a token too long for the limit arrives, the error comes on the feed that
+/// makes the carried token one byte longer than the limit, and points at its start.
+#[test]
+fn the_token_length_limit_holds_exactly_in_any_chunking() {
+    let limit = 100;
+    let limits = Limits {
+        max_token_len: limit,
+        ..Limits::default()
+    };
+    for (open, body) in [("\"", "x\\\"y"), ("", "x!y?z")] {
+        let input = format!("a = {open}{}", long(body, 400));
+        let input = input.as_bytes();
+        for size in 1..=9 {
+            let opts = options(Mode::Preserve, false, Encoding::Utf8);
+            let mut t = Transcoder::with_limits(opts, limits);
+            let mut out = Vec::new();
+            let mut fed = 0;
+            let err = input
+                .chunks(size)
+                .find_map(|chunk| {
+                    fed += chunk.len();
+                    t.feed(chunk, &mut out).err()
+                })
+                .expect("token too long");
+            assert_eq!(err.kind(), &ErrorKind::TokenTooLong { limit });
+            assert_eq!((err.position().offset, err.position().column), (4, 5));
+            // The token starts at byte 4: the failing feed is the first to bring more
+            // than `limit` of its bytes.
+            assert!(
+                fed - 4 > limit && fed - size - 4 <= limit,
+                "size {size}, fed {fed}"
+            );
         }
     }
 }

@@ -234,6 +234,52 @@ const CLASS: [u8; 256] = {
     t
 };
 
+/// What is known about a partial token carried over to the next feed: enough to tell,
+/// from the next chunk alone, that the token still does not end in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Carried {
+    /// Nothing: the next feed parses the carry again.
+    Unknown,
+    /// An unquoted scalar: it ends only at a boundary byte (`!` and `?` end it only
+    /// before `=`, itself a boundary).
+    Unquoted,
+    /// A quoted string; `escaped`: its last byte is a backslash escaping the next one.
+    Quoted { escaped: bool },
+    /// A variable `@[...`: it ends at the next `]`.
+    Variable,
+}
+
+impl Carried {
+    /// Does the carried token run on past all of `chunk`? For a quoted string, also
+    /// notes whether `chunk` leaves a backslash escaping the byte after it.
+    fn stays_open(&mut self, chunk: &[u8]) -> bool {
+        match self {
+            Carried::Unknown => false,
+            Carried::Unquoted => !chunk.iter().any(|&b| class(b) & BOUNDARY != 0),
+            Carried::Variable => memchr::memchr(b']', chunk).is_none(),
+            Carried::Quoted { escaped } => {
+                let mut i = usize::from(*escaped);
+                loop {
+                    match memchr::memchr2(b'"', b'\\', tail(chunk, i)) {
+                        Some(j) if chunk.get(i + j) == Some(&b'"') => return false,
+                        Some(j) => i += j + 2,
+                        None => break,
+                    }
+                }
+                *escaped = i > chunk.len();
+                true
+            }
+        }
+    }
+}
+
+/// Does the unclosed quoted-string body `body` end in a backslash that escapes the next
+/// byte (an odd run of backslashes: each pair is one escaped backslash)?
+fn ends_in_escape(body: &[u8]) -> bool {
+    let run = body.iter().rev().take_while(|&&b| b == b'\\').count();
+    run % 2 == 1
+}
+
 /// The outcome of lexing one token from a buffer.
 enum Lexed {
     /// The token spans `start..end`; parsing continues at `next`.
@@ -257,6 +303,8 @@ pub struct Parser {
     in_comment: bool,
     /// Unconsumed input carried over to the next chunk (a partial token).
     carry: Vec<u8>,
+    /// What the last lex found out about the partial token at the start of `carry`.
+    carried: Carried,
     /// Absolute offset of the first byte of the buffer being parsed.
     base: u64,
     /// Newlines before `line_base`, and the offset just past the last of them.
@@ -294,6 +342,7 @@ impl Parser {
             param_defined: true,
             in_comment: false,
             carry: Vec::new(),
+            carried: Carried::Unknown,
             base: 0,
             lines: 0,
             line_base: 0,
@@ -367,6 +416,14 @@ impl Parser {
     pub fn feed<S: Sink>(&mut self, chunk: &[u8], sink: &mut S) -> Result<(), Error> {
         if self.state == State::Done {
             return Err(self.error_at(ErrorKind::Finished, self.offset()));
+        }
+        if !self.carry.is_empty() && self.carried.stays_open(chunk) {
+            // The chunk cannot end the carried token, so parsing the carry again would
+            // stop at the token's start, as the last feed did: keep it without lexing it
+            // from its start once more (which made a long token in small chunks cost
+            // time quadratic in its length).
+            self.carry.extend_from_slice(chunk);
+            return self.check_carry();
         }
         if self.carry.is_empty() {
             let used = self.run(chunk, false, sink)?;
@@ -520,6 +577,7 @@ impl Parser {
     /// Parse as much of `buf` as possible; returns how many bytes were consumed. The rest
     /// (a partial token) is carried over. `eof` means no more input will come.
     fn run<S: Sink>(&mut self, buf: &[u8], eof: bool, sink: &mut S) -> Result<usize, Error> {
+        self.carried = Carried::Unknown;
         let mut pos = 0;
         let result = self.run_inner(buf, &mut pos, eof, sink);
         self.pending.detach(buf);
@@ -973,6 +1031,7 @@ impl Parser {
 
                 State::ParamValue => {
                     let Some(end) = lex_scalar(buf, p, eof) else {
+                        self.carried = Carried::Unquoted;
                         return Ok(());
                     };
                     *pos = end;
@@ -1283,7 +1342,18 @@ impl Parser {
             } else {
                 "a variable `@[...]` is not closed"
             })),
-            Lexed::Incomplete => Ok(None),
+            Lexed::Incomplete => {
+                // Every caller stops here, so the token starts the carry.
+                self.carried = match c {
+                    b'"' => Carried::Quoted {
+                        escaped: ends_in_escape(tail(buf, p + 1)),
+                    },
+                    b'@' if buf.get(p + 1) == Some(&b'[') => Carried::Variable,
+                    b'@' if p + 1 == buf.len() => Carried::Unknown,
+                    _ => Carried::Unquoted,
+                };
+                Ok(None)
+            }
         }
     }
 
