@@ -24,7 +24,7 @@ use crate::error::{Error, ErrorKind};
 use crate::text::{Limits, Operator, Parser, Sink, SinkResult, tail};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Where one of a repeated key's later values starts.
 #[derive(Debug, Clone, Copy)]
@@ -60,6 +60,8 @@ pub(crate) struct Index {
     later: Vec<Occurrence>,
     /// The later places the write pass may jump over, in document order.
     jumps: Vec<Jump>,
+    /// Where [`find`](Index::find) left off (atomic for the reason `Group::written` is).
+    hint: AtomicUsize,
 }
 
 /// A later place as a byte range of the (held) input: from its key's first byte to where
@@ -87,12 +89,24 @@ impl Group {
 
 impl Index {
     /// The position in the index of the object at `offset`, if it has repeated keys.
+    /// The write pass asks for every object it opens, mostly in document order: the
+    /// answer then lies at the place the last one left off, else a binary search finds it.
     pub fn find(&self, offset: u64) -> Option<u32> {
-        let i = self
-            .objects
-            .binary_search_by_key(&offset, |(o, _, _)| *o)
-            .ok()?;
-        u32::try_from(i).ok()
+        let objects = &self.objects;
+        let hint = self.hint.load(Ordering::Relaxed);
+        let after_previous = hint
+            .checked_sub(1)
+            .is_none_or(|p| objects.get(p).is_some_and(|o| o.0 < offset));
+        let at_or_before_hint = objects.get(hint).is_none_or(|o| o.0 >= offset);
+        let i = if after_previous && at_or_before_hint {
+            hint
+        } else {
+            objects.partition_point(|(o, _, _)| *o < offset)
+        };
+        let found = objects.get(i).is_some_and(|o| o.0 == offset);
+        self.hint
+            .store(if found { i + 1 } else { i }, Ordering::Relaxed);
+        if found { u32::try_from(i).ok() } else { None }
     }
 
     pub fn groups(&self, object: u32) -> &[Group] {
@@ -711,6 +725,19 @@ mod tests {
             .filter(|j| j.to != 0)
             .map(|j| &input[j.from..j.to])
             .collect()
+    }
+
+    #[test]
+    fn find_in_any_order() {
+        let input = "a={ b=1 b=2 } c={ d=1 } e={ f=1 f=2 } g={ h=1 h=2 } b=1 b=2";
+        let index = index(input.as_bytes(), 0, Limits::default()).unwrap();
+        let objects: Vec<u64> = index.objects.iter().map(|o| o.0).collect();
+        assert_eq!(objects, [4, 28, 42, ROOT]);
+        let queries = [ROOT, 4, 18, 28, 42, 4, 42, 43, 0, 28, 28, ROOT, 60, 3, 4];
+        for q in queries {
+            let expected = objects.iter().position(|&o| o == q).map(|i| i as u32);
+            assert_eq!(index.find(q), expected, "{q}");
+        }
     }
 
     #[test]
