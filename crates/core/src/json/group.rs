@@ -5,12 +5,15 @@
 //!
 //! 1. **Index**: a parse that records, for each object with a repeated key, where each of
 //!    that key's later values starts (byte offset and operator; the first is written where
-//!    it stands). Objects without repeated keys cost nothing; memory is the keys of the
-//!    objects currently open plus, per repeated key, its bytes, 20-40 bytes and 16 bytes per
-//!    later value.
+//!    it stands), and each later place's extent: from its key to the next item of its
+//!    object. Objects without repeated keys cost nothing; memory is the keys of the
+//!    objects currently open plus, per repeated key, its bytes, 20-40 bytes and 16 + 16
+//!    bytes per later value (8 + 16 in 32-bit Wasm).
 //! 2. **Write**: a streaming write as in preserve mode, except that at a repeated key's
 //!    first place it writes `[`, that value, then re-reads each later value from its
-//!    offset, then `]`; the later places are parsed but not written.
+//!    offset, then `]`. The parser jumps over the later places without reading them
+//!    ([`Parser::skip_input`]); one whose extent the index could not pin down (rare:
+//!    a `{}` the parser drops after it, a parameter block) is parsed and not written.
 //!
 //! So memory is the input (kept for the re-reads) plus that index: far below a parsed
 //! tape of the whole document (jomini's is about 4x the input).
@@ -18,10 +21,10 @@
 use super::JsonOptions;
 use super::render::Renderer;
 use crate::error::{Error, ErrorKind};
-use crate::text::{Limits, Operator, Parser, Sink, SinkResult};
+use crate::text::{Limits, Operator, Parser, Sink, SinkResult, tail};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Where one of a repeated key's later values starts.
 #[derive(Debug, Clone, Copy)]
@@ -55,6 +58,20 @@ pub(crate) struct Index {
     groups: Vec<Group>,
     keys: Vec<u8>,
     later: Vec<Occurrence>,
+    /// The later places the write pass may jump over, in document order.
+    jumps: Vec<Jump>,
+    /// Where [`find`](Index::find) left off (atomic for the reason `Group::written` is).
+    hint: AtomicUsize,
+}
+
+/// A later place as a byte range of the (held) input: from its key's first byte to where
+/// the next item of its object starts (the next key or the closing `}`). Deleting that
+/// range from the input deletes exactly that field's tokens, so the write pass can skip
+/// it without parsing it. `to == 0` while (or when) that could not be established.
+#[derive(Debug, Clone, Copy)]
+struct Jump {
+    from: usize,
+    to: usize,
 }
 
 /// The identity of the document's root object (it has no opening token).
@@ -72,12 +89,24 @@ impl Group {
 
 impl Index {
     /// The position in the index of the object at `offset`, if it has repeated keys.
+    /// The write pass asks for every object it opens, mostly in document order: the
+    /// answer then lies at the place the last one left off, else a binary search finds it.
     pub fn find(&self, offset: u64) -> Option<u32> {
-        let i = self
-            .objects
-            .binary_search_by_key(&offset, |(o, _, _)| *o)
-            .ok()?;
-        u32::try_from(i).ok()
+        let objects = &self.objects;
+        let hint = self.hint.load(Ordering::Relaxed);
+        let after_previous = hint
+            .checked_sub(1)
+            .is_none_or(|p| objects.get(p).is_some_and(|o| o.0 < offset));
+        let at_or_before_hint = objects.get(hint).is_none_or(|o| o.0 >= offset);
+        let i = if after_previous && at_or_before_hint {
+            hint
+        } else {
+            objects.partition_point(|(o, _, _)| *o < offset)
+        };
+        let found = objects.get(i).is_some_and(|o| o.0 == offset);
+        self.hint
+            .store(if found { i + 1 } else { i }, Ordering::Relaxed);
+        if found { u32::try_from(i).ok() } else { None }
     }
 
     pub fn groups(&self, object: u32) -> &[Group] {
@@ -110,6 +139,18 @@ struct Entry<'a> {
 /// keys is cheaper than hashing).
 const SCAN: usize = 12;
 
+/// Where a frame is in establishing the [`Jump`] of its latest later place.
+#[derive(Debug, Default, Clone, Copy)]
+enum JumpState {
+    #[default]
+    None,
+    /// `jumps[i]`'s value is being read.
+    Value(usize),
+    /// `jumps[i]`'s value ended at this input index; the next item of the object says
+    /// where the jump lands.
+    Ended(usize, usize),
+}
+
 #[derive(Debug, Default)]
 struct IndexFrame<'a> {
     object: bool,
@@ -121,6 +162,10 @@ struct IndexFrame<'a> {
     /// The next scalar is a key (not a value).
     expect_key: bool,
     remainder: bool,
+    /// Where the current key starts in the input, quote included (`usize::MAX`: not
+    /// known, or a parameter key).
+    key_start: usize,
+    jump: JumpState,
 }
 
 /// The first read: finds repeated keys. Keys borrow from the input (no copy per key) and
@@ -128,6 +173,15 @@ struct IndexFrame<'a> {
 #[derive(Debug)]
 struct Indexer<'a> {
     input: &'a [u8],
+    /// The absolute offset of `input`'s first byte.
+    base: u64,
+    /// Where the last token seen ends (an input index; `usize::MAX` when it was a copied
+    /// token, whose place is unknown) and the nesting depth it was at.
+    last: usize,
+    last_depth: usize,
+    /// How many frames are reading a later place's value (`JumpState::Value`): only
+    /// then is `last` kept up to date.
+    reading: usize,
     stack: Vec<IndexFrame<'a>>,
     pool: Vec<IndexFrame<'a>>,
     index: Index,
@@ -144,28 +198,69 @@ impl<'a> Indexer<'a> {
         }
     }
 
+    /// Where token `bytes` starts in the input (`usize::MAX` when it is not a slice of
+    /// it). Tokens are slices of the input but for one the parser copied across a chunk
+    /// boundary, which lies in another allocation.
+    #[inline]
+    fn start_of(&self, bytes: &[u8]) -> usize {
+        let start = (bytes.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
+        if start <= self.input.len() && bytes.len() <= self.input.len() - start {
+            start
+        } else {
+            usize::MAX
+        }
+    }
+
+    /// Note a token that ends the input after `bytes` (and its closing quote).
+    #[inline]
+    fn saw(&mut self, bytes: &[u8], quoted: bool) {
+        if self.reading == 0 {
+            return;
+        }
+        let start = self.start_of(bytes);
+        self.last = if start == usize::MAX {
+            start
+        } else {
+            start + bytes.len() + usize::from(quoted)
+        };
+        self.last_depth = self.stack.len();
+    }
+
     fn open(&mut self, object: bool, offset: u64) {
         let mut frame = self.pool.pop().unwrap_or_default();
         frame.object = object;
         frame.offset = offset;
         frame.expect_key = true;
         frame.remainder = false;
+        frame.jump = JumpState::None;
         self.stack.push(frame);
     }
 
     /// A scalar or parameter: a key when one is expected, else a value that ends a field.
-    fn token(&mut self, bytes: &[u8]) {
-        let key = match self.stack.last() {
-            Some(top) if top.object && !top.remainder && top.expect_key => Some(self.borrow(bytes)),
-            _ => None,
+    #[inline]
+    fn token(&mut self, bytes: &[u8], quoted: bool) {
+        self.saw(bytes, quoted);
+        let Some(top) = self.stack.last() else {
+            return;
         };
-        if let Some(top) = self.stack.last_mut()
-            && top.object
-            && !top.remainder
-        {
-            top.expect_key = !top.expect_key;
-            if key.is_some() {
-                top.key = key;
+        if !top.object || top.remainder {
+            return;
+        }
+        if top.expect_key {
+            let key = self.borrow(bytes);
+            let start = self.start_of(bytes);
+            let input = self.input;
+            if let Some(top) = self.stack.last_mut() {
+                top.expect_key = false;
+                top.key = Some(key);
+                top.key_start = start.wrapping_sub(usize::from(quoted));
+                top.next_item(top.key_start, input, &mut self.index.jumps);
+            }
+        } else {
+            let last = self.last;
+            if let Some(top) = self.stack.last_mut() {
+                top.expect_key = true;
+                top.value_ended(last, &mut self.reading);
             }
         }
     }
@@ -174,8 +269,29 @@ impl<'a> Indexer<'a> {
         let Some(mut frame) = self.stack.pop() else {
             return;
         };
+        // The next item after the frame's last later place is its closing `}` (or the
+        // end of the input, for the root and a forgiven missing `}`).
+        if let JumpState::Ended(i, end) = frame.jump
+            && let Some(at) = blank_end(self.input, end)
+            && matches!(self.input.get(at), None | Some(b'}'))
+            && let Some(jump) = self.index.jumps.get_mut(i)
+        {
+            jump.to = at;
+        }
+        frame.set_jump(JumpState::None, &mut self.reading);
+        let depth = self.stack.len();
+        let (input, last, last_depth) = (self.input, self.last, self.last_depth);
         if let Some(parent) = self.stack.last_mut() {
             parent.expect_key = true;
+            // A container value ends at its closing bracket: only brackets, operators,
+            // blanks and comments lie between the last token and it.
+            if let JumpState::Value(_) = parent.jump {
+                let end = match last_depth.checked_sub(depth) {
+                    Some(open) if last != usize::MAX => container_end(input, last, open),
+                    _ => None,
+                };
+                parent.value_ended(end.unwrap_or(usize::MAX), &mut self.reading);
+            }
         }
         if frame.object {
             let index = &mut self.index;
@@ -224,17 +340,24 @@ impl Sink for Indexer<'_> {
         Ok(())
     }
 
-    fn scalar(&mut self, bytes: &[u8], _quoted: bool, _then_op: bool) -> SinkResult {
-        self.token(bytes);
+    fn scalar(&mut self, bytes: &[u8], quoted: bool, _then_op: bool) -> SinkResult {
+        self.token(bytes, quoted);
         Ok(())
     }
 
-    fn header(&mut self, _name: &[u8]) -> SinkResult {
+    fn header(&mut self, name: &[u8]) -> SinkResult {
+        self.saw(name, false);
         Ok(())
     }
 
     fn parameter(&mut self, name: &[u8], _defined: bool) -> SinkResult {
-        self.token(name);
+        self.token(name, false);
+        // Its brackets are not tracked: no jump over it, from it or inside it.
+        self.last = usize::MAX;
+        if let Some(top) = self.stack.last_mut() {
+            top.set_jump(JumpState::None, &mut self.reading);
+            top.key_start = usize::MAX;
+        }
         Ok(())
     }
 
@@ -246,18 +369,24 @@ impl Sink for Indexer<'_> {
         if let Some(top) = self.stack.last_mut() {
             top.remainder = true;
             top.key = None;
+            top.set_jump(JumpState::None, &mut self.reading);
         }
         Ok(())
     }
 
     fn value_start(&mut self, offset: u64, op: Option<Operator>, block: bool) {
+        self.last = rel(offset, self.base);
+        self.last_depth = self.stack.len();
         let Some(top) = self.stack.last_mut() else {
             return;
         };
         let Some(key) = top.key.take() else {
             return;
         };
-        top.record(key, Occurrence { offset, op, block });
+        let later = top.record(key, Occurrence { offset, op, block });
+        if later && !block {
+            top.begin_jump(&mut self.index.jumps, &mut self.reading);
+        }
     }
 
     #[inline]
@@ -268,20 +397,26 @@ impl Sink for Indexer<'_> {
         offset: u64,
         value: &[u8],
         _value_rest: &[u8],
-        _quoted: bool,
+        quoted: bool,
     ) -> SinkResult {
+        let key_bytes = key;
         let key = match self.stack.last() {
             Some(top) if top.object && !top.remainder && top.expect_key => self.borrow(key),
             // Not where a key is expected: the generic path keeps the state right.
             _ => {
-                self.token(key);
+                self.token(key, false);
                 self.value_start(offset, None, false);
-                self.token(value);
+                self.token(value, quoted);
                 return Ok(());
             }
         };
+        let key_start = self.start_of(key_bytes);
+        self.saw(value, quoted);
+        let input = self.input;
         if let Some(top) = self.stack.last_mut() {
-            top.record(
+            top.next_item(key_start, input, &mut self.index.jumps);
+            top.key_start = key_start;
+            let later = top.record(
                 key,
                 Occurrence {
                     offset,
@@ -289,15 +424,78 @@ impl Sink for Indexer<'_> {
                     block: false,
                 },
             );
+            if later {
+                top.begin_jump(&mut self.index.jumps, &mut self.reading);
+                let start = (value.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
+                let end = start.wrapping_add(value.len() + usize::from(quoted));
+                let known = start <= input.len() && end <= input.len();
+                top.value_ended(if known { end } else { usize::MAX }, &mut self.reading);
+            }
         }
         Ok(())
     }
 }
 
 impl<'a> IndexFrame<'a> {
-    /// One more value of `key` in this object.
+    /// Change the jump state, keeping the count of frames `reading` a value.
     #[inline]
-    fn record(&mut self, key: Cow<'a, [u8]>, occurrence: Occurrence) {
+    fn set_jump(&mut self, jump: JumpState, reading: &mut usize) {
+        if let JumpState::Value(_) = self.jump {
+            *reading -= 1;
+        }
+        if let JumpState::Value(_) = jump {
+            *reading += 1;
+        }
+        self.jump = jump;
+    }
+
+    /// A later place's value starts: its jump starts at its key.
+    fn begin_jump(&mut self, jumps: &mut Vec<Jump>, reading: &mut usize) {
+        if self.key_start == usize::MAX {
+            self.set_jump(JumpState::None, reading);
+        } else {
+            jumps.push(Jump {
+                from: self.key_start,
+                to: 0,
+            });
+            self.set_jump(JumpState::Value(jumps.len() - 1), reading);
+        }
+    }
+
+    /// The current field's value ended at input index `end` (`usize::MAX`: unknown, no
+    /// jump).
+    #[inline]
+    fn value_ended(&mut self, end: usize, reading: &mut usize) {
+        if let JumpState::Value(i) = self.jump {
+            let jump = if end == usize::MAX {
+                JumpState::None
+            } else {
+                JumpState::Ended(i, end)
+            };
+            self.set_jump(jump, reading);
+        }
+    }
+
+    /// A key starting at input index `start` follows the field before it: if that was a
+    /// later place, its jump lands here, provided only blanks and comments lie between
+    /// (anything else the parser reads there, such as a `{}` it drops, belongs to that
+    /// field).
+    #[inline]
+    fn next_item(&mut self, start: usize, input: &[u8], jumps: &mut [Jump]) {
+        if let JumpState::Ended(i, end) = self.jump {
+            self.jump = JumpState::None;
+            if start != usize::MAX
+                && blank_end(input, end) == Some(start)
+                && let Some(jump) = jumps.get_mut(i)
+            {
+                jump.to = start;
+            }
+        }
+    }
+
+    /// One more value of `key` in this object; true when it is not the first.
+    #[inline]
+    fn record(&mut self, key: Cow<'a, [u8]>, occurrence: Occurrence) -> bool {
         let found = if self.entries.len() <= SCAN {
             self.entries.iter().position(|e| *e.key == *key)
         } else {
@@ -310,7 +508,10 @@ impl<'a> IndexFrame<'a> {
             self.keys.get(&key).copied()
         };
         match found.and_then(|i| self.entries.get_mut(i)) {
-            Some(entry) => entry.more.push(occurrence),
+            Some(entry) => {
+                entry.more.push(occurrence);
+                true
+            }
             None => {
                 if self.entries.len() > SCAN {
                     self.keys.insert(key.clone(), self.entries.len());
@@ -319,8 +520,53 @@ impl<'a> IndexFrame<'a> {
                     key,
                     more: Vec::new(),
                 });
+                false
             }
         }
+    }
+}
+
+/// `offset` as an index into the input that starts at `base`.
+fn rel(offset: u64, base: u64) -> usize {
+    usize::try_from(offset.saturating_sub(base)).unwrap_or(usize::MAX)
+}
+
+/// The parser's whitespace (`;` included).
+fn is_blank(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b';' | 0x0B | 0x0C)
+}
+
+/// The first byte at or after `i` that is not blank or in a comment (`input.len()` at the
+/// end); none when the input ends inside a comment.
+fn blank_end(input: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        match input.get(i) {
+            None => return (i == input.len()).then_some(i),
+            Some(&b) if is_blank(b) => i += 1,
+            Some(b'#') => i += memchr::memchr(b'\n', input.get(i..)?)? + 1,
+            Some(_) => return Some(i),
+        }
+    }
+}
+
+/// Just past the bracket that closes a container value, scanning from `i`, `open` levels
+/// inside it, through what the parser reads there without a token: blanks, comments,
+/// operators and brackets (`{}` it drops). Anything else: none (no jump).
+fn container_end(input: &[u8], mut i: usize, mut open: usize) -> Option<usize> {
+    loop {
+        i = blank_end(input, i)?;
+        match *input.get(i)? {
+            b'{' => open += 1,
+            b'}' => {
+                open = open.checked_sub(1)?;
+                if open == 0 {
+                    return Some(i + 1);
+                }
+            }
+            b'=' | b'<' | b'>' | b'!' | b'?' => {}
+            _ => return None,
+        }
+        i += 1;
     }
 }
 
@@ -329,6 +575,10 @@ impl<'a> IndexFrame<'a> {
 pub(crate) fn index(input: &[u8], base: u64, limits: Limits) -> Result<Index, Error> {
     let mut indexer = Indexer {
         input,
+        base,
+        last: usize::MAX,
+        last_depth: 0,
+        reading: 0,
         stack: Vec::new(),
         pool: Vec::new(),
         index: Index::default(),
@@ -355,21 +605,45 @@ pub(crate) fn render<F: FnMut(&[u8])>(
     limits: Limits,
     emit: &mut F,
 ) -> Result<(), Error> {
+    write(input, base, options, limits, emit, true)
+}
+
+/// [`render`], jumping over the later places the index delimited when `jumping` (tests
+/// compare with and without).
+fn write<F: FnMut(&[u8])>(
+    input: &[u8],
+    base: u64,
+    options: &JsonOptions,
+    limits: Limits,
+    emit: &mut F,
+    jumping: bool,
+) -> Result<(), Error> {
     let index = index(input, base, limits)?;
     let mut renderer = Renderer::new(options);
     renderer.enable_groups(input, base, &index, limits);
     renderer.begin_document();
     let mut parser = Parser::new(limits).starting_at(base);
-    // Feed in slices so output can be handed on as it is produced.
-    const SLICE: usize = 1 << 20;
     let mut out = Vec::new();
-    for chunk in input.chunks(SLICE) {
-        parser.feed(chunk, &mut renderer)?;
-        renderer.take_group_error()?;
-        renderer.writer().drain_into(&mut out);
-        emit(&out);
-        out.clear();
+    // Feed the input but for the later places the index could delimit, which the
+    // parser jumps over: they are written at their key's first place.
+    let mut pos = 0;
+    let jumps = if jumping { &index.jumps[..] } else { &[] };
+    for jump in jumps.iter().filter(|j| j.to != 0) {
+        let (from, to) = (jump.from, jump.to);
+        // Inside a later place already jumped over.
+        if from < pos {
+            continue;
+        }
+        let (Some(before), Some(skipped)) = (input.get(pos..from), input.get(from..to)) else {
+            continue;
+        };
+        feed(&mut parser, &mut renderer, before, &mut out, emit)?;
+        pos = from;
+        if parser.skip_input(skipped) {
+            pos = to;
+        }
     }
+    feed(&mut parser, &mut renderer, tail(input, pos), &mut out, emit)?;
     parser.finish(&mut renderer)?;
     renderer.take_group_error()?;
     let end = base + input.len() as u64;
@@ -387,6 +661,29 @@ pub(crate) fn render<F: FnMut(&[u8])>(
     Ok(())
 }
 
+/// Feed `input` to the write pass, handing output on about every [`SLICE`] bytes.
+fn feed<F: FnMut(&[u8])>(
+    parser: &mut Parser,
+    renderer: &mut Renderer,
+    input: &[u8],
+    out: &mut Vec<u8>,
+    emit: &mut F,
+) -> Result<(), Error> {
+    for chunk in input.chunks(SLICE) {
+        parser.feed(chunk, renderer)?;
+        renderer.take_group_error()?;
+        if renderer.writer().len() >= SLICE {
+            renderer.writer().drain_into(out);
+            emit(out);
+            out.clear();
+        }
+    }
+    Ok(())
+}
+
+/// The write pass feeds and hands on output in pieces of about this size.
+const SLICE: usize = 1 << 20;
+
 /// The deepest nesting of re-reads (a repeated key inside a re-read value inside ...).
 /// Each level uses native stack, so it is bounded; real saves nest a handful deep.
 pub(crate) const MAX_GROUP_NESTING: usize = 128;
@@ -394,5 +691,130 @@ pub(crate) const MAX_GROUP_NESTING: usize = 128;
 pub(crate) fn too_deep() -> ErrorKind {
     ErrorKind::TooDeep {
         limit: MAX_GROUP_NESTING,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::{DuplicateKeyMode, JsonOptions};
+
+    fn group(input: &str, jumping: bool) -> Result<String, Error> {
+        let options = JsonOptions {
+            mode: DuplicateKeyMode::Group,
+            ..JsonOptions::default()
+        };
+        let mut out = Vec::new();
+        write(
+            input.as_bytes(),
+            0,
+            &options,
+            Limits::default(),
+            &mut |chunk: &[u8]| out.extend_from_slice(chunk),
+            jumping,
+        )?;
+        Ok(String::from_utf8(out).unwrap())
+    }
+
+    /// The later places the index delimited, as the text jumped over.
+    fn jumped(input: &str) -> Vec<&str> {
+        let index = index(input.as_bytes(), 0, Limits::default()).unwrap();
+        index
+            .jumps
+            .iter()
+            .filter(|j| j.to != 0)
+            .map(|j| &input[j.from..j.to])
+            .collect()
+    }
+
+    #[test]
+    fn find_in_any_order() {
+        let input = "a={ b=1 b=2 } c={ d=1 } e={ f=1 f=2 } g={ h=1 h=2 } b=1 b=2";
+        let index = index(input.as_bytes(), 0, Limits::default()).unwrap();
+        let objects: Vec<u64> = index.objects.iter().map(|o| o.0).collect();
+        assert_eq!(objects, [4, 28, 42, ROOT]);
+        let queries = [ROOT, 4, 18, 28, 42, 4, 42, 43, 0, 28, 28, ROOT, 60, 3, 4];
+        for q in queries {
+            let expected = objects.iter().position(|&o| o == q).map(|i| i as u32);
+            assert_eq!(index.find(q), expected, "{q}");
+        }
+    }
+
+    #[test]
+    fn jumps_span_from_the_key_to_the_next_item() {
+        assert_eq!(jumped("a=1 a=2 b=3"), ["a=2 "]);
+        assert_eq!(jumped("x={ a=1 a={ y=2 } }"), ["a={ y=2 } "]);
+        assert_eq!(jumped("a=1 \"a\"=\"2\" # c\nb=1"), ["\"a\"=\"2\" # c\n"]);
+        assert_eq!(jumped("a=1 a = rgb { 1 2 }"), ["a = rgb { 1 2 }"]);
+        assert_eq!(
+            jumped("a={} a={ {} } a = { b={} }"),
+            ["a={ {} } ", "a = { b={} }"]
+        );
+        assert_eq!(
+            jumped("k={ a=1 a={ b=2 b=3 } a=4 }"),
+            ["a={ b=2 b=3 } ", "b=3 ", "a=4 "]
+        );
+        // A `{}` the parser drops after a scalar value belongs to that field: no jump.
+        assert!(jumped("a=1 a=2 {} b=3").is_empty());
+        // A parameter block is not delimited.
+        assert!(jumped("a=1 [[p] a=2 ] b=1").is_empty());
+        // A stray `}` at the root after a later place.
+        assert!(jumped("a=1 a=2 } b=1").is_empty());
+    }
+
+    /// Jumping over a later place writes what reading and dropping it does.
+    #[test]
+    fn jumping_writes_what_reading_writes() {
+        let cases = [
+            "a=1 a=2 b=3",
+            "a=1 a=2 {} b=3",
+            "a=rgb{1 2} a=rgb {3} b=1 a=x",
+            "a={x=1} a = { {} y=2 } # c\n a=3",
+            "k = { a = 1 a = { b = 2 b = 3 } c = 4 a = 5 }",
+            "\"a\"=1 \"a\"=\"2\" b=1 \"a\"=3",
+            "a=1 a=b}{c} d=1 a=2",
+            "a=1\na={\n}\nb=1 }",
+            "a=1 a=2 # comment }\n}",
+            "x={ a=1 a={ } } x={ a=2 a=3 }",
+            "a=1 a={1 2} a=3",
+            "a = 1 a < 2 a ?= 3 b = 1 a != 4",
+            "a=1 [[p] a=2 ] b=2 a=3",
+            "a={ b=1 b=2 c=3 } a={ b=4 b={ c=5 c=6 } } a=7",
+            "a=1 a=2 b=3 x y z",
+            "a={ 1 2 } a={ 3 } b={ c=1 c=2 } a=4",
+            "a=1 a=2",
+            "a=1 a={ b=2",
+            "a=1 a=2 b = { c=1 } } } a=3",
+        ];
+        for case in cases {
+            let read = group(case, false).map_err(|e| e.to_string());
+            let jump = group(case, true).map_err(|e| e.to_string());
+            assert_eq!(jump, read, "{case}");
+        }
+    }
+
+    /// An error after a jump still names its line and column: the newlines jumped over
+    /// count.
+    #[test]
+    fn lines_count_across_jumps() {
+        let options = JsonOptions::default();
+        let mut sink = Renderer::new(&options);
+        sink.begin_document();
+        let mut parser = Parser::new(Limits::default());
+        parser.feed(b"a=1\n", &mut sink).unwrap();
+        assert!(parser.skip_input(b"b={\n\n}\n  "));
+        let e = parser.feed(b"c=}", &mut sink).unwrap_err();
+        let mut whole = Parser::new(Limits::default());
+        let mut sink = Renderer::new(&options);
+        sink.begin_document();
+        let read = whole.feed(b"a=1\nb={\n\n}\n  c=}", &mut sink).unwrap_err();
+        assert_eq!(e.position(), read.position());
+        assert_eq!(e.position().line, 5);
+        // Not inside a token.
+        let mut parser = Parser::new(Limits::default());
+        let mut sink = Renderer::new(&options);
+        sink.begin_document();
+        parser.feed(b"a=1 b", &mut sink).unwrap();
+        assert!(!parser.skip_input(b"=2"));
     }
 }

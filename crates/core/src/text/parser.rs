@@ -1430,6 +1430,22 @@ impl Parser {
     }
 }
 
+/// Group mode's hook: jumping over input the caller knows to be a whole field.
+impl Parser {
+    /// Continue after `skipped`, the input that follows what was fed so far, as if it
+    /// had been read and held nothing (its newlines still count for error positions).
+    /// Only between tokens: returns false, changing nothing, when a partial token or a
+    /// comment is open.
+    pub(crate) fn skip_input(&mut self, skipped: &[u8]) -> bool {
+        if !self.carry.is_empty() || self.in_comment || self.state == State::Done {
+            return false;
+        }
+        self.account_lines(skipped, skipped.len());
+        self.base += skipped.len() as u64;
+        true
+    }
+}
+
 /// Lex an operator at `buf[p]`. `Some(None)`: no operator here; `None`: need more input.
 /// In key position a lone `!` or `?` is not an operator.
 #[inline]
