@@ -850,6 +850,44 @@ mod tests {
     }
 
     #[test]
+    fn window_tests_match_the_byte_by_byte_tests() {
+        // Every length up to 16, each byte class at each position, with arbitrary bytes
+        // after the token in the window (which must not change the answers).
+        let samples = [
+            b'a', b'0', b'9', b'/', b':', b'"', b'\\', 0x1F, b' ', 0x7F, 0x80, 0xFF,
+        ];
+        for len in 0..=16 {
+            for pos in 0..len.max(1) {
+                for &b in &samples {
+                    for &after in &[b'x', b'"', 0xFF, 0x00] {
+                        let mut window = [after; 24];
+                        window[..len].fill(b'5');
+                        if len > 0 {
+                            window[pos] = b;
+                        }
+                        let token = &window[..len];
+                        let w = Window::new(token, &window).unwrap();
+                        assert_eq!(w.is_plain(), encoding::is_plain(token), "{token:?}");
+                        assert_eq!(
+                            w.tail_is_digits(),
+                            token.iter().skip(1).all(u8::is_ascii_digit),
+                            "{token:?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            Window::new(b"abc", b"abc").is_none(),
+            "a window under 16 bytes"
+        );
+        assert!(
+            Window::new(&[b'a'; 17], &[b'a'; 32]).is_none(),
+            "a token over 16 bytes"
+        );
+    }
+
+    #[test]
     fn window_paths_write_what_the_general_path_writes() {
         let tokens = all_tokens();
         for mut pair in writers() {

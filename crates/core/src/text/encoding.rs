@@ -158,71 +158,6 @@ pub fn is_plain(s: &[u8]) -> bool {
         .all(|&b| lookup(&ESCAPE_CLASS, b) == 0)
 }
 
-/// A token of at most 16 bytes read from a window of the input that starts at the token
-/// and holds at least 16 bytes: tested and copied as one 128-bit value instead of byte by
-/// byte (two 64-bit operations on x86-64 and Wasm alike, no `memcpy` call).
-#[derive(Clone, Copy)]
-pub struct Short<'a> {
-    window: &'a [u8; 16],
-    len: usize,
-}
-
-const ONES: u128 = u128::MAX / 0xFF;
-const HIGH: u128 = ONES * 0x80;
-
-impl<'a> Short<'a> {
-    /// `bytes` read from `rest` (the input from `bytes`' first byte on), when it fits.
-    #[inline(always)]
-    pub fn new(bytes: &[u8], rest: &'a [u8]) -> Option<Self> {
-        let window = rest.first_chunk::<16>()?;
-        (bytes.len() <= 16).then_some(Short {
-            window,
-            len: bytes.len(),
-        })
-    }
-
-    /// The window with the bytes past the token replaced by `fill`.
-    #[inline(always)]
-    fn filled(self, fill: u8) -> u128 {
-        let v = u128::from_le_bytes(*self.window);
-        let mask = if self.len >= 16 {
-            u128::MAX
-        } else {
-            (1u128 << (8 * self.len)) - 1
-        };
-        (v & mask) | ((ONES * u128::from(fill)) & !mask)
-    }
-
-    /// Every byte copies into a JSON string as is (as [`is_plain`]).
-    #[inline(always)]
-    pub fn is_plain(self) -> bool {
-        let w = self.filled(b'a');
-        let has_zero = |x: u128| x.wrapping_sub(ONES) & !x & HIGH;
-        let special = (w & HIGH)
-            | (w.wrapping_sub(0x20 * ONES) & !w & HIGH)
-            | has_zero(w ^ (u128::from(b'"') * ONES))
-            | has_zero(w ^ (u128::from(b'\\') * ONES));
-        special == 0
-    }
-
-    /// Every byte is an ASCII digit.
-    #[inline(always)]
-    pub fn is_digits(self) -> bool {
-        let w = self.filled(b'0');
-        // A byte 0x30-0x3F whose low nibble plus 6 stays below 0x10 is a digit; adding 6
-        // carries into the next byte only from bytes the first test already rejects.
-        w & (ONES * 0xF0) == ONES * 0x30 && w.wrapping_add(ONES * 6) & (ONES * 0xF0) == ONES * 0x30
-    }
-
-    /// Append the token to `out`: one 16-byte store, then the length set back.
-    #[inline(always)]
-    pub fn put(self, out: &mut Vec<u8>) {
-        let at = out.len();
-        out.extend_from_slice(self.window);
-        out.truncate(at + self.len);
-    }
-}
-
 /// Append `s` decoded with `encoding` and escaped for a JSON string (without quotes).
 /// With `unescape` (a quoted string's body), a backslash takes the next byte literally.
 #[inline]
@@ -339,47 +274,6 @@ mod tests {
         ] {
             assert!(!is_plain(bad), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn short_tokens_match_the_byte_by_byte_tests() {
-        // Every length up to 16, each byte class at each position, with arbitrary bytes
-        // after the token in the window (which must not change the answers).
-        let samples = [
-            b'a', b'0', b'9', b'/', b':', b'"', b'\\', 0x1F, b' ', 0x7F, 0x80, 0xFF,
-        ];
-        for len in 0..=16 {
-            for pos in 0..len.max(1) {
-                for &b in &samples {
-                    for &after in &[b'x', b'"', 0xFF, 0x00] {
-                        let mut window = [after; 24];
-                        window[..len].fill(b'5');
-                        if len > 0 {
-                            window[pos] = b;
-                        }
-                        let token = &window[..len];
-                        let short = Short::new(token, &window).unwrap();
-                        assert_eq!(short.is_plain(), is_plain(token), "{token:?}");
-                        assert_eq!(
-                            short.is_digits(),
-                            token.iter().all(u8::is_ascii_digit),
-                            "{token:?}"
-                        );
-                        let mut out = b"ab".to_vec();
-                        short.put(&mut out);
-                        assert_eq!(&out[2..], token);
-                    }
-                }
-            }
-        }
-        assert!(
-            Short::new(b"abc", b"abc").is_none(),
-            "a window under 16 bytes"
-        );
-        assert!(
-            Short::new(&[b'a'; 17], &[b'a'; 32]).is_none(),
-            "a token over 16 bytes"
-        );
     }
 
     #[test]
