@@ -16,6 +16,8 @@
 //! # }
 //! ```
 
+mod abort;
+
 use axum::Router;
 use axum::handler::HandlerWithoutStateExt;
 use axum::http::Request;
@@ -162,7 +164,8 @@ fn connection(
         hyper::service::service_fn(move |request: Request<Incoming>| {
             first_request.notify_one();
             // A `Router` is always ready, so it may be called without `poll_ready`.
-            tower::Service::call(&mut app.clone(), request)
+            let response = tower::Service::call(&mut app.clone(), request);
+            async move { response.await.map(|r| r.map(abort::FlushBeforeAbort::wrap)) }
         })
     };
     let conn = builder
