@@ -7,6 +7,7 @@
 //! ```text
 //! cargo run -p pdxedge-conformance -- --base-url http://127.0.0.1:8080
 //! cargo run -p pdxedge-conformance -- --base-url URL --only json-gzip   # cases whose name contains it
+//! cargo run -p pdxedge-conformance -- --base-url URL --skip abort       # all but those
 //! cargo run -p pdxedge-conformance -- --base-url URL --bless             # rewrite expected bodies
 //! ```
 //!
@@ -25,6 +26,7 @@ struct Args {
     base_url: String,
     dir: PathBuf,
     only: Option<String>,
+    skip: Option<String>,
     bless: bool,
 }
 
@@ -32,6 +34,7 @@ fn parse_args() -> Result<Args, String> {
     let mut base_url = None;
     let mut dir = Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
     let mut only = None;
+    let mut skip = None;
     let mut bless = false;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -39,9 +42,10 @@ fn parse_args() -> Result<Args, String> {
             "--base-url" => base_url = it.next(),
             "--dir" => dir = it.next().ok_or("--dir needs a value")?.into(),
             "--only" => only = it.next(),
+            "--skip" => skip = it.next(),
             "--bless" => bless = true,
             "-h" | "--help" => {
-                return Err("usage: pdxedge-conformance --base-url URL [--dir CONFORMANCE_DIR] [--only TEXT] [--bless]".into());
+                return Err("usage: pdxedge-conformance --base-url URL [--dir CONFORMANCE_DIR] [--only TEXT] [--skip TEXT] [--bless]".into());
             }
             other => return Err(format!("unknown argument `{other}` (try --help)")),
         }
@@ -51,6 +55,7 @@ fn parse_args() -> Result<Args, String> {
         base_url: base_url.trim_end_matches('/').to_string(),
         dir,
         only,
+        skip,
         bless,
     })
 }
@@ -280,6 +285,10 @@ fn main() -> ExitCode {
         args.only
             .as_ref()
             .is_none_or(|o| c.name.contains(o.as_str()))
+            && args
+                .skip
+                .as_ref()
+                .is_none_or(|s| !c.name.contains(s.as_str()))
     }) {
         let body = match case.body(&args.dir) {
             Ok(b) => b,

@@ -21,8 +21,6 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
     || echo $(( 20000 + RANDOM % 20000 ))
 }
-port=$(free_port)
-inspector=$(free_port)
 log=$(mktemp)
 pgid=""
 
@@ -53,39 +51,53 @@ cleanup() {
 trap cleanup EXIT
 
 # setsid: wrangler, its esbuild and workerd share one new process group, stopped as one.
-(
-  cd crates/worker
-  exec setsid node_modules/.bin/wrangler dev -c wrangler.toml --local --ip 127.0.0.1 \
-    --port "$port" --inspector-port "$inspector" --show-interactive-dev-session=false \
-    --var PDXEDGE_MAX_BODY_BYTES:1000000 --var PDXEDGE_MAX_INFLATED_BYTES:1000000 \
-    --var PDXEDGE_MAX_BUFFERED_BYTES:100000 --var PDXEDGE_MAX_DURATION_SECS:10
-) >"$log" 2>&1 </dev/null &
-pgid=$!
-url="http://127.0.0.1:$port"
-up=""
-for _ in $(seq 600); do
-  if curl -fs "$url/healthz" >/dev/null 2>&1; then up=1; break; fi
-  kill -0 "$pgid" 2>/dev/null || break
-  sleep 0.1
-done
-if [ -z "$up" ]; then
-  echo "85-worker: wrangler dev did not start:"; cat "$log"; exit 1
-fi
+start_wrangler() {
+  port=$(free_port)
+  inspector=$(free_port)
+  (
+    cd crates/worker
+    exec setsid node_modules/.bin/wrangler dev -c wrangler.toml --local --ip 127.0.0.1 \
+      --port "$port" --inspector-port "$inspector" --show-interactive-dev-session=false \
+      --var PDXEDGE_MAX_BODY_BYTES:1000000 --var PDXEDGE_MAX_INFLATED_BYTES:1000000 \
+      --var PDXEDGE_MAX_BUFFERED_BYTES:100000 --var PDXEDGE_MAX_DURATION_SECS:10
+  ) >"$log" 2>&1 </dev/null &
+  pgid=$!
+  url="http://127.0.0.1:$port"
+  local up=""
+  for _ in $(seq 600); do
+    if curl -fs "$url/healthz" >/dev/null 2>&1; then up=1; break; fi
+    kill -0 "$pgid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$up" ]; then
+    echo "85-worker: wrangler dev did not start:"; cat "$log"; exit 1
+  fi
+}
+start_wrangler
 
 # One known deviation, from workerd itself (cloudflare/workerd issue 6818): a response
 # stream that errors after it started is ended with a clean chunked terminator instead of
 # being aborted. The case must fail in exactly that way and no other (status 200 and the
 # bytes before the error still checked); every other case must pass.
 known='FAIL 070-abort-after-streaming-started: stream complete (want aborted)'
+# After that aborted stream, wrangler's proxy can be left holding a connection to workerd
+# that hangs the next request (it failed this stage once in a few runs, on the case after
+# it), so the abort case runs last, alone, and the rest of the stage gets a new wrangler.
+abort_case=070-abort-after-streaming-started
 report=$(mktemp)
-target/release/pdxedge-conformance --dir conformance --base-url "$url" | tee "$report" || true
+{
+  target/release/pdxedge-conformance --dir conformance --base-url "$url" --skip "$abort_case" || true
+  target/release/pdxedge-conformance --dir conformance --base-url "$url" --only "$abort_case" || true
+} | tee "$report"
 fails_seen=$(grep '^FAIL' "$report" || true)
-passed=$(sed -n 's/^conformance: \([0-9]*\) passed.*/\1/p' "$report")
+passed=$(sed -n 's/^conformance: \([0-9]*\) passed.*/\1/p' "$report" | awk '{ n += $1 } END { print n + 0 }')
 rm -f "$report"
 if [ "$fails_seen" != "$known" ] || [ -z "$passed" ] || [ "$passed" -lt 1 ]; then
   echo "85-worker: conformance failed beyond the known workerd deviation"; tail -n 40 "$log"; exit 1
 fi
 echo "85-worker: conformance ok ($passed passed; 070 differs only as workerd issue 6818 makes it)"
+stop
+start_wrangler
 
 # The web page comes from [assets], the API 404 from the Worker.
 fails=0
