@@ -21,6 +21,7 @@
 use super::JsonOptions;
 use super::render::Renderer;
 use crate::error::{Error, ErrorKind};
+use crate::text::parser::is_whitespace;
 use crate::text::{Limits, Operator, Parser, Sink, SinkResult, tail};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -211,18 +212,26 @@ impl<'a> Indexer<'a> {
         }
     }
 
+    /// Where token `bytes` (and its closing quote) ends in the input (`usize::MAX` when
+    /// it is not a slice of it).
+    #[inline]
+    fn end_of(&self, bytes: &[u8], quoted: bool) -> usize {
+        let start = self.start_of(bytes);
+        let end = start.wrapping_add(bytes.len() + usize::from(quoted));
+        if start != usize::MAX && end <= self.input.len() {
+            end
+        } else {
+            usize::MAX
+        }
+    }
+
     /// Note a token that ends the input after `bytes` (and its closing quote).
     #[inline]
     fn saw(&mut self, bytes: &[u8], quoted: bool) {
         if self.reading == 0 {
             return;
         }
-        let start = self.start_of(bytes);
-        self.last = if start == usize::MAX {
-            start
-        } else {
-            start + bytes.len() + usize::from(quoted)
-        };
+        self.last = self.end_of(bytes, quoted);
         self.last_depth = self.stack.len();
     }
 
@@ -411,6 +420,7 @@ impl Sink for Indexer<'_> {
             }
         };
         let key_start = self.start_of(key_bytes);
+        let value_end = self.end_of(value, quoted);
         self.saw(value, quoted);
         let input = self.input;
         if let Some(top) = self.stack.last_mut() {
@@ -426,10 +436,7 @@ impl Sink for Indexer<'_> {
             );
             if later {
                 top.begin_jump(&mut self.index.jumps, &mut self.reading);
-                let start = (value.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
-                let end = start.wrapping_add(value.len() + usize::from(quoted));
-                let known = start <= input.len() && end <= input.len();
-                top.value_ended(if known { end } else { usize::MAX }, &mut self.reading);
+                top.value_ended(value_end, &mut self.reading);
             }
         }
         Ok(())
@@ -531,18 +538,13 @@ fn rel(offset: u64, base: u64) -> usize {
     usize::try_from(offset.saturating_sub(base)).unwrap_or(usize::MAX)
 }
 
-/// The parser's whitespace (`;` included).
-fn is_blank(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b';' | 0x0B | 0x0C)
-}
-
 /// The first byte at or after `i` that is not blank or in a comment (`input.len()` at the
 /// end); none when the input ends inside a comment.
 fn blank_end(input: &[u8], mut i: usize) -> Option<usize> {
     loop {
         match input.get(i) {
             None => return (i == input.len()).then_some(i),
-            Some(&b) if is_blank(b) => i += 1,
+            Some(&b) if is_whitespace(b) => i += 1,
             Some(b'#') => i += memchr::memchr(b'\n', input.get(i..)?)? + 1,
             Some(_) => return Some(i),
         }

@@ -257,18 +257,13 @@ impl Carried {
             Carried::Unknown => false,
             Carried::Unquoted => !chunk.iter().any(|&b| class(b) & BOUNDARY != 0),
             Carried::Variable => memchr::memchr(b']', chunk).is_none(),
-            Carried::Quoted { escaped } => {
-                let mut i = usize::from(*escaped);
-                loop {
-                    match memchr::memchr2(b'"', b'\\', tail(chunk, i)) {
-                        Some(j) if chunk.get(i + j) == Some(&b'"') => return false,
-                        Some(j) => i += j + 2,
-                        None => break,
-                    }
+            Carried::Quoted { escaped } => match scan_quoted(chunk, usize::from(*escaped)) {
+                Ok(_) => false,
+                Err(ends_escaped) => {
+                    *escaped = ends_escaped;
+                    true
                 }
-                *escaped = i > chunk.len();
-                true
-            }
+            },
         }
     }
 }
@@ -1555,22 +1550,29 @@ fn lex_scalar(buf: &[u8], p: usize, eof: bool) -> Option<usize> {
 /// Lex a quoted string starting at the `"` at `p`; a backslash escapes the next byte.
 #[inline]
 fn lex_quoted(buf: &[u8], p: usize) -> Lexed {
-    let mut i = p + 1;
+    match scan_quoted(buf, p + 1) {
+        Ok(end) => Lexed::Token { end, next: end + 1 },
+        Err(_) => Lexed::Incomplete,
+    }
+}
+
+/// Find the `"` that closes a quoted string body read from `i` on (a backslash escapes
+/// the next byte). `Err(escaped)` when `buf` ends first: `escaped` tells that its last
+/// byte is a backslash escaping the byte after it (or, with `i` past the end, that the
+/// escape is still owed).
+#[inline]
+fn scan_quoted(buf: &[u8], mut i: usize) -> Result<usize, bool> {
     loop {
         match memchr::memchr2(b'"', b'\\', tail(buf, i)) {
-            Some(j) if buf.get(i + j) == Some(&b'"') => {
-                return Lexed::Token {
-                    end: i + j,
-                    next: i + j + 1,
-                };
-            }
-            Some(j) => {
-                i += j + 2;
-                if i > buf.len() {
-                    return Lexed::Incomplete;
-                }
-            }
-            None => return Lexed::Incomplete,
+            Some(j) if buf.get(i + j) == Some(&b'"') => return Ok(i + j),
+            Some(j) => i += j + 2,
+            None => return Err(i > buf.len()),
         }
     }
+}
+
+/// Is `b` whitespace to the parser (spaces, tabs, line breaks, `;`, `\v`, `\f`)?
+#[inline]
+pub(crate) fn is_whitespace(b: u8) -> bool {
+    class(b) & WS != 0
 }
