@@ -486,21 +486,16 @@ impl JsonWriter {
         value_rest: &[u8],
         quoted: bool,
     ) {
-        if let (Some(k), Some(v)) = (Window::new(key, key_rest), Window::new(value, value_rest))
-            && k.is_plain()
-        {
-            let kind = v.kind(self.narrows(quoted), quoted);
-            if kind != Kind::Other {
-                let at = self.lead();
-                let pretty = self.pretty;
-                if let Some(room) = self.room() {
-                    room[0] = b',';
-                    let at = put_key(room, at, k, pretty);
-                    let end = put_value(room, at, v, kind);
-                    self.pos += end;
-                }
-                return;
+        if let Some((k, v, kind)) = self.short_field(key, key_rest, value, value_rest, quoted) {
+            let at = self.lead();
+            let pretty = self.pretty;
+            if let Some(room) = self.room() {
+                room[0] = b',';
+                let at = put_key(room, at, k, pretty);
+                let end = put_value(room, at, v, kind);
+                self.pos += end;
             }
+            return;
         }
         self.key_in(key, key_rest);
         self.scalar_in(value, value_rest, quoted);
@@ -518,31 +513,41 @@ impl JsonWriter {
         quoted: bool,
     ) {
         if !self.pretty
-            && let (Some(k), Some(v)) = (Window::new(key, key_rest), Window::new(value, value_rest))
-            && k.is_plain()
+            && let Some((k, v, kind)) = self.short_field(key, key_rest, value, value_rest, quoted)
         {
-            let kind = v.kind(self.narrows(quoted), quoted);
-            if kind != Kind::Other {
-                let at = self.lead();
-                if let Some(room) = self.room() {
-                    room[0] = b',';
-                    put_at(room, at, b'[');
-                    put_at(room, at + 1, b'"');
-                    put_window(room, at + 2, k.bytes);
-                    let end = at + 2 + k.len;
-                    put_at(room, end, b'"');
-                    put_at(room, end + 1, b',');
-                    let end = put_value(room, end + 2, v, kind);
-                    put_at(room, end, b']');
-                    self.pos += end + 1;
-                }
-                return;
+            let at = self.lead();
+            if let Some(room) = self.room() {
+                room[0] = b',';
+                put_at(room, at, b'[');
+                let end = put_str(room, at + 1, k);
+                put_at(room, end, b',');
+                let end = put_value(room, end + 1, v, kind);
+                put_at(room, end, b']');
+                self.pos += end + 1;
             }
+            return;
         }
         self.begin_array();
         self.scalar_str(key, false);
         self.scalar_in(value, value_rest, quoted);
         self.end_array();
+    }
+
+    /// A `key = value` field the fixed-size paths write: a short plain key and a short
+    /// value of a kind they handle.
+    #[inline(always)]
+    fn short_field<'a>(
+        &self,
+        key: &[u8],
+        key_rest: &'a [u8],
+        value: &[u8],
+        value_rest: &'a [u8],
+        quoted: bool,
+    ) -> Option<(Window<'a>, Window<'a>, Kind)> {
+        let k = Window::new(key, key_rest).filter(|k| k.is_plain())?;
+        let v = Window::new(value, value_rest)?;
+        let kind = v.kind(self.narrows(quoted), quoted);
+        (kind != Kind::Other).then_some((k, v, kind))
     }
 
     #[inline(always)]
@@ -668,13 +673,19 @@ impl JsonWriter {
 /// Write `"key":` (`"key": ` when `pretty`) at `at`; returns where the value goes.
 #[inline(always)]
 fn put_key(room: &mut [u8; ROOM], at: usize, key: Window, pretty: bool) -> usize {
-    let end = at + 1 + key.len;
+    let end = put_str(room, at, key);
+    put_at(room, end, b':');
+    put_at(room, end + 1, b' ');
+    end + 1 + usize::from(pretty)
+}
+
+/// Write `"token"` at `at` (its bytes need no escapes); returns where it ends.
+#[inline(always)]
+fn put_str(room: &mut [u8; ROOM], at: usize, token: Window) -> usize {
     put_at(room, at, b'"');
-    put_window(room, at + 1, key.bytes);
-    put_at(room, end, b'"');
-    put_at(room, end + 1, b':');
-    put_at(room, end + 2, b' ');
-    end + 2 + usize::from(pretty)
+    put_window(room, at + 1, token.bytes);
+    put_at(room, at + 1 + token.len, b'"');
+    at + 2 + token.len
 }
 
 /// Write a value of a kind other than [`Kind::Other`] at `at`; returns where it ends.
@@ -685,12 +696,7 @@ fn put_value(room: &mut [u8; ROOM], at: usize, value: Window, kind: Kind) -> usi
             put_window(room, at, value.bytes);
             at + n.min(16)
         }
-        Kind::Str => {
-            put_at(room, at, b'"');
-            put_window(room, at + 1, value.bytes);
-            put_at(room, at + 1 + value.len, b'"');
-            at + 2 + value.len
-        }
+        Kind::Str => put_str(room, at, value),
         Kind::True => {
             put_window(room, at, b"true\0\0\0\0\0\0\0\0\0\0\0\0");
             at + 4
