@@ -1,10 +1,14 @@
 //! # pdxedge-worker
 //!
-//! The Cloudflare Worker shell around the [`pdxedge_api`] router: workers-rs hands each
-//! request over as an `http::Request`, the same `axum::Router` as the native server
-//! answers it, and the response body streams back through a JavaScript `ReadableStream`.
+//! The Cloudflare Worker shell around the [`pdxedge_api`] router: each request becomes an
+//! `http::Request`, the same `axum::Router` as the native server answers it, and the
+//! response body streams back through a JavaScript `ReadableStream`.
 //! The web page's static files are not served here: `[assets]` in `wrangler.toml` answers
 //! those before the Worker runs.
+//!
+//! Bodies cross the JavaScript boundary in big reused buffers ([`body`]): workers-rs's
+//! own conversion (4 KiB request pieces, a fresh buffer per response frame) cost most of
+//! the Worker's CPU and memory on big uploads.
 //!
 //! The isolate is single-threaded, so conversion work runs inline
 //! ([`Runtime::inline`]), time comes from `Date.now()` and the stall timer from
@@ -29,14 +33,15 @@
 //! Everything is compiled for `wasm32` only; natively the crate is empty.
 #![cfg(target_arch = "wasm32")]
 
+mod body;
+
 use axum::Router;
 use http::header;
-use http_body_util::BodyExt;
 use pdxedge_api::{ApiConfig, Runtime};
 use std::sync::OnceLock;
 use std::time::Duration;
 use worker::send::SendFuture;
-use worker::{Context, Env, HttpRequest, event};
+use worker::{Context, Env, event};
 
 /// One router per isolate, so the conversion slots (load shedding) count every request
 /// the isolate is serving, not just the current one.
@@ -46,19 +51,17 @@ static REPORT_MEMORY: OnceLock<bool> = OnceLock::new();
 
 #[event(fetch)]
 async fn fetch(
-    req: HttpRequest,
+    req: web_sys::Request,
     env: Env,
     _ctx: Context,
-) -> worker::Result<http::Response<axum::body::Body>> {
+) -> worker::Result<web_sys::Response> {
     let router = ROUTER.get_or_init(|| pdxedge_api::router(config(&env), runtime()));
-    let (mut parts, body) = req.into_parts();
+    let (mut parts, body) = body::request(req)?.into_parts();
     // Cloudflare rewrites `Accept-Encoding` (the Worker always sees "br, gzip") and
     // compresses uncompressed responses for the client as its real `Accept-Encoding`
     // allows, in native code. So the router answers uncompressed: what it would encode
     // on a header the client never sent, the runtime would encode again.
     parts.headers.remove(header::ACCEPT_ENCODING);
-    // workers-rs's body error holds a JsValue, which is not Send; axum wants a Send error.
-    let body = axum::body::Body::new(body.map_err(|e| e.to_string()));
     let req = http::Request::from_parts(parts, body);
     let mut res = match tower::Service::call(&mut router.clone(), req).await {
         Ok(res) => res,
@@ -69,7 +72,7 @@ async fn fetch(
         res.headers_mut()
             .insert("x-pdxedge-wasm-memory", bytes.into());
     }
-    Ok(res)
+    body::response(res)
 }
 
 /// The isolate's hooks: no threads (work runs inline), `Date.now()`, `setTimeout`.
