@@ -1,13 +1,15 @@
 //! Response compression, chosen from `Accept-Encoding`, done in the same (offloaded)
 //! work step as the conversion so it never runs on the async threads.
 
-use flate2::Compression;
-use flate2::write::GzEncoder;
+#[cfg(feature = "gzip-response")]
+use flate2::{Compression, write::GzEncoder};
 use http::HeaderMap;
+#[cfg(any(feature = "gzip-response", feature = "br-response"))]
 use std::io::Write;
 
 /// gzip level: JSON from saves shrinks 5-8x already at level 1, and level 6 costs
 /// several times the CPU of the conversion itself.
+#[cfg(feature = "gzip-response")]
 const GZIP_LEVEL: u32 = 1;
 #[cfg(feature = "br-response")]
 const BROTLI_QUALITY: u32 = 4;
@@ -18,6 +20,7 @@ const BROTLI_LGWIN: u32 = 22;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ResponseCoding {
     Identity,
+    #[cfg(feature = "gzip-response")]
     Gzip,
     #[cfg(feature = "br-response")]
     Brotli,
@@ -33,16 +36,14 @@ impl ResponseCoding {
             for item in text.split(',') {
                 let mut parts = item.split(';');
                 let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+                // The coding first: a build that writes none never parses a q-value.
+                let Some(coding) = ResponseCoding::named(&name) else {
+                    continue;
+                };
                 let q = parts
                     .filter_map(|p| p.trim().strip_prefix("q="))
                     .find_map(|q| q.trim().parse::<f32>().ok())
                     .unwrap_or(1.0);
-                let coding = match name.as_str() {
-                    "gzip" | "x-gzip" => ResponseCoding::Gzip,
-                    #[cfg(feature = "br-response")]
-                    "br" => ResponseCoding::Brotli,
-                    _ => continue,
-                };
                 let better =
                     q > best.1 || (q == best.1 && q > 0.0 && coding.rank() > best.0.rank());
                 if q > 0.0 && better {
@@ -53,9 +54,21 @@ impl ResponseCoding {
         best.0
     }
 
+    /// The coding an `Accept-Encoding` item names, if this build can write it.
+    fn named(name: &str) -> Option<ResponseCoding> {
+        match name {
+            #[cfg(feature = "gzip-response")]
+            "gzip" | "x-gzip" => Some(ResponseCoding::Gzip),
+            #[cfg(feature = "br-response")]
+            "br" => Some(ResponseCoding::Brotli),
+            _ => None,
+        }
+    }
+
     fn rank(self) -> u8 {
         match self {
             ResponseCoding::Identity => 0,
+            #[cfg(feature = "gzip-response")]
             ResponseCoding::Gzip => 1,
             #[cfg(feature = "br-response")]
             ResponseCoding::Brotli => 2,
@@ -66,6 +79,7 @@ impl ResponseCoding {
     pub fn header(self) -> Option<&'static str> {
         match self {
             ResponseCoding::Identity => None,
+            #[cfg(feature = "gzip-response")]
             ResponseCoding::Gzip => Some("gzip"),
             #[cfg(feature = "br-response")]
             ResponseCoding::Brotli => Some("br"),
@@ -75,6 +89,7 @@ impl ResponseCoding {
     pub fn encoder(self) -> Encoder {
         match self {
             ResponseCoding::Identity => Encoder::Identity,
+            #[cfg(feature = "gzip-response")]
             ResponseCoding::Gzip => Encoder::Gzip(Box::new(GzEncoder::new(
                 Vec::new(),
                 Compression::new(GZIP_LEVEL),
@@ -92,6 +107,7 @@ impl ResponseCoding {
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Encoder {
     Identity,
+    #[cfg(feature = "gzip-response")]
     Gzip(Box<GzEncoder<Vec<u8>>>),
     #[cfg(feature = "br-response")]
     /// `None` once finished.
@@ -104,6 +120,7 @@ impl Encoder {
         // Writes into a Vec cannot fail.
         match self {
             Encoder::Identity => out.extend_from_slice(data),
+            #[cfg(feature = "gzip-response")]
             Encoder::Gzip(e) => {
                 let _ = e.write_all(data);
                 out.append(e.get_mut());
@@ -119,9 +136,14 @@ impl Encoder {
     }
 
     /// End the stream, appending the rest to `out`.
+    #[cfg_attr(
+        not(any(feature = "gzip-response", feature = "br-response")),
+        allow(unused_variables, clippy::ptr_arg)
+    )]
     pub fn finish(&mut self, out: &mut Vec<u8>) {
         match self {
             Encoder::Identity => {}
+            #[cfg(feature = "gzip-response")]
             Encoder::Gzip(e) => {
                 let _ = e.try_finish();
                 out.append(e.get_mut());
@@ -137,7 +159,7 @@ impl Encoder {
     }
 }
 
-#[cfg(all(test, feature = "full"))]
+#[cfg(all(test, feature = "full", feature = "gzip-response"))]
 mod tests {
     use super::*;
     use http::HeaderValue;

@@ -19,7 +19,8 @@ pub(crate) struct GzipDecoder {
     state: State,
     header: Vec<u8>,
     inflate: Decompress,
-    crc: crc32fast::Hasher,
+    /// CRC-32 of the member's output so far.
+    crc: u32,
     size: u32,
     members: u32,
     /// Encoded bytes consumed so far, for error offsets.
@@ -32,7 +33,7 @@ impl Default for GzipDecoder {
             state: State::Header,
             header: Vec::new(),
             inflate: Decompress::new(false),
-            crc: crc32fast::Hasher::new(),
+            crc: 0,
             size: 0,
             members: 0,
             pos: 0,
@@ -56,7 +57,7 @@ impl GzipDecoder {
                 self.state = State::Header;
                 self.header.clear();
                 self.inflate.reset(false);
-                self.crc = crc32fast::Hasher::new();
+                self.crc = 0;
                 self.size = 0;
                 self.header(input)?
             }
@@ -114,7 +115,7 @@ impl GzipDecoder {
             .map_err(|e| self.err(format!("bad deflate data: {e}")))?;
         let consumed = (self.inflate.total_in() - in0) as usize;
         let produced = (self.inflate.total_out() - out0) as usize;
-        self.crc.update(&out[..produced]);
+        self.crc = zlib_rs::crc32::crc32(self.crc, &out[..produced]);
         self.size = self.size.wrapping_add(produced as u32);
         if status == Status::StreamEnd {
             self.state = State::Trailer;
@@ -129,7 +130,7 @@ impl GzipDecoder {
         if let Ok(t) = <[u8; 8]>::try_from(self.header.as_slice()) {
             let crc = u32::from_le_bytes([t[0], t[1], t[2], t[3]]);
             let size = u32::from_le_bytes([t[4], t[5], t[6], t[7]]);
-            if crc != self.crc.clone().finalize() {
+            if crc != self.crc {
                 return Err(self.err("CRC-32 mismatch".to_string()));
             }
             if size != self.size {
