@@ -24,7 +24,6 @@ use crate::error::{Error, ErrorKind};
 use crate::text::parser::is_whitespace;
 use crate::text::{Limits, Operator, Parser, Sink, SinkResult, tail};
 use rustc_hash::FxHashMap;
-use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Where one of a repeated key's later values starts.
@@ -128,17 +127,58 @@ impl Index {
     }
 }
 
-/// One field's key and where its later values are, while its object is open.
-#[derive(Debug)]
-struct Entry<'a> {
-    key: Cow<'a, [u8]>,
-    more: Vec<Occurrence>,
+/// A key of an object being indexed: a range of the input, or of [`Indexer::spill`] for
+/// a token the parser copied (one that met the end of the input), plus its fingerprint.
+/// `Copy`, so that a frame's keys are dropped for free when it closes.
+#[derive(Debug, Clone, Copy)]
+struct Key {
+    fp: u64,
+    start: usize,
+    len: usize,
+    spilled: bool,
 }
 
-/// Objects with at most this many distinct keys find a key by scanning `entries`; larger
-/// ones switch to a hash map (most objects in saves are small, and a scan of a few short
-/// keys is cheaper than hashing).
-const SCAN: usize = 12;
+/// One distinct key of an open object.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    key: Key,
+    /// The previous entry with the same fingerprint ([`NONE`] for none), once the object
+    /// uses its map.
+    next: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// Objects with at most this many distinct keys find a key by scanning their entries'
+/// fingerprints; larger ones switch to a map from fingerprint to entry.
+const SCAN: usize = 16;
+
+/// A key's fingerprint: a mix of its length and its first and last 8 bytes. `rest` is the
+/// input from the key's first byte on, when there is one (so that a short key is read in
+/// one 8-byte load). Equal keys have equal fingerprints; equal fingerprints are checked
+/// byte by byte.
+#[inline]
+fn fingerprint(key: &[u8], rest: &[u8]) -> u64 {
+    let n = key.len();
+    let word = |s: Option<&[u8]>| s.and_then(|s| s.try_into().ok()).map(u64::from_le_bytes);
+    let (head, last) = if n >= 8 {
+        let head = word(key.get(..8)).unwrap_or(0);
+        (head, word(key.get(n - 8..)).unwrap_or(0))
+    } else {
+        let head = match word(rest.get(..8)) {
+            Some(w) if rest.starts_with(key) => w & ((1u64 << (8 * n)) - 1),
+            _ => key
+                .iter()
+                .rev()
+                .fold(0u64, |acc, &b| (acc << 8) | u64::from(b)),
+        };
+        (head, 0)
+    };
+    let x = (head ^ last.rotate_left(23))
+        .wrapping_add(n as u64)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x ^ (x >> 31)
+}
 
 /// Where a frame is in establishing the [`Jump`] of its latest later place.
 #[derive(Debug, Default, Clone, Copy)]
@@ -153,13 +193,18 @@ enum JumpState {
 }
 
 #[derive(Debug, Default)]
-struct IndexFrame<'a> {
+struct IndexFrame {
     object: bool,
     offset: u64,
-    /// Keys and their place in `entries`, once there are more than [`SCAN`] of them.
-    keys: FxHashMap<Cow<'a, [u8]>, usize>,
-    entries: Vec<Entry<'a>>,
-    key: Option<Cow<'a, [u8]>>,
+    /// One bit per key fingerprint seen (its top 6 bits): a key whose bit is clear is new
+    /// without a look at the others, which is most keys of most objects.
+    bloom: u64,
+    /// The last entry of each fingerprint, once there are more than [`SCAN`] entries.
+    map: FxHashMap<u64, u32>,
+    entries: Vec<Entry>,
+    /// The later values of repeated keys, by entry, in document order.
+    later: Vec<(u32, Occurrence)>,
+    key: Option<Key>,
     /// The next scalar is a key (not a value).
     expect_key: bool,
     remainder: bool,
@@ -169,11 +214,14 @@ struct IndexFrame<'a> {
     jump: JumpState,
 }
 
-/// The first read: finds repeated keys. Keys borrow from the input (no copy per key) and
-/// frames are reused, so the cost is a hash insert per field.
+/// The first read: finds repeated keys. Keys are ranges of the input (no copy per key),
+/// frames are reused, and a key is compared with others only when its fingerprint's bloom
+/// bit says it may repeat.
 #[derive(Debug)]
 struct Indexer<'a> {
     input: &'a [u8],
+    /// The bytes of keys that are not a slice of the input.
+    spill: Vec<u8>,
     /// The absolute offset of `input`'s first byte.
     base: u64,
     /// Where the last token seen ends (an input index; `usize::MAX` when it was a copied
@@ -183,19 +231,32 @@ struct Indexer<'a> {
     /// How many frames are reading a later place's value (`JumpState::Value`): only
     /// then is `last` kept up to date.
     reading: usize,
-    stack: Vec<IndexFrame<'a>>,
-    pool: Vec<IndexFrame<'a>>,
+    stack: Vec<IndexFrame>,
+    pool: Vec<IndexFrame>,
     index: Index,
 }
 
 impl<'a> Indexer<'a> {
-    /// `bytes` as a slice of the input when it is one (always, but for a token the parser
-    /// had to copy across a chunk boundary).
-    fn borrow(&self, bytes: &[u8]) -> Cow<'a, [u8]> {
-        let start = (bytes.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
-        match self.input.get(start..start.wrapping_add(bytes.len())) {
-            Some(slice) if slice.as_ptr() == bytes.as_ptr() => Cow::Borrowed(slice),
-            _ => Cow::Owned(bytes.to_vec()),
+    /// Key `bytes`, which start at input index `start` (`usize::MAX`: not a slice of the
+    /// input, as a token the parser copied is not), and `rest`, the input from there on.
+    #[inline]
+    fn key(&mut self, bytes: &[u8], start: usize, rest: &[u8]) -> Key {
+        let fp = fingerprint(bytes, rest);
+        if start != usize::MAX {
+            return Key {
+                fp,
+                start,
+                len: bytes.len(),
+                spilled: false,
+            };
+        }
+        let start = self.spill.len();
+        self.spill.extend_from_slice(bytes);
+        Key {
+            fp,
+            start,
+            len: bytes.len(),
+            spilled: true,
         }
     }
 
@@ -242,6 +303,7 @@ impl<'a> Indexer<'a> {
         frame.expect_key = true;
         frame.remainder = false;
         frame.jump = JumpState::None;
+        frame.bloom = 0;
         self.stack.push(frame);
     }
 
@@ -256,8 +318,8 @@ impl<'a> Indexer<'a> {
             return;
         }
         if top.expect_key {
-            let key = self.borrow(bytes);
             let start = self.start_of(bytes);
+            let key = self.key(bytes, start, tail(self.input, start));
             let input = self.input;
             if let Some(top) = self.stack.last_mut() {
                 top.expect_key = false;
@@ -302,32 +364,42 @@ impl<'a> Indexer<'a> {
                 parent.value_ended(end.unwrap_or(usize::MAX), &mut self.reading);
             }
         }
-        if frame.object {
+        if frame.object && !frame.later.is_empty() {
+            // By entry (a stable sort keeps each key's values in document order), so the
+            // groups come in the order of their keys' first places.
+            frame.later.sort_by_key(|&(entry, _)| entry);
             let index = &mut self.index;
             let start = index.groups.len();
-            for e in frame.entries.iter().filter(|e| !e.more.is_empty()) {
+            for run in frame.later.chunk_by(|a, b| a.0 == b.0) {
+                let Some(&(entry, _)) = run.first() else {
+                    continue;
+                };
+                let Some(e) = frame.entries.get(entry as usize) else {
+                    continue;
+                };
                 let key = index.keys.len();
-                index.keys.extend_from_slice(&e.key);
+                index
+                    .keys
+                    .extend_from_slice(key_bytes(e.key, self.input, &self.spill));
                 let first = index.later.len();
-                index.later.extend_from_slice(&e.more);
+                index.later.extend(run.iter().map(|&(_, o)| o));
                 index.groups.push(Group {
                     key: (key, index.keys.len()),
                     later: (first, index.later.len()),
                     written: AtomicBool::new(false),
                 });
             }
-            if index.groups.len() > start {
-                index
-                    .objects
-                    .push((frame.offset, start, index.groups.len()));
-            }
+            index
+                .objects
+                .push((frame.offset, start, index.groups.len()));
         }
         // Clearing a map costs its capacity even when empty (a frame reused after a big
         // object would pay that on every small one).
-        if !frame.keys.is_empty() {
-            frame.keys.clear();
+        if !frame.map.is_empty() {
+            frame.map.clear();
         }
         frame.entries.clear();
+        frame.later.clear();
         frame.key = None;
         self.pool.push(frame);
     }
@@ -392,7 +464,12 @@ impl Sink for Indexer<'_> {
         let Some(key) = top.key.take() else {
             return;
         };
-        let later = top.record(key, Occurrence { offset, op, block });
+        let later = top.record(
+            key,
+            Occurrence { offset, op, block },
+            self.input,
+            &self.spill,
+        );
         if later && !block {
             top.begin_jump(&mut self.index.jumps, &mut self.reading);
         }
@@ -402,15 +479,18 @@ impl Sink for Indexer<'_> {
     fn field(
         &mut self,
         key: &[u8],
-        _key_rest: &[u8],
+        key_rest: &[u8],
         offset: u64,
         value: &[u8],
         _value_rest: &[u8],
         quoted: bool,
     ) -> SinkResult {
         let key_bytes = key;
+        let key_start = self.start_of(key_bytes);
         let key = match self.stack.last() {
-            Some(top) if top.object && !top.remainder && top.expect_key => self.borrow(key),
+            Some(top) if top.object && !top.remainder && top.expect_key => {
+                self.key(key, key_start, key_rest)
+            }
             // Not where a key is expected: the generic path keeps the state right.
             _ => {
                 self.token(key, false);
@@ -419,7 +499,6 @@ impl Sink for Indexer<'_> {
                 return Ok(());
             }
         };
-        let key_start = self.start_of(key_bytes);
         let value_end = self.end_of(value, quoted);
         self.saw(value, quoted);
         let input = self.input;
@@ -433,6 +512,8 @@ impl Sink for Indexer<'_> {
                     op: None,
                     block: false,
                 },
+                input,
+                &self.spill,
             );
             if later {
                 top.begin_jump(&mut self.index.jumps, &mut self.reading);
@@ -443,7 +524,7 @@ impl Sink for Indexer<'_> {
     }
 }
 
-impl<'a> IndexFrame<'a> {
+impl IndexFrame {
     /// Change the jump state, keeping the count of frames `reading` a value.
     #[inline]
     fn set_jump(&mut self, jump: JumpState, reading: &mut usize) {
@@ -502,35 +583,57 @@ impl<'a> IndexFrame<'a> {
 
     /// One more value of `key` in this object; true when it is not the first.
     #[inline]
-    fn record(&mut self, key: Cow<'a, [u8]>, occurrence: Occurrence) -> bool {
-        let found = if self.entries.len() <= SCAN {
-            self.entries.iter().position(|e| *e.key == *key)
-        } else {
-            if self.keys.is_empty() {
-                self.keys.reserve(self.entries.len() * 2);
-                for (i, e) in self.entries.iter().enumerate() {
-                    self.keys.insert(e.key.clone(), i);
-                }
-            }
-            self.keys.get(&key).copied()
+    fn record(&mut self, key: Key, occurrence: Occurrence, input: &[u8], spill: &[u8]) -> bool {
+        let bit = 1u64 << (key.fp >> 58);
+        if self.bloom & bit != 0
+            && let Some(entry) = self.find(key, input, spill)
+        {
+            self.later.push((entry, occurrence));
+            return true;
+        }
+        self.bloom |= bit;
+        let Ok(i) = u32::try_from(self.entries.len()) else {
+            return false;
         };
-        match found.and_then(|i| self.entries.get_mut(i)) {
-            Some(entry) => {
-                entry.more.push(occurrence);
-                true
-            }
-            None => {
-                if self.entries.len() > SCAN {
-                    self.keys.insert(key.clone(), self.entries.len());
+        let mut entry = Entry { key, next: NONE };
+        if self.entries.len() >= SCAN {
+            if self.map.is_empty() {
+                for (j, e) in (0u32..).zip(self.entries.iter_mut()) {
+                    e.next = self.map.insert(e.key.fp, j).unwrap_or(NONE);
                 }
-                self.entries.push(Entry {
-                    key,
-                    more: Vec::new(),
-                });
-                false
             }
+            entry.next = self.map.insert(key.fp, i).unwrap_or(NONE);
+        }
+        self.entries.push(entry);
+        false
+    }
+
+    /// The entry of `key`, if it has one.
+    #[inline]
+    fn find(&self, key: Key, input: &[u8], spill: &[u8]) -> Option<u32> {
+        let bytes = key_bytes(key, input, spill);
+        let same = |e: &Entry| e.key.fp == key.fp && key_bytes(e.key, input, spill) == bytes;
+        if self.map.is_empty() {
+            let i = self.entries.iter().position(same)?;
+            return u32::try_from(i).ok();
+        }
+        let mut i = *self.map.get(&key.fp)?;
+        loop {
+            let e = self.entries.get(i as usize)?;
+            if same(e) {
+                return Some(i);
+            }
+            i = e.next;
         }
     }
+}
+
+/// The bytes of `key`.
+#[inline]
+fn key_bytes<'k>(key: Key, input: &'k [u8], spill: &'k [u8]) -> &'k [u8] {
+    let from = if key.spilled { spill } else { input };
+    from.get(key.start..key.start.wrapping_add(key.len))
+        .unwrap_or_default()
 }
 
 /// `offset` as an index into the input that starts at `base`.
@@ -577,6 +680,7 @@ fn container_end(input: &[u8], mut i: usize, mut open: usize) -> Option<usize> {
 pub(crate) fn index(input: &[u8], base: u64, limits: Limits) -> Result<Index, Error> {
     let mut indexer = Indexer {
         input,
+        spill: Vec::new(),
         base,
         last: usize::MAX,
         last_depth: 0,
