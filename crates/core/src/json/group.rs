@@ -475,6 +475,16 @@ impl Sink for Indexer<'_> {
         }
     }
 
+    /// A list element: nothing to note unless a later place's value is being read (its
+    /// end) or the list is an object's remainder.
+    #[inline]
+    fn element(&mut self, bytes: &[u8], _rest: &[u8]) -> SinkResult {
+        if self.reading != 0 || self.stack.last().is_none_or(|top| top.object) {
+            self.token(bytes, false);
+        }
+        Ok(())
+    }
+
     #[inline]
     fn field(
         &mut self,
