@@ -231,8 +231,10 @@ struct Indexer<'a> {
     /// How many frames are reading a later place's value (`JumpState::Value`): only
     /// then is `last` kept up to date.
     reading: usize,
-    stack: Vec<IndexFrame>,
-    pool: Vec<IndexFrame>,
+    /// The open containers are `frames[..depth]`; frames stay in place when they close,
+    /// to be reused (moving a frame in and out of a stack costs two copies per container).
+    frames: Vec<IndexFrame>,
+    depth: usize,
     index: Index,
 }
 
@@ -293,25 +295,35 @@ impl<'a> Indexer<'a> {
             return;
         }
         self.last = self.end_of(bytes, quoted);
-        self.last_depth = self.stack.len();
+        self.last_depth = self.depth;
+    }
+
+    #[inline]
+    fn top(&self) -> Option<&IndexFrame> {
+        self.depth.checked_sub(1).and_then(|d| self.frames.get(d))
     }
 
     fn open(&mut self, object: bool, offset: u64) {
-        let mut frame = self.pool.pop().unwrap_or_default();
+        if self.depth == self.frames.len() {
+            self.frames.push(IndexFrame::default());
+        }
+        let Some(frame) = self.frames.get_mut(self.depth) else {
+            return;
+        };
         frame.object = object;
         frame.offset = offset;
         frame.expect_key = true;
         frame.remainder = false;
         frame.jump = JumpState::None;
         frame.bloom = 0;
-        self.stack.push(frame);
+        self.depth += 1;
     }
 
     /// A scalar or parameter: a key when one is expected, else a value that ends a field.
     #[inline]
     fn token(&mut self, bytes: &[u8], quoted: bool) {
         self.saw(bytes, quoted);
-        let Some(top) = self.stack.last() else {
+        let Some(top) = self.top() else {
             return;
         };
         if !top.object || top.remainder {
@@ -321,7 +333,7 @@ impl<'a> Indexer<'a> {
             let start = self.start_of(bytes);
             let key = self.key(bytes, start, tail(self.input, start));
             let input = self.input;
-            if let Some(top) = self.stack.last_mut() {
+            if let Some(top) = top_of(&mut self.frames, self.depth) {
                 top.expect_key = false;
                 top.key = Some(key);
                 top.key_start = start.wrapping_sub(usize::from(quoted));
@@ -329,7 +341,7 @@ impl<'a> Indexer<'a> {
             }
         } else {
             let last = self.last;
-            if let Some(top) = self.stack.last_mut() {
+            if let Some(top) = top_of(&mut self.frames, self.depth) {
                 top.expect_key = true;
                 top.value_ended(last, &mut self.reading);
             }
@@ -337,7 +349,12 @@ impl<'a> Indexer<'a> {
     }
 
     fn close_frame(&mut self) {
-        let Some(mut frame) = self.stack.pop() else {
+        let Some(depth) = self.depth.checked_sub(1) else {
+            return;
+        };
+        self.depth = depth;
+        let (parents, rest) = self.frames.split_at_mut(depth);
+        let Some(frame) = rest.first_mut() else {
             return;
         };
         // The next item after the frame's last later place is its closing `}` (or the
@@ -350,9 +367,8 @@ impl<'a> Indexer<'a> {
             jump.to = at;
         }
         frame.set_jump(JumpState::None, &mut self.reading);
-        let depth = self.stack.len();
         let (input, last, last_depth) = (self.input, self.last, self.last_depth);
-        if let Some(parent) = self.stack.last_mut() {
+        if let Some(parent) = parents.last_mut() {
             parent.expect_key = true;
             // A container value ends at its closing bracket: only brackets, operators,
             // blanks and comments lie between the last token and it.
@@ -401,7 +417,6 @@ impl<'a> Indexer<'a> {
         frame.entries.clear();
         frame.later.clear();
         frame.key = None;
-        self.pool.push(frame);
     }
 }
 
@@ -435,7 +450,7 @@ impl Sink for Indexer<'_> {
         self.token(name, false);
         // Its brackets are not tracked: no jump over it, from it or inside it.
         self.last = usize::MAX;
-        if let Some(top) = self.stack.last_mut() {
+        if let Some(top) = top_of(&mut self.frames, self.depth) {
             top.set_jump(JumpState::None, &mut self.reading);
             top.key_start = usize::MAX;
         }
@@ -447,7 +462,7 @@ impl Sink for Indexer<'_> {
     }
 
     fn mixed(&mut self) -> SinkResult {
-        if let Some(top) = self.stack.last_mut() {
+        if let Some(top) = top_of(&mut self.frames, self.depth) {
             top.remainder = true;
             top.key = None;
             top.set_jump(JumpState::None, &mut self.reading);
@@ -457,8 +472,8 @@ impl Sink for Indexer<'_> {
 
     fn value_start(&mut self, offset: u64, op: Option<Operator>, block: bool) {
         self.last = rel(offset, self.base);
-        self.last_depth = self.stack.len();
-        let Some(top) = self.stack.last_mut() else {
+        self.last_depth = self.depth;
+        let Some(top) = top_of(&mut self.frames, self.depth) else {
             return;
         };
         let Some(key) = top.key.take() else {
@@ -479,7 +494,7 @@ impl Sink for Indexer<'_> {
     /// end) or the list is an object's remainder.
     #[inline]
     fn element(&mut self, bytes: &[u8], _rest: &[u8]) -> SinkResult {
-        if self.reading != 0 || self.stack.last().is_none_or(|top| top.object) {
+        if self.reading != 0 || self.top().is_none_or(|top| top.object) {
             self.token(bytes, false);
         }
         Ok(())
@@ -497,7 +512,7 @@ impl Sink for Indexer<'_> {
     ) -> SinkResult {
         let key_bytes = key;
         let key_start = self.start_of(key_bytes);
-        let key = match self.stack.last() {
+        let key = match self.top() {
             Some(top) if top.object && !top.remainder && top.expect_key => {
                 self.key(key, key_start, key_rest)
             }
@@ -512,7 +527,7 @@ impl Sink for Indexer<'_> {
         let value_end = self.end_of(value, quoted);
         self.saw(value, quoted);
         let input = self.input;
-        if let Some(top) = self.stack.last_mut() {
+        if let Some(top) = top_of(&mut self.frames, self.depth) {
             top.next_item(key_start, input, &mut self.index.jumps);
             top.key_start = key_start;
             let later = top.record(
@@ -646,6 +661,13 @@ fn key_bytes<'k>(key: Key, input: &'k [u8], spill: &'k [u8]) -> &'k [u8] {
         .unwrap_or_default()
 }
 
+/// The innermost open frame (a function of the fields, not of the indexer, so that the
+/// indexer's other fields stay free to borrow).
+#[inline]
+fn top_of(frames: &mut [IndexFrame], depth: usize) -> Option<&mut IndexFrame> {
+    depth.checked_sub(1).and_then(|d| frames.get_mut(d))
+}
+
 /// `offset` as an index into the input that starts at `base`.
 fn rel(offset: u64, base: u64) -> usize {
     usize::try_from(offset.saturating_sub(base)).unwrap_or(usize::MAX)
@@ -695,15 +717,15 @@ pub(crate) fn index(input: &[u8], base: u64, limits: Limits) -> Result<Index, Er
         last: usize::MAX,
         last_depth: 0,
         reading: 0,
-        stack: Vec::new(),
-        pool: Vec::new(),
+        frames: Vec::new(),
+        depth: 0,
         index: Index::default(),
     };
     indexer.open(true, ROOT);
     let mut parser = Parser::new(limits).starting_at(base);
     parser.feed(input, &mut indexer)?;
     parser.finish(&mut indexer)?;
-    while !indexer.stack.is_empty() {
+    while indexer.depth > 0 {
         indexer.close_frame();
     }
     indexer
