@@ -166,7 +166,8 @@ fn fingerprint(key: &[u8], rest: &[u8]) -> u64 {
         (head, word(key.get(n - 8..)).unwrap_or(0))
     } else {
         let head = match word(rest.get(..8)) {
-            Some(w) if rest.starts_with(key) => w & ((1u64 << (8 * n)) - 1),
+            // `rest` starts where `key` does, so it starts with `key`.
+            Some(w) if rest.as_ptr() == key.as_ptr() => w & ((1u64 << (8 * n)) - 1),
             _ => key
                 .iter()
                 .rev()
