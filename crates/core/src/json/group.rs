@@ -6,9 +6,10 @@
 //! 1. **Index**: a parse that records, for each object with a repeated key, where each of
 //!    that key's later values starts (byte offset and operator; the first is written where
 //!    it stands), and each later place's extent: from its key to the next item of its
-//!    object. Objects without repeated keys cost nothing; memory is the keys of the
-//!    objects currently open plus, per repeated key, its bytes, 20-40 bytes and 16 + 16
-//!    bytes per later value (8 + 16 in 32-bit Wasm).
+//!    object. Objects without repeated keys leave nothing in the index; memory is the
+//!    keys of the objects currently open (input ranges with a fingerprint) plus, per
+//!    repeated key, its bytes, 20-40 bytes and 16 + 16 bytes per later value (8 + 16 in
+//!    32-bit Wasm).
 //! 2. **Write**: a streaming write as in preserve mode, except that at a repeated key's
 //!    first place it writes `[`, that value, then re-reads each later value from its
 //!    offset, then `]`. The parser jumps over the later places without reading them
@@ -929,6 +930,44 @@ mod tests {
             let read = group(case, false).map_err(|e| e.to_string());
             let jump = group(case, true).map_err(|e| e.to_string());
             assert_eq!(jump, read, "{case}");
+        }
+    }
+
+    /// Repeats are found in objects past the scanned size (the fingerprint map) and among
+    /// keys that share their length, first or last 8 bytes.
+    #[test]
+    fn repeats_in_large_objects_and_similar_keys() {
+        let mut keys: Vec<String> = (0..40).map(|i| format!("k{i}")).collect();
+        keys.extend(
+            [
+                "prefix__middle_a__suffix",
+                "prefix__middle_b__suffix",
+                "prefix__suffix",
+            ]
+            .map(String::from),
+        );
+        keys.extend(["ab", "ba", "abcdefgh", "abcdefgi", "\"quoted key\""].map(String::from));
+        let repeated = |i: usize| i.is_multiple_of(7) || i >= 40;
+        let mut fields = String::new();
+        for (i, k) in keys.iter().enumerate() {
+            fields += &format!("{k}={i} ");
+        }
+        for (i, k) in keys.iter().enumerate().filter(|&(i, _)| repeated(i)) {
+            fields += &format!("{k}=x{i} ");
+        }
+        let mut object = String::new();
+        for (i, k) in keys.iter().enumerate() {
+            let k = k.trim_matches('"');
+            if repeated(i) {
+                object += &format!("\"{k}\":[{i},\"x{i}\"],");
+            } else {
+                object += &format!("\"{k}\":{i},");
+            }
+        }
+        let object = object.trim_end_matches(',');
+        for jumping in [false, true] {
+            let json = group(&format!("o={{ {fields} }} {fields}"), jumping).unwrap();
+            assert_eq!(json, format!("{{\"o\":{{{object}}},{object}}}"));
         }
     }
 
