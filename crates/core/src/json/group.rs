@@ -6,9 +6,10 @@
 //! 1. **Index**: a parse that records, for each object with a repeated key, where each of
 //!    that key's later values starts (byte offset and operator; the first is written where
 //!    it stands), and each later place's extent: from its key to the next item of its
-//!    object. Objects without repeated keys cost nothing; memory is the keys of the
-//!    objects currently open plus, per repeated key, its bytes, 20-40 bytes and 16 + 16
-//!    bytes per later value (8 + 16 in 32-bit Wasm).
+//!    object. Objects without repeated keys leave nothing in the index; memory is the
+//!    keys of the objects currently open (input ranges with a fingerprint) plus, per
+//!    repeated key, its bytes, 20-40 bytes and 16 + 16 bytes per later value (8 + 16 in
+//!    32-bit Wasm).
 //! 2. **Write**: a streaming write as in preserve mode, except that at a repeated key's
 //!    first place it writes `[`, that value, then re-reads each later value from its
 //!    offset, then `]`. The parser jumps over the later places without reading them
@@ -24,7 +25,6 @@ use crate::error::{Error, ErrorKind};
 use crate::text::parser::is_whitespace;
 use crate::text::{Limits, Operator, Parser, Sink, SinkResult, tail};
 use rustc_hash::FxHashMap;
-use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Where one of a repeated key's later values starts.
@@ -128,17 +128,59 @@ impl Index {
     }
 }
 
-/// One field's key and where its later values are, while its object is open.
-#[derive(Debug)]
-struct Entry<'a> {
-    key: Cow<'a, [u8]>,
-    more: Vec<Occurrence>,
+/// A key of an object being indexed: a range of the input, or of [`Indexer::spill`] for
+/// a token the parser copied (one that met the end of the input), plus its fingerprint.
+/// `Copy`, so that a frame's keys are dropped for free when it closes.
+#[derive(Debug, Clone, Copy)]
+struct Key {
+    fp: u64,
+    start: usize,
+    len: usize,
+    spilled: bool,
 }
 
-/// Objects with at most this many distinct keys find a key by scanning `entries`; larger
-/// ones switch to a hash map (most objects in saves are small, and a scan of a few short
-/// keys is cheaper than hashing).
-const SCAN: usize = 12;
+/// One distinct key of an open object.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    key: Key,
+    /// The previous entry with the same fingerprint ([`NONE`] for none), once the object
+    /// uses its map.
+    next: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// Objects with at most this many distinct keys find a key by scanning their entries'
+/// fingerprints; larger ones switch to a map from fingerprint to entry.
+const SCAN: usize = 16;
+
+/// A key's fingerprint: a mix of its length and its first and last 8 bytes. `rest` is the
+/// input from the key's first byte on, when there is one (so that a short key is read in
+/// one 8-byte load). Equal keys have equal fingerprints; equal fingerprints are checked
+/// byte by byte.
+#[inline]
+fn fingerprint(key: &[u8], rest: &[u8]) -> u64 {
+    let n = key.len();
+    let word = |s: Option<&[u8]>| s.and_then(|s| s.try_into().ok()).map(u64::from_le_bytes);
+    let (head, last) = if n >= 8 {
+        let head = word(key.get(..8)).unwrap_or(0);
+        (head, word(key.get(n - 8..)).unwrap_or(0))
+    } else {
+        let head = match word(rest.get(..8)) {
+            // `rest` starts where `key` does, so it starts with `key`.
+            Some(w) if rest.as_ptr() == key.as_ptr() => w & ((1u64 << (8 * n)) - 1),
+            _ => key
+                .iter()
+                .rev()
+                .fold(0u64, |acc, &b| (acc << 8) | u64::from(b)),
+        };
+        (head, 0)
+    };
+    let x = (head ^ last.rotate_left(23))
+        .wrapping_add(n as u64)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x ^ (x >> 31)
+}
 
 /// Where a frame is in establishing the [`Jump`] of its latest later place.
 #[derive(Debug, Default, Clone, Copy)]
@@ -153,13 +195,18 @@ enum JumpState {
 }
 
 #[derive(Debug, Default)]
-struct IndexFrame<'a> {
+struct IndexFrame {
     object: bool,
     offset: u64,
-    /// Keys and their place in `entries`, once there are more than [`SCAN`] of them.
-    keys: FxHashMap<Cow<'a, [u8]>, usize>,
-    entries: Vec<Entry<'a>>,
-    key: Option<Cow<'a, [u8]>>,
+    /// One bit per key fingerprint seen (its top 6 bits): a key whose bit is clear is new
+    /// without a look at the others, which is most keys of most objects.
+    bloom: u64,
+    /// The last entry of each fingerprint, once there are more than [`SCAN`] entries.
+    map: FxHashMap<u64, u32>,
+    entries: Vec<Entry>,
+    /// The later values of repeated keys, by entry, in document order.
+    later: Vec<(u32, Occurrence)>,
+    key: Option<Key>,
     /// The next scalar is a key (not a value).
     expect_key: bool,
     remainder: bool,
@@ -169,11 +216,14 @@ struct IndexFrame<'a> {
     jump: JumpState,
 }
 
-/// The first read: finds repeated keys. Keys borrow from the input (no copy per key) and
-/// frames are reused, so the cost is a hash insert per field.
+/// The first read: finds repeated keys. Keys are ranges of the input (no copy per key),
+/// frames are reused, and a key is compared with others only when its fingerprint's bloom
+/// bit says it may repeat.
 #[derive(Debug)]
 struct Indexer<'a> {
     input: &'a [u8],
+    /// The bytes of keys that are not a slice of the input.
+    spill: Vec<u8>,
     /// The absolute offset of `input`'s first byte.
     base: u64,
     /// Where the last token seen ends (an input index; `usize::MAX` when it was a copied
@@ -183,19 +233,34 @@ struct Indexer<'a> {
     /// How many frames are reading a later place's value (`JumpState::Value`): only
     /// then is `last` kept up to date.
     reading: usize,
-    stack: Vec<IndexFrame<'a>>,
-    pool: Vec<IndexFrame<'a>>,
+    /// The open containers are `frames[..depth]`; frames stay in place when they close,
+    /// to be reused (moving a frame in and out of a stack costs two copies per container).
+    frames: Vec<IndexFrame>,
+    depth: usize,
     index: Index,
 }
 
 impl<'a> Indexer<'a> {
-    /// `bytes` as a slice of the input when it is one (always, but for a token the parser
-    /// had to copy across a chunk boundary).
-    fn borrow(&self, bytes: &[u8]) -> Cow<'a, [u8]> {
-        let start = (bytes.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
-        match self.input.get(start..start.wrapping_add(bytes.len())) {
-            Some(slice) if slice.as_ptr() == bytes.as_ptr() => Cow::Borrowed(slice),
-            _ => Cow::Owned(bytes.to_vec()),
+    /// Key `bytes`, which start at input index `start` (`usize::MAX`: not a slice of the
+    /// input, as a token the parser copied is not), and `rest`, the input from there on.
+    #[inline]
+    fn key(&mut self, bytes: &[u8], start: usize, rest: &[u8]) -> Key {
+        let fp = fingerprint(bytes, rest);
+        if start != usize::MAX {
+            return Key {
+                fp,
+                start,
+                len: bytes.len(),
+                spilled: false,
+            };
+        }
+        let start = self.spill.len();
+        self.spill.extend_from_slice(bytes);
+        Key {
+            fp,
+            start,
+            len: bytes.len(),
+            spilled: true,
         }
     }
 
@@ -232,34 +297,45 @@ impl<'a> Indexer<'a> {
             return;
         }
         self.last = self.end_of(bytes, quoted);
-        self.last_depth = self.stack.len();
+        self.last_depth = self.depth;
+    }
+
+    #[inline]
+    fn top(&self) -> Option<&IndexFrame> {
+        self.depth.checked_sub(1).and_then(|d| self.frames.get(d))
     }
 
     fn open(&mut self, object: bool, offset: u64) {
-        let mut frame = self.pool.pop().unwrap_or_default();
+        if self.depth == self.frames.len() {
+            self.frames.push(IndexFrame::default());
+        }
+        let Some(frame) = self.frames.get_mut(self.depth) else {
+            return;
+        };
         frame.object = object;
         frame.offset = offset;
         frame.expect_key = true;
         frame.remainder = false;
         frame.jump = JumpState::None;
-        self.stack.push(frame);
+        frame.bloom = 0;
+        self.depth += 1;
     }
 
     /// A scalar or parameter: a key when one is expected, else a value that ends a field.
     #[inline]
     fn token(&mut self, bytes: &[u8], quoted: bool) {
         self.saw(bytes, quoted);
-        let Some(top) = self.stack.last() else {
+        let Some(top) = self.top() else {
             return;
         };
         if !top.object || top.remainder {
             return;
         }
         if top.expect_key {
-            let key = self.borrow(bytes);
             let start = self.start_of(bytes);
+            let key = self.key(bytes, start, tail(self.input, start));
             let input = self.input;
-            if let Some(top) = self.stack.last_mut() {
+            if let Some(top) = top_of(&mut self.frames, self.depth) {
                 top.expect_key = false;
                 top.key = Some(key);
                 top.key_start = start.wrapping_sub(usize::from(quoted));
@@ -267,7 +343,7 @@ impl<'a> Indexer<'a> {
             }
         } else {
             let last = self.last;
-            if let Some(top) = self.stack.last_mut() {
+            if let Some(top) = top_of(&mut self.frames, self.depth) {
                 top.expect_key = true;
                 top.value_ended(last, &mut self.reading);
             }
@@ -275,7 +351,12 @@ impl<'a> Indexer<'a> {
     }
 
     fn close_frame(&mut self) {
-        let Some(mut frame) = self.stack.pop() else {
+        let Some(depth) = self.depth.checked_sub(1) else {
+            return;
+        };
+        self.depth = depth;
+        let (parents, rest) = self.frames.split_at_mut(depth);
+        let Some(frame) = rest.first_mut() else {
             return;
         };
         // The next item after the frame's last later place is its closing `}` (or the
@@ -288,9 +369,8 @@ impl<'a> Indexer<'a> {
             jump.to = at;
         }
         frame.set_jump(JumpState::None, &mut self.reading);
-        let depth = self.stack.len();
         let (input, last, last_depth) = (self.input, self.last, self.last_depth);
-        if let Some(parent) = self.stack.last_mut() {
+        if let Some(parent) = parents.last_mut() {
             parent.expect_key = true;
             // A container value ends at its closing bracket: only brackets, operators,
             // blanks and comments lie between the last token and it.
@@ -302,34 +382,43 @@ impl<'a> Indexer<'a> {
                 parent.value_ended(end.unwrap_or(usize::MAX), &mut self.reading);
             }
         }
-        if frame.object {
+        if frame.object && !frame.later.is_empty() {
+            // By entry (a stable sort keeps each key's values in document order), so the
+            // groups come in the order of their keys' first places.
+            frame.later.sort_by_key(|&(entry, _)| entry);
             let index = &mut self.index;
             let start = index.groups.len();
-            for e in frame.entries.iter().filter(|e| !e.more.is_empty()) {
+            for run in frame.later.chunk_by(|a, b| a.0 == b.0) {
+                let Some(&(entry, _)) = run.first() else {
+                    continue;
+                };
+                let Some(e) = frame.entries.get(entry as usize) else {
+                    continue;
+                };
                 let key = index.keys.len();
-                index.keys.extend_from_slice(&e.key);
+                index
+                    .keys
+                    .extend_from_slice(key_bytes(e.key, self.input, &self.spill));
                 let first = index.later.len();
-                index.later.extend_from_slice(&e.more);
+                index.later.extend(run.iter().map(|&(_, o)| o));
                 index.groups.push(Group {
                     key: (key, index.keys.len()),
                     later: (first, index.later.len()),
                     written: AtomicBool::new(false),
                 });
             }
-            if index.groups.len() > start {
-                index
-                    .objects
-                    .push((frame.offset, start, index.groups.len()));
-            }
+            index
+                .objects
+                .push((frame.offset, start, index.groups.len()));
         }
         // Clearing a map costs its capacity even when empty (a frame reused after a big
         // object would pay that on every small one).
-        if !frame.keys.is_empty() {
-            frame.keys.clear();
+        if !frame.map.is_empty() {
+            frame.map.clear();
         }
         frame.entries.clear();
+        frame.later.clear();
         frame.key = None;
-        self.pool.push(frame);
     }
 }
 
@@ -363,7 +452,7 @@ impl Sink for Indexer<'_> {
         self.token(name, false);
         // Its brackets are not tracked: no jump over it, from it or inside it.
         self.last = usize::MAX;
-        if let Some(top) = self.stack.last_mut() {
+        if let Some(top) = top_of(&mut self.frames, self.depth) {
             top.set_jump(JumpState::None, &mut self.reading);
             top.key_start = usize::MAX;
         }
@@ -375,7 +464,7 @@ impl Sink for Indexer<'_> {
     }
 
     fn mixed(&mut self) -> SinkResult {
-        if let Some(top) = self.stack.last_mut() {
+        if let Some(top) = top_of(&mut self.frames, self.depth) {
             top.remainder = true;
             top.key = None;
             top.set_jump(JumpState::None, &mut self.reading);
@@ -385,32 +474,50 @@ impl Sink for Indexer<'_> {
 
     fn value_start(&mut self, offset: u64, op: Option<Operator>, block: bool) {
         self.last = rel(offset, self.base);
-        self.last_depth = self.stack.len();
-        let Some(top) = self.stack.last_mut() else {
+        self.last_depth = self.depth;
+        let Some(top) = top_of(&mut self.frames, self.depth) else {
             return;
         };
         let Some(key) = top.key.take() else {
             return;
         };
-        let later = top.record(key, Occurrence { offset, op, block });
+        let later = top.record(
+            key,
+            Occurrence { offset, op, block },
+            self.input,
+            &self.spill,
+        );
         if later && !block {
             top.begin_jump(&mut self.index.jumps, &mut self.reading);
         }
+    }
+
+    /// A list element: nothing to note unless a later place's value is being read (its
+    /// end) or the list is an object's remainder.
+    #[inline]
+    fn element(&mut self, bytes: &[u8], _rest: &[u8]) -> SinkResult {
+        if self.reading != 0 || self.top().is_none_or(|top| top.object) {
+            self.token(bytes, false);
+        }
+        Ok(())
     }
 
     #[inline]
     fn field(
         &mut self,
         key: &[u8],
-        _key_rest: &[u8],
+        key_rest: &[u8],
         offset: u64,
         value: &[u8],
         _value_rest: &[u8],
         quoted: bool,
     ) -> SinkResult {
         let key_bytes = key;
-        let key = match self.stack.last() {
-            Some(top) if top.object && !top.remainder && top.expect_key => self.borrow(key),
+        let key_start = self.start_of(key_bytes);
+        let key = match self.top() {
+            Some(top) if top.object && !top.remainder && top.expect_key => {
+                self.key(key, key_start, key_rest)
+            }
             // Not where a key is expected: the generic path keeps the state right.
             _ => {
                 self.token(key, false);
@@ -419,11 +526,10 @@ impl Sink for Indexer<'_> {
                 return Ok(());
             }
         };
-        let key_start = self.start_of(key_bytes);
         let value_end = self.end_of(value, quoted);
         self.saw(value, quoted);
         let input = self.input;
-        if let Some(top) = self.stack.last_mut() {
+        if let Some(top) = top_of(&mut self.frames, self.depth) {
             top.next_item(key_start, input, &mut self.index.jumps);
             top.key_start = key_start;
             let later = top.record(
@@ -433,6 +539,8 @@ impl Sink for Indexer<'_> {
                     op: None,
                     block: false,
                 },
+                input,
+                &self.spill,
             );
             if later {
                 top.begin_jump(&mut self.index.jumps, &mut self.reading);
@@ -443,7 +551,7 @@ impl Sink for Indexer<'_> {
     }
 }
 
-impl<'a> IndexFrame<'a> {
+impl IndexFrame {
     /// Change the jump state, keeping the count of frames `reading` a value.
     #[inline]
     fn set_jump(&mut self, jump: JumpState, reading: &mut usize) {
@@ -502,35 +610,64 @@ impl<'a> IndexFrame<'a> {
 
     /// One more value of `key` in this object; true when it is not the first.
     #[inline]
-    fn record(&mut self, key: Cow<'a, [u8]>, occurrence: Occurrence) -> bool {
-        let found = if self.entries.len() <= SCAN {
-            self.entries.iter().position(|e| *e.key == *key)
-        } else {
-            if self.keys.is_empty() {
-                self.keys.reserve(self.entries.len() * 2);
-                for (i, e) in self.entries.iter().enumerate() {
-                    self.keys.insert(e.key.clone(), i);
-                }
-            }
-            self.keys.get(&key).copied()
+    fn record(&mut self, key: Key, occurrence: Occurrence, input: &[u8], spill: &[u8]) -> bool {
+        let bit = 1u64 << (key.fp >> 58);
+        if self.bloom & bit != 0
+            && let Some(entry) = self.find(key, input, spill)
+        {
+            self.later.push((entry, occurrence));
+            return true;
+        }
+        self.bloom |= bit;
+        let Ok(i) = u32::try_from(self.entries.len()) else {
+            return false;
         };
-        match found.and_then(|i| self.entries.get_mut(i)) {
-            Some(entry) => {
-                entry.more.push(occurrence);
-                true
-            }
-            None => {
-                if self.entries.len() > SCAN {
-                    self.keys.insert(key.clone(), self.entries.len());
+        let mut entry = Entry { key, next: NONE };
+        if self.entries.len() >= SCAN {
+            if self.map.is_empty() {
+                for (j, e) in (0u32..).zip(self.entries.iter_mut()) {
+                    e.next = self.map.insert(e.key.fp, j).unwrap_or(NONE);
                 }
-                self.entries.push(Entry {
-                    key,
-                    more: Vec::new(),
-                });
-                false
             }
+            entry.next = self.map.insert(key.fp, i).unwrap_or(NONE);
+        }
+        self.entries.push(entry);
+        false
+    }
+
+    /// The entry of `key`, if it has one.
+    #[inline]
+    fn find(&self, key: Key, input: &[u8], spill: &[u8]) -> Option<u32> {
+        let bytes = key_bytes(key, input, spill);
+        let same = |e: &Entry| e.key.fp == key.fp && key_bytes(e.key, input, spill) == bytes;
+        if self.map.is_empty() {
+            let i = self.entries.iter().position(same)?;
+            return u32::try_from(i).ok();
+        }
+        let mut i = *self.map.get(&key.fp)?;
+        loop {
+            let e = self.entries.get(i as usize)?;
+            if same(e) {
+                return Some(i);
+            }
+            i = e.next;
         }
     }
+}
+
+/// The bytes of `key`.
+#[inline]
+fn key_bytes<'k>(key: Key, input: &'k [u8], spill: &'k [u8]) -> &'k [u8] {
+    let from = if key.spilled { spill } else { input };
+    from.get(key.start..key.start.wrapping_add(key.len))
+        .unwrap_or_default()
+}
+
+/// The innermost open frame (a function of the fields, not of the indexer, so that the
+/// indexer's other fields stay free to borrow).
+#[inline]
+fn top_of(frames: &mut [IndexFrame], depth: usize) -> Option<&mut IndexFrame> {
+    depth.checked_sub(1).and_then(|d| frames.get_mut(d))
 }
 
 /// `offset` as an index into the input that starts at `base`.
@@ -577,19 +714,20 @@ fn container_end(input: &[u8], mut i: usize, mut open: usize) -> Option<usize> {
 pub(crate) fn index(input: &[u8], base: u64, limits: Limits) -> Result<Index, Error> {
     let mut indexer = Indexer {
         input,
+        spill: Vec::new(),
         base,
         last: usize::MAX,
         last_depth: 0,
         reading: 0,
-        stack: Vec::new(),
-        pool: Vec::new(),
+        frames: Vec::new(),
+        depth: 0,
         index: Index::default(),
     };
     indexer.open(true, ROOT);
     let mut parser = Parser::new(limits).starting_at(base);
     parser.feed(input, &mut indexer)?;
     parser.finish(&mut indexer)?;
-    while !indexer.stack.is_empty() {
+    while indexer.depth > 0 {
         indexer.close_frame();
     }
     indexer
@@ -792,6 +930,44 @@ mod tests {
             let read = group(case, false).map_err(|e| e.to_string());
             let jump = group(case, true).map_err(|e| e.to_string());
             assert_eq!(jump, read, "{case}");
+        }
+    }
+
+    /// Repeats are found in objects past the scanned size (the fingerprint map) and among
+    /// keys that share their length, first or last 8 bytes.
+    #[test]
+    fn repeats_in_large_objects_and_similar_keys() {
+        let mut keys: Vec<String> = (0..40).map(|i| format!("k{i}")).collect();
+        keys.extend(
+            [
+                "prefix__middle_a__suffix",
+                "prefix__middle_b__suffix",
+                "prefix__suffix",
+            ]
+            .map(String::from),
+        );
+        keys.extend(["ab", "ba", "abcdefgh", "abcdefgi", "\"quoted key\""].map(String::from));
+        let repeated = |i: usize| i.is_multiple_of(7) || i >= 40;
+        let mut fields = String::new();
+        for (i, k) in keys.iter().enumerate() {
+            fields += &format!("{k}={i} ");
+        }
+        for (i, k) in keys.iter().enumerate().filter(|&(i, _)| repeated(i)) {
+            fields += &format!("{k}=x{i} ");
+        }
+        let mut object = String::new();
+        for (i, k) in keys.iter().enumerate() {
+            let k = k.trim_matches('"');
+            if repeated(i) {
+                object += &format!("\"{k}\":[{i},\"x{i}\"],");
+            } else {
+                object += &format!("\"{k}\":{i},");
+            }
+        }
+        let object = object.trim_end_matches(',');
+        for jumping in [false, true] {
+            let json = group(&format!("o={{ {fields} }} {fields}"), jumping).unwrap();
+            assert_eq!(json, format!("{{\"o\":{{{object}}},{object}}}"));
         }
     }
 

@@ -484,9 +484,9 @@ impl Sink for Renderer<'_> {
     }
 
     fn close(&mut self) -> SinkResult {
-        // The hot path: a container that owes no closers, outside group and key-value-pairs
-        // modes, with no list element pending.
-        if self.groups.is_none()
+        // The hot path: a container that owes no closers, outside key-value-pairs mode and
+        // group mode's skipped places, with no list element pending.
+        if self.groups.as_ref().is_none_or(|g| !g.skipping)
             && !self.kvp
             && self.pend == Pend::None
             && let [.., parent, top] = self.stack.as_mut_slice()
@@ -602,8 +602,8 @@ impl Sink for Renderer<'_> {
 
     #[inline]
     fn element(&mut self, bytes: &[u8], rest: &[u8]) -> SinkResult {
-        // The hot path: a plain list element with nothing pending, outside group mode.
-        if self.groups.is_none()
+        // The hot path: a plain list element with nothing pending, outside a skipped place.
+        if self.groups.as_ref().is_none_or(|g| !g.skipping)
             && self.pend == Pend::None
             && let Some(top) = self.stack.last_mut()
             && top.kind == FrameKind::List
@@ -625,12 +625,14 @@ impl Sink for Renderer<'_> {
         value_rest: &[u8],
         quoted: bool,
     ) -> SinkResult {
-        // The hot path: a plain field in an object, outside group mode.
-        if self.groups.is_none()
+        // The hot path: a plain field in an object without repeated keys (group mode), outside
+        // a skipped place.
+        if self.groups.as_ref().is_none_or(|g| !g.skipping)
             && !self.kvp
             && let Some(top) = self.stack.last_mut()
             && top.kind == FrameKind::Object
             && top.expect == Expect::Key
+            && top.groups == NO_GROUPS
         {
             if key == b"remainder" {
                 top.saw_remainder_key = true;
