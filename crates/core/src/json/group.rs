@@ -22,7 +22,7 @@ use super::JsonOptions;
 use super::render::Renderer;
 use crate::error::{Error, ErrorKind};
 use crate::text::parser::is_whitespace;
-use crate::text::{Limits, Operator, Parser, Sink, SinkResult, tail};
+use crate::text::{Limits, Operator, Parser, Shape, Sink, SinkResult, tail};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -407,6 +407,8 @@ impl Sink for Indexer<'_> {
         value: &[u8],
         _value_rest: &[u8],
         quoted: bool,
+        _key_shape: Shape,
+        _value_shape: Shape,
     ) -> SinkResult {
         let key_bytes = key;
         let key = match self.stack.last() {

@@ -14,7 +14,7 @@ use super::JsonOptions;
 use super::group::{self, Index};
 use super::writer::JsonWriter;
 use crate::error::{Error, ErrorKind};
-use crate::text::{Limits, Operator, Parser, Sink, SinkResult};
+use crate::text::{Limits, Operator, Parser, Shape, Sink, SinkResult};
 
 /// Closers owed when a value ends, innermost first.
 const HEADER: u8 = 1;
@@ -601,7 +601,7 @@ impl Sink for Renderer<'_> {
     }
 
     #[inline]
-    fn element(&mut self, bytes: &[u8], rest: &[u8]) -> SinkResult {
+    fn element(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) -> SinkResult {
         // The hot path: a plain list element with nothing pending, outside group mode.
         if self.groups.is_none()
             && self.pend == Pend::None
@@ -609,7 +609,7 @@ impl Sink for Renderer<'_> {
             && top.kind == FrameKind::List
         {
             top.after_container = false;
-            self.w.scalar_in(bytes, rest, false);
+            self.w.scalar_in(bytes, rest, false, shape);
             return Ok(());
         }
         self.scalar(bytes, false, false)
@@ -624,6 +624,8 @@ impl Sink for Renderer<'_> {
         value: &[u8],
         value_rest: &[u8],
         quoted: bool,
+        key_shape: Shape,
+        value_shape: Shape,
     ) -> SinkResult {
         // The hot path: a plain field in an object, outside group mode.
         if self.groups.is_none()
@@ -635,10 +637,27 @@ impl Sink for Renderer<'_> {
             if key == b"remainder" {
                 top.saw_remainder_key = true;
             }
-            self.w.field_in(key, key_rest, value, value_rest, quoted);
+            self.w.field_in(
+                key,
+                key_rest,
+                value,
+                value_rest,
+                quoted,
+                key_shape,
+                value_shape,
+            );
             return Ok(());
         }
-        self.field_general(key, key_rest, offset, value, value_rest, quoted)
+        self.field_general(
+            key,
+            key_rest,
+            offset,
+            value,
+            value_rest,
+            quoted,
+            key_shape,
+            value_shape,
+        )
     }
 
     fn header(&mut self, name: &[u8]) -> SinkResult {
@@ -775,6 +794,7 @@ impl Renderer<'_> {
     /// [`Sink::field`] off its hot path, kept out of line so that the parser's loop
     /// carries only the hot path. Key-value-pairs mode has its own fused path here.
     #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
     fn field_general(
         &mut self,
         key: &[u8],
@@ -783,6 +803,8 @@ impl Renderer<'_> {
         value: &[u8],
         value_rest: &[u8],
         quoted: bool,
+        key_shape: Shape,
+        value_shape: Shape,
     ) -> SinkResult {
         if self.groups.is_none()
             && self.kvp
@@ -794,7 +816,15 @@ impl Renderer<'_> {
                 top.saw_remainder_key = true;
             }
             top.field_suffix = KVP_PAIR;
-            self.w.pair_in(key, key_rest, value, value_rest, quoted);
+            self.w.pair_in(
+                key,
+                key_rest,
+                value,
+                value_rest,
+                quoted,
+                key_shape,
+                value_shape,
+            );
             return Ok(());
         }
         self.scalar(key, false, false)?;
