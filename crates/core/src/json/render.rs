@@ -609,7 +609,7 @@ impl Sink for Renderer<'_> {
             && top.kind == FrameKind::List
         {
             top.after_container = false;
-            self.w.scalar_in(bytes, rest, false, shape);
+            self.w.element_in(bytes, rest, shape);
             return Ok(());
         }
         self.scalar(bytes, false, false)
