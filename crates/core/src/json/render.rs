@@ -660,6 +660,34 @@ impl Sink for Renderer<'_> {
         )
     }
 
+    #[inline]
+    fn container_key(
+        &mut self,
+        key: &[u8],
+        rest: &[u8],
+        shape: Shape,
+        value_offset: u64,
+    ) -> SinkResult {
+        // The hot path: an object's key, outside group and key-value-pairs modes.
+        if self.groups.is_none()
+            && !self.kvp
+            && let Some(top) = self.stack.last_mut()
+            && top.kind == FrameKind::Object
+            && top.expect == Expect::Key
+        {
+            if key == b"remainder" {
+                top.saw_remainder_key = true;
+            }
+            top.expect = Expect::OpOrValue;
+            top.field_suffix = 0;
+            self.w.key_in(key, rest, shape);
+            return Ok(());
+        }
+        self.scalar(key, false, false)?;
+        self.value_start(value_offset, None, false);
+        Ok(())
+    }
+
     fn header(&mut self, name: &[u8]) -> SinkResult {
         if self.skipped(false, false, false) {
             return Ok(());

@@ -67,6 +67,22 @@ pub trait Sink {
         self.value_start(value_offset, None, false);
         self.scalar(value, quoted, false)
     }
+    /// The key of a `key = {` field (the container's kind is not known yet): the same as
+    /// `scalar(key, false, false)` then `value_start(value_offset, None, false)`. `rest`
+    /// and `shape` as for [`field`](Sink::field).
+    #[inline]
+    fn container_key(
+        &mut self,
+        key: &[u8],
+        rest: &[u8],
+        shape: Shape,
+        value_offset: u64,
+    ) -> SinkResult {
+        let _ = (rest, shape);
+        self.scalar(key, false, false)?;
+        self.value_start(value_offset, None, false);
+        Ok(())
+    }
     /// A plain element of a list (unquoted, no operator after it): the same as
     /// `scalar(bytes, false, false)`. `rest` is the input from its first byte on, `shape`
     /// what the lexer learned about its bytes.
@@ -1119,8 +1135,12 @@ impl Parser {
                     self.open_decided(true, at, sink)?;
                 }
                 self.last = Last::Scalar;
-                sink.scalar(key, false, false)?;
-                sink.value_start(value_offset, None, false);
+                sink.container_key(
+                    key,
+                    tail(buf, p),
+                    Shape::new(shape_bits(first), key_bits),
+                    value_offset,
+                )?;
                 // Errors point at the `{` (a depth error's position must not depend on
                 // which path read the field).
                 *pos = r;
@@ -1684,6 +1704,10 @@ mod tests {
             self.0.push((bytes.to_vec(), shape));
             Ok(())
         }
+        fn container_key(&mut self, key: &[u8], _: &[u8], shape: Shape, _: u64) -> SinkResult {
+            self.0.push((key.to_vec(), shape));
+            Ok(())
+        }
     }
 
     #[test]
@@ -1696,6 +1720,9 @@ mod tests {
         parser.feed(input.as_bytes(), &mut sink).unwrap();
         parser.finish(&mut sink).unwrap();
         assert!(sink.0.len() > 20, "the fast paths ran: {}", sink.0.len());
+        for key in ["l", "m", "p"] {
+            assert!(sink.0.iter().any(|(t, _)| t == key.as_bytes()), "{key}");
+        }
         for (token, shape) in &sink.0 {
             assert!(shape.is_known(), "{token:?}");
             assert_eq!(
