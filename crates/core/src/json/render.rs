@@ -683,6 +683,20 @@ impl Sink for Renderer<'_> {
             self.w.key_in(key, rest, shape);
             return Ok(());
         }
+        if self.groups.is_none()
+            && self.kvp
+            && let Some(top) = self.stack.last_mut()
+            && top.kind == FrameKind::Object
+            && top.expect == Expect::Key
+        {
+            if key == b"remainder" {
+                top.saw_remainder_key = true;
+            }
+            top.expect = Expect::OpOrValue;
+            top.field_suffix = KVP_PAIR;
+            self.w.pair_key_in(key, rest, shape);
+            return Ok(());
+        }
         self.scalar(key, false, false)?;
         self.value_start(value_offset, None, false);
         Ok(())

@@ -166,6 +166,24 @@ impl<'a> Window<'a> {
         Kind::Str
     }
 
+    /// The commonest unquoted tokens, decided from a known [`Shape`]: `Some(0)` for a
+    /// number copied as is (an integer of up to 15 digits), `Some(1)` for a plain word
+    /// copied between quotes (not `yes` or `no` when `narrowing`); `None` for the rest.
+    #[inline(always)]
+    fn quick(self, narrowing: bool) -> Option<usize> {
+        let shape = self.shape;
+        if !shape.is_known() || self.len == 0 {
+            return None;
+        }
+        match self.bytes[0] {
+            b'1'..=b'9' if narrowing && self.len <= 15 && shape.digits_after_first() => Some(0),
+            b'0' if narrowing && self.len == 1 => Some(0),
+            b'A'..=b'Z' | b'_' | b'a'..=b'm' | b'o'..=b'x' | b'z' if shape.is_plain() => Some(1),
+            b'n' | b'y' if !narrowing && shape.is_plain() => Some(1),
+            _ => None,
+        }
+    }
+
     /// A token starting with a digit or `-` that [`narrow`] leaves a string whatever its
     /// value: after the first byte, a number has only digits, at most one `.` and at most
     /// a final `f`, so a second `.` or any other byte makes it a string.
@@ -465,6 +483,28 @@ impl JsonWriter {
         }
     }
 
+    /// Key-value-pairs mode's opening of a pair, `["key",`, for an unquoted key (`rest`
+    /// from its first byte on): [`begin_array`](JsonWriter::begin_array) then
+    /// [`scalar_str`](JsonWriter::scalar_str), a short plain key in one piece.
+    #[inline]
+    pub fn pair_key_in(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) {
+        match Window::new(bytes, rest, shape) {
+            Some(key) if !self.pretty && key.is_plain() => {
+                let at = self.lead();
+                if let Some(room) = self.room() {
+                    room[0] = b',';
+                    put_at(room, at, b'[');
+                    self.pos += put_str(room, at + 1, key);
+                }
+                self.depth += 1;
+            }
+            _ => {
+                self.begin_array();
+                self.scalar_str(bytes, false);
+            }
+        }
+    }
+
     /// [`scalar`](JsonWriter::scalar), `rest` being the input from the scalar's first byte
     /// on: short integers, words and bools, most of a save, are tested and copied in one
     /// piece; anything else takes the general path.
@@ -493,35 +533,14 @@ impl JsonWriter {
     pub fn element_in(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) {
         if let Some(value) = Window::new(bytes, rest, shape)
             && !self.pretty
-            && shape.is_known()
-            && value.len != 0
+            && let Some(q) = value.quick(self.narrow_unquoted)
         {
-            let len = value.len;
-            let narrow = self.narrow_unquoted;
-            // 1 for a string (its quotes), 0 for a number; None: not decided here.
-            let quotes = match value.bytes[0] {
-                b'1'..=b'9' if narrow && len <= 15 && shape.digits_after_first() => Some(0),
-                b'0' if narrow && len == 1 => Some(0),
-                // Not a number, nor `yes`/`no` when narrowing.
-                b'A'..=b'Z' | b'_' | b'a'..=b'm' | b'o'..=b'x' | b'z' if shape.is_plain() => {
-                    Some(1)
-                }
-                b'n' | b'y' if !narrow && shape.is_plain() => Some(1),
-                _ => None,
-            };
-            if let Some(q) = quotes {
-                let at = self.lead();
-                if let Some(room) = self.room() {
-                    room[0] = b',';
-                    // A number's window overwrites the first quote; its second one lies
-                    // past the end, where the next write goes.
-                    put_at(room, at, b'"');
-                    put_window(room, at + q, value.bytes);
-                    put_at(room, at + q + len, b'"');
-                    self.pos += at + len + 2 * q;
-                }
-                return;
+            let at = self.lead();
+            if let Some(room) = self.room() {
+                room[0] = b',';
+                self.pos += put_quick(room, at, value, q);
             }
+            return;
         }
         self.element_general(bytes, rest, shape);
     }
@@ -768,6 +787,18 @@ fn put_str(room: &mut [u8; ROOM], at: usize, token: Window) -> usize {
     put_window(room, at + 1, token.bytes);
     put_at(room, at + 1 + token.len, b'"');
     at + 2 + token.len
+}
+
+/// Write a value [`Window::quick`] decided (`quotes` 0 or 1) at `at`, without a branch;
+/// returns where it ends.
+#[inline(always)]
+fn put_quick(room: &mut [u8; ROOM], at: usize, value: Window, quotes: usize) -> usize {
+    // A number's window overwrites the first quote; its second one lies past the end,
+    // where the next write goes.
+    put_at(room, at, b'"');
+    put_window(room, at + quotes, value.bytes);
+    put_at(room, at + quotes + value.len, b'"');
+    at + value.len + 2 * quotes
 }
 
 /// Write a value of a kind other than [`Kind::Other`] at `at`; returns where it ends.
@@ -1064,6 +1095,21 @@ mod tests {
                             w.begin_array();
                             w.scalar_str(key, false);
                             w.scalar(value, quoted);
+                            w.end_array();
+                        },
+                    );
+                    same(
+                        &mut pair,
+                        key,
+                        |w| {
+                            w.pair_key_in(key, &with_rest(key), key_shape);
+                            w.null();
+                            w.end_array();
+                        },
+                        |w| {
+                            w.begin_array();
+                            w.scalar_str(key, false);
+                            w.null();
                             w.end_array();
                         },
                     );
