@@ -23,7 +23,7 @@ use super::JsonOptions;
 use super::render::Renderer;
 use crate::error::{Error, ErrorKind};
 use crate::text::parser::is_whitespace;
-use crate::text::{Limits, Operator, Parser, Sink, SinkResult, tail};
+use crate::text::{Limits, Operator, Parser, Shape, Sink, SinkResult, tail};
 use rustc_hash::FxHashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -495,7 +495,7 @@ impl Sink for Indexer<'_> {
     /// A list element: nothing to note unless a later place's value is being read (its
     /// end) or the list is an object's remainder.
     #[inline]
-    fn element(&mut self, bytes: &[u8], _rest: &[u8]) -> SinkResult {
+    fn element(&mut self, bytes: &[u8], _rest: &[u8], _shape: Shape) -> SinkResult {
         if self.reading != 0 || self.top().is_none_or(|top| top.object) {
             self.token(bytes, false);
         }
@@ -511,6 +511,8 @@ impl Sink for Indexer<'_> {
         value: &[u8],
         _value_rest: &[u8],
         quoted: bool,
+        _key_shape: Shape,
+        _value_shape: Shape,
     ) -> SinkResult {
         let key_bytes = key;
         let key_start = self.start_of(key_bytes);

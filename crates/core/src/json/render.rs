@@ -14,7 +14,7 @@ use super::JsonOptions;
 use super::group::{self, Index};
 use super::writer::JsonWriter;
 use crate::error::{Error, ErrorKind};
-use crate::text::{Limits, Operator, Parser, Sink, SinkResult};
+use crate::text::{Limits, Operator, Parser, Shape, Sink, SinkResult};
 
 /// Closers owed when a value ends, innermost first.
 const HEADER: u8 = 1;
@@ -601,7 +601,7 @@ impl Sink for Renderer<'_> {
     }
 
     #[inline]
-    fn element(&mut self, bytes: &[u8], rest: &[u8]) -> SinkResult {
+    fn element(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) -> SinkResult {
         // The hot path: a plain list element with nothing pending, outside a skipped place.
         if self.groups.as_ref().is_none_or(|g| !g.skipping)
             && self.pend == Pend::None
@@ -609,7 +609,7 @@ impl Sink for Renderer<'_> {
             && top.kind == FrameKind::List
         {
             top.after_container = false;
-            self.w.scalar_in(bytes, rest, false);
+            self.w.element_in(bytes, rest, shape);
             return Ok(());
         }
         self.scalar(bytes, false, false)
@@ -624,6 +624,8 @@ impl Sink for Renderer<'_> {
         value: &[u8],
         value_rest: &[u8],
         quoted: bool,
+        key_shape: Shape,
+        value_shape: Shape,
     ) -> SinkResult {
         // The hot path: a plain field in an object without repeated keys (group mode), outside
         // a skipped place.
@@ -637,10 +639,69 @@ impl Sink for Renderer<'_> {
             if key == b"remainder" {
                 top.saw_remainder_key = true;
             }
-            self.w.field_in(key, key_rest, value, value_rest, quoted);
+            self.w.field_in(
+                key,
+                key_rest,
+                value,
+                value_rest,
+                quoted,
+                key_shape,
+                value_shape,
+            );
             return Ok(());
         }
-        self.field_general(key, key_rest, offset, value, value_rest, quoted)
+        self.field_general(
+            key,
+            key_rest,
+            offset,
+            value,
+            value_rest,
+            quoted,
+            key_shape,
+            value_shape,
+        )
+    }
+
+    #[inline]
+    fn container_key(
+        &mut self,
+        key: &[u8],
+        rest: &[u8],
+        shape: Shape,
+        value_offset: u64,
+    ) -> SinkResult {
+        // The hot path: an object's key, outside group and key-value-pairs modes.
+        if self.groups.is_none()
+            && !self.kvp
+            && let Some(top) = self.stack.last_mut()
+            && top.kind == FrameKind::Object
+            && top.expect == Expect::Key
+        {
+            if key == b"remainder" {
+                top.saw_remainder_key = true;
+            }
+            top.expect = Expect::OpOrValue;
+            top.field_suffix = 0;
+            self.w.key_in(key, rest, shape);
+            return Ok(());
+        }
+        if self.groups.is_none()
+            && self.kvp
+            && let Some(top) = self.stack.last_mut()
+            && top.kind == FrameKind::Object
+            && top.expect == Expect::Key
+        {
+            if key == b"remainder" {
+                top.saw_remainder_key = true;
+            }
+            top.expect = Expect::OpOrValue;
+            top.field_suffix = KVP_PAIR;
+            self.w.pair_key_in(key, rest, shape);
+            return Ok(());
+        }
+        self.scalar(key, false, false)?;
+        self.value_start(value_offset, None, false);
+        Ok(())
     }
 
     fn header(&mut self, name: &[u8]) -> SinkResult {
@@ -777,6 +838,7 @@ impl Renderer<'_> {
     /// [`Sink::field`] off its hot path, kept out of line so that the parser's loop
     /// carries only the hot path. Key-value-pairs mode has its own fused path here.
     #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
     fn field_general(
         &mut self,
         key: &[u8],
@@ -785,6 +847,8 @@ impl Renderer<'_> {
         value: &[u8],
         value_rest: &[u8],
         quoted: bool,
+        key_shape: Shape,
+        value_shape: Shape,
     ) -> SinkResult {
         if self.groups.is_none()
             && self.kvp
@@ -796,7 +860,15 @@ impl Renderer<'_> {
                 top.saw_remainder_key = true;
             }
             top.field_suffix = KVP_PAIR;
-            self.w.pair_in(key, key_rest, value, value_rest, quoted);
+            self.w.pair_in(
+                key,
+                key_rest,
+                value,
+                value_rest,
+                quoted,
+                key_shape,
+                value_shape,
+            );
             return Ok(());
         }
         self.scalar(key, false, false)?;

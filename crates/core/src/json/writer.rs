@@ -9,6 +9,7 @@
 //! check per byte as `Vec::push` does. No `unsafe` is needed for that.
 
 use super::Narrowing;
+use crate::text::Shape;
 use crate::text::encoding::{self, Encoding};
 use crate::text::scalar::{Narrowed, narrow, write_common_number};
 
@@ -63,6 +64,9 @@ enum Kind {
 struct Window<'a> {
     bytes: &'a [u8; 16],
     len: usize,
+    /// What the lexer knows of the token's bytes: when known, the tests below need not
+    /// look at them.
+    shape: Shape,
 }
 
 const ONES: u128 = u128::MAX / 0xFF;
@@ -84,11 +88,12 @@ const MASKS: [u128; 17] = {
 
 impl<'a> Window<'a> {
     #[inline(always)]
-    fn new(bytes: &[u8], rest: &'a [u8]) -> Option<Self> {
+    fn new(bytes: &[u8], rest: &'a [u8], shape: Shape) -> Option<Self> {
         let window = rest.first_chunk::<16>()?;
         (bytes.len() <= 16).then_some(Window {
             bytes: window,
             len: bytes.len(),
+            shape,
         })
     }
 
@@ -103,6 +108,9 @@ impl<'a> Window<'a> {
     /// or backslash.
     #[inline(always)]
     fn is_plain(self) -> bool {
+        if self.shape.is_known() {
+            return self.shape.is_plain();
+        }
         let w = self.filled(b'a');
         let has_zero = |x: u128| x.wrapping_sub(ONES) & !x & HIGH;
         let special = (w & HIGH)
@@ -115,6 +123,9 @@ impl<'a> Window<'a> {
     /// Every byte from the second on is an ASCII digit.
     #[inline(always)]
     fn tail_is_digits(self) -> bool {
+        if self.shape.is_known() {
+            return self.shape.digits_after_first();
+        }
         let w = (self.filled(b'0') & !0xFF) | u128::from(b'0');
         // A byte 0x30-0x3F whose low nibble plus 6 stays below 0x10 is a digit; adding 6
         // carries into the next byte only from bytes the first test already rejects.
@@ -153,6 +164,24 @@ impl<'a> Window<'a> {
             return Kind::Other;
         }
         Kind::Str
+    }
+
+    /// The commonest unquoted tokens, decided from a known [`Shape`]: `Some(0)` for a
+    /// number copied as is (an integer of up to 15 digits), `Some(1)` for a plain word
+    /// copied between quotes (not `yes` or `no` when `narrowing`); `None` for the rest.
+    #[inline(always)]
+    fn quick(self, narrowing: bool) -> Option<usize> {
+        let shape = self.shape;
+        if !shape.is_known() || self.len == 0 {
+            return None;
+        }
+        match self.bytes[0] {
+            b'1'..=b'9' if narrowing && self.len <= 15 && shape.digits_after_first() => Some(0),
+            b'0' if narrowing && self.len == 1 => Some(0),
+            b'A'..=b'Z' | b'_' | b'a'..=b'm' | b'o'..=b'x' | b'z' if shape.is_plain() => Some(1),
+            b'n' | b'y' if !narrowing && shape.is_plain() => Some(1),
+            _ => None,
+        }
     }
 
     /// A token starting with a digit or `-` that [`narrow`] leaves a string whatever its
@@ -438,8 +467,8 @@ impl JsonWriter {
     /// An unquoted object key, `rest` being the input from its first byte on: a short
     /// plain key is copied in one piece.
     #[inline]
-    pub fn key_in(&mut self, bytes: &[u8], rest: &[u8]) {
-        match Window::new(bytes, rest) {
+    pub fn key_in(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) {
+        match Window::new(bytes, rest, shape) {
             Some(key) if key.is_plain() => {
                 let at = self.lead();
                 let pretty = self.pretty;
@@ -454,12 +483,34 @@ impl JsonWriter {
         }
     }
 
+    /// Key-value-pairs mode's opening of a pair, `["key",`, for an unquoted key (`rest`
+    /// from its first byte on): [`begin_array`](JsonWriter::begin_array) then
+    /// [`scalar_str`](JsonWriter::scalar_str), a short plain key in one piece.
+    #[inline]
+    pub fn pair_key_in(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) {
+        match Window::new(bytes, rest, shape) {
+            Some(key) if !self.pretty && key.is_plain() => {
+                let at = self.lead();
+                if let Some(room) = self.room() {
+                    room[0] = b',';
+                    put_at(room, at, b'[');
+                    self.pos += put_str(room, at + 1, key);
+                }
+                self.depth += 1;
+            }
+            _ => {
+                self.begin_array();
+                self.scalar_str(bytes, false);
+            }
+        }
+    }
+
     /// [`scalar`](JsonWriter::scalar), `rest` being the input from the scalar's first byte
     /// on: short integers, words and bools, most of a save, are tested and copied in one
     /// piece; anything else takes the general path.
     #[inline]
-    pub fn scalar_in(&mut self, bytes: &[u8], rest: &[u8], quoted: bool) {
-        if let Some(value) = Window::new(bytes, rest) {
+    pub fn scalar_in(&mut self, bytes: &[u8], rest: &[u8], quoted: bool, shape: Shape) {
+        if let Some(value) = Window::new(bytes, rest, shape) {
             let kind = value.kind(self.narrows(quoted), quoted);
             if kind != Kind::Other {
                 let at = self.lead();
@@ -474,10 +525,36 @@ impl JsonWriter {
         self.scalar(bytes, quoted);
     }
 
+    /// An unquoted list element: [`scalar_in`](JsonWriter::scalar_in) with its commonest
+    /// cases, short integers and words in compact output, decided from the lexer's
+    /// [`Shape`] and written without a branch on what they are. Inlined into the parser's
+    /// list loop (a call per element cost as much as the writing); the rest is a call.
+    #[inline(always)]
+    pub fn element_in(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) {
+        if let Some(value) = Window::new(bytes, rest, shape)
+            && !self.pretty
+            && let Some(q) = value.quick(self.narrow_unquoted)
+        {
+            let at = self.lead();
+            if let Some(room) = self.room() {
+                room[0] = b',';
+                self.pos += put_quick(room, at, value, q);
+            }
+            return;
+        }
+        self.element_general(bytes, rest, shape);
+    }
+
+    #[inline(never)]
+    fn element_general(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) {
+        self.scalar_in(bytes, rest, false, shape);
+    }
+
     /// A whole `key = value` field: [`key_in`](JsonWriter::key_in) then
     /// [`scalar_in`](JsonWriter::scalar_in), written with one length check when both
     /// tokens are short and plain.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     pub fn field_in(
         &mut self,
         key: &[u8],
@@ -485,8 +562,18 @@ impl JsonWriter {
         value: &[u8],
         value_rest: &[u8],
         quoted: bool,
+        key_shape: Shape,
+        value_shape: Shape,
     ) {
-        if let Some((k, v, kind)) = self.short_field(key, key_rest, value, value_rest, quoted) {
+        if let Some((k, v, kind)) = self.short_field(
+            key,
+            key_rest,
+            value,
+            value_rest,
+            quoted,
+            key_shape,
+            value_shape,
+        ) {
             let at = self.lead();
             let pretty = self.pretty;
             if let Some(room) = self.room() {
@@ -497,13 +584,14 @@ impl JsonWriter {
             }
             return;
         }
-        self.key_in(key, key_rest);
-        self.scalar_in(value, value_rest, quoted);
+        self.key_in(key, key_rest, key_shape);
+        self.scalar_in(value, value_rest, quoted, value_shape);
     }
 
     /// A whole `key = value` field in key-value-pairs mode, `["key",value]`, written as
     /// [`field_in`](JsonWriter::field_in) writes a field.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     pub fn pair_in(
         &mut self,
         key: &[u8],
@@ -511,9 +599,19 @@ impl JsonWriter {
         value: &[u8],
         value_rest: &[u8],
         quoted: bool,
+        key_shape: Shape,
+        value_shape: Shape,
     ) {
         if !self.pretty
-            && let Some((k, v, kind)) = self.short_field(key, key_rest, value, value_rest, quoted)
+            && let Some((k, v, kind)) = self.short_field(
+                key,
+                key_rest,
+                value,
+                value_rest,
+                quoted,
+                key_shape,
+                value_shape,
+            )
         {
             let at = self.lead();
             if let Some(room) = self.room() {
@@ -529,13 +627,14 @@ impl JsonWriter {
         }
         self.begin_array();
         self.scalar_str(key, false);
-        self.scalar_in(value, value_rest, quoted);
+        self.scalar_in(value, value_rest, quoted, value_shape);
         self.end_array();
     }
 
     /// A `key = value` field the fixed-size paths write: a short plain key and a short
     /// value of a kind they handle.
     #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
     fn short_field<'a>(
         &self,
         key: &[u8],
@@ -543,9 +642,11 @@ impl JsonWriter {
         value: &[u8],
         value_rest: &'a [u8],
         quoted: bool,
+        key_shape: Shape,
+        value_shape: Shape,
     ) -> Option<(Window<'a>, Window<'a>, Kind)> {
-        let k = Window::new(key, key_rest).filter(|k| k.is_plain())?;
-        let v = Window::new(value, value_rest)?;
+        let k = Window::new(key, key_rest, key_shape).filter(|k| k.is_plain())?;
+        let v = Window::new(value, value_rest, value_shape)?;
         let kind = v.kind(self.narrows(quoted), quoted);
         (kind != Kind::Other).then_some((k, v, kind))
     }
@@ -686,6 +787,18 @@ fn put_str(room: &mut [u8; ROOM], at: usize, token: Window) -> usize {
     put_window(room, at + 1, token.bytes);
     put_at(room, at + 1 + token.len, b'"');
     at + 2 + token.len
+}
+
+/// Write a value [`Window::quick`] decided (`quotes` 0 or 1) at `at`, without a branch;
+/// returns where it ends.
+#[inline(always)]
+fn put_quick(room: &mut [u8; ROOM], at: usize, value: Window, quotes: usize) -> usize {
+    // A number's window overwrites the first quote; its second one lies past the end,
+    // where the next write goes.
+    put_at(room, at, b'"');
+    put_window(room, at + quotes, value.bytes);
+    put_at(room, at + quotes + value.len, b'"');
+    at + value.len + 2 * quotes
 }
 
 /// Write a value of a kind other than [`Kind::Other`] at `at`; returns where it ends.
@@ -834,6 +947,16 @@ mod tests {
             .collect()
     }
 
+    /// The ways a token reaches the writer: unquoted with the shape the lexer found or
+    /// with none, and quoted (with none, as the lexer passes it).
+    fn shapes(token: &[u8]) -> [(bool, Shape); 3] {
+        [
+            (false, Shape::of(token)),
+            (false, Shape::UNKNOWN),
+            (true, Shape::UNKNOWN),
+        ]
+    }
+
     fn all_tokens() -> Vec<Vec<u8>> {
         let mut tokens: Vec<Vec<u8>> = TRICKY.iter().map(|t| t.as_bytes().to_vec()).collect();
         tokens.extend(random_tokens());
@@ -872,23 +995,26 @@ mod tests {
                             window[pos] = b;
                         }
                         let token = &window[..len];
-                        let w = Window::new(token, &window).unwrap();
-                        assert_eq!(w.is_plain(), encoding::is_plain(token), "{token:?}");
-                        assert_eq!(
-                            w.tail_is_digits(),
-                            token.iter().skip(1).all(u8::is_ascii_digit),
-                            "{token:?}"
-                        );
+                        // Tested from the bytes, and from the shape the lexer would pass.
+                        for shape in [Shape::UNKNOWN, Shape::of(token)] {
+                            let w = Window::new(token, &window, shape).unwrap();
+                            assert_eq!(w.is_plain(), encoding::is_plain(token), "{token:?}");
+                            assert_eq!(
+                                w.tail_is_digits(),
+                                token.iter().skip(1).all(u8::is_ascii_digit),
+                                "{token:?}"
+                            );
+                        }
                     }
                 }
             }
         }
         assert!(
-            Window::new(b"abc", b"abc").is_none(),
+            Window::new(b"abc", b"abc", Shape::UNKNOWN).is_none(),
             "a window under 16 bytes"
         );
         assert!(
-            Window::new(&[b'a'; 17], &[b'a'; 32]).is_none(),
+            Window::new(&[b'a'; 17], &[b'a'; 32], Shape::UNKNOWN).is_none(),
             "a token over 16 bytes"
         );
     }
@@ -900,13 +1026,21 @@ mod tests {
             pair.0.begin_array();
             pair.1.begin_array();
             for token in &tokens {
-                for quoted in [false, true] {
+                for (quoted, shape) in shapes(token) {
                     same(
                         &mut pair,
                         token,
-                        |w| w.scalar_in(token, &with_rest(token), quoted),
+                        |w| w.scalar_in(token, &with_rest(token), quoted, shape),
                         |w| w.scalar(token, quoted),
                     );
+                    if !quoted {
+                        same(
+                            &mut pair,
+                            token,
+                            |w| w.element_in(token, &with_rest(token), shape),
+                            |w| w.scalar(token, false),
+                        );
+                    }
                 }
             }
             same(
@@ -926,20 +1060,37 @@ mod tests {
             pair.0.begin_object();
             pair.1.begin_object();
             for (value, key) in tokens.iter().zip(keys.clone().cycle()) {
-                for quoted in [false, true] {
+                let key_shape = Shape::of(key);
+                for (quoted, shape) in shapes(value) {
+                    let field = |w: &mut JsonWriter| {
+                        w.field_in(
+                            key,
+                            &with_rest(key),
+                            value,
+                            &with_rest(value),
+                            quoted,
+                            key_shape,
+                            shape,
+                        )
+                    };
+                    same(&mut pair, &[&key[..], b"=", value].concat(), field, |w| {
+                        w.key_scalar(key, false);
+                        w.scalar(value, quoted);
+                    });
                     same(
                         &mut pair,
                         &[&key[..], b"=", value].concat(),
-                        |w| w.field_in(key, &with_rest(key), value, &with_rest(value), quoted),
                         |w| {
-                            w.key_scalar(key, false);
-                            w.scalar(value, quoted);
+                            w.pair_in(
+                                key,
+                                &with_rest(key),
+                                value,
+                                &with_rest(value),
+                                quoted,
+                                key_shape,
+                                shape,
+                            )
                         },
-                    );
-                    same(
-                        &mut pair,
-                        &[&key[..], b"=", value].concat(),
-                        |w| w.pair_in(key, &with_rest(key), value, &with_rest(value), quoted),
                         |w| {
                             w.begin_array();
                             w.scalar_str(key, false);
@@ -951,7 +1102,22 @@ mod tests {
                         &mut pair,
                         key,
                         |w| {
-                            w.key_in(key, &with_rest(key));
+                            w.pair_key_in(key, &with_rest(key), key_shape);
+                            w.null();
+                            w.end_array();
+                        },
+                        |w| {
+                            w.begin_array();
+                            w.scalar_str(key, false);
+                            w.null();
+                            w.end_array();
+                        },
+                    );
+                    same(
+                        &mut pair,
+                        key,
+                        |w| {
+                            w.key_in(key, &with_rest(key), key_shape);
                             w.null();
                         },
                         |w| {
@@ -980,7 +1146,12 @@ mod tests {
         let long = vec![b'x'; 3 * INITIAL];
         for i in 0..200_000u32 {
             let token = i.to_string();
-            w.scalar_in(token.as_bytes(), &with_rest(token.as_bytes()), false);
+            w.scalar_in(
+                token.as_bytes(),
+                &with_rest(token.as_bytes()),
+                false,
+                Shape::of(token.as_bytes()),
+            );
             if i > 0 {
                 expected.push(b',');
             }

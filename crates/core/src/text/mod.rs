@@ -7,6 +7,73 @@ pub mod scalar;
 pub use encoding::Encoding;
 pub use parser::{Limits, Parser, Sink, SinkResult};
 
+/// What the lexer learned about an unquoted token's bytes while it scanned them, handed
+/// to the [`Sink`] so that the JSON writer need not test the same bytes again: whether
+/// every byte after the first is an ASCII digit, and whether every byte copies into a
+/// JSON string as is (ASCII, no control character, quote or backslash).
+///
+/// The lexer gets this for one `or` per byte: its byte-class table carries these two
+/// bits beside the ones that end a token, and it gathers them over the token's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape(u8);
+
+impl Shape {
+    /// Nothing known (a quoted string, or a token the general path lexed).
+    pub const UNKNOWN: Shape = Shape(Shape::NOT_DIGIT | Shape::ESCAPE | Shape::UNKNOWN_BIT);
+    /// Class bits of a byte that is not an ASCII digit.
+    pub(crate) const NOT_DIGIT: u8 = 8;
+    /// Class bits of a byte a JSON string cannot hold as is.
+    pub(crate) const ESCAPE: u8 = 16;
+    const UNKNOWN_BIT: u8 = 128;
+
+    /// From the class bits of the token's first byte and the `or` of the rest's.
+    #[inline(always)]
+    pub(crate) fn new(first: u8, rest: u8) -> Shape {
+        Shape((first & Shape::ESCAPE) | (rest & (Shape::NOT_DIGIT | Shape::ESCAPE)))
+    }
+
+    /// The shape of `token` (what the lexer computes while scanning it).
+    pub fn of(token: &[u8]) -> Shape {
+        let class = |b: u8| {
+            let digit = if b.is_ascii_digit() {
+                0
+            } else {
+                Shape::NOT_DIGIT
+            };
+            let escape = if encoding::is_plain(&[b]) {
+                0
+            } else {
+                Shape::ESCAPE
+            };
+            digit | escape
+        };
+        match token.split_first() {
+            Some((&first, rest)) => {
+                Shape::new(class(first), rest.iter().fold(0, |a, &b| a | class(b)))
+            }
+            None => Shape(0),
+        }
+    }
+
+    /// Is anything known?
+    #[inline(always)]
+    pub fn is_known(self) -> bool {
+        self.0 & Shape::UNKNOWN_BIT == 0
+    }
+
+    /// Known: every byte after the first is an ASCII digit.
+    #[inline(always)]
+    pub fn digits_after_first(self) -> bool {
+        self.0 & Shape::NOT_DIGIT == 0
+    }
+
+    /// Known: every byte copies into a JSON string as is.
+    #[inline(always)]
+    pub fn is_plain(self) -> bool {
+        self.0 & Shape::ESCAPE == 0
+    }
+}
+
 /// An operator between a key and its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operator {

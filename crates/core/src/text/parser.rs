@@ -13,7 +13,7 @@
 //! `?=` and `!=` are operators even when glued to a key, `\v` and `\f` are whitespace,
 //! and `rgb { .. }` is a header inside arrays too.
 
-use super::{Operator, lookup, span, tail};
+use super::{Operator, Shape, lookup, span, tail};
 use crate::error::{Error, ErrorKind, Position};
 
 /// Receives the document's tokens from a [`Parser`], in order.
@@ -47,8 +47,10 @@ pub trait Sink {
     /// `value_start`, `scalar(value)`; sinks may override it with a faster path.
     /// `key_rest` and `value_rest` are the input from the key's and the value's first
     /// byte on (at least as long as the tokens), so that short tokens can be tested and
-    /// copied in fixed-size pieces.
+    /// copied in fixed-size pieces. `key_shape` and `value_shape` tell what the lexer
+    /// learned about their bytes ([`Shape::UNKNOWN`] for a quoted value).
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     fn field(
         &mut self,
         key: &[u8],
@@ -57,17 +59,36 @@ pub trait Sink {
         value: &[u8],
         value_rest: &[u8],
         quoted: bool,
+        key_shape: Shape,
+        value_shape: Shape,
     ) -> SinkResult {
-        let _ = (key_rest, value_rest);
+        let _ = (key_rest, value_rest, key_shape, value_shape);
         self.scalar(key, false, false)?;
         self.value_start(value_offset, None, false);
         self.scalar(value, quoted, false)
     }
-    /// A plain element of a list (unquoted, no operator after it): the same as
-    /// `scalar(bytes, false, false)`. `rest` is the input from its first byte on.
+    /// The key of a `key = {` field (the container's kind is not known yet): the same as
+    /// `scalar(key, false, false)` then `value_start(value_offset, None, false)`. `rest`
+    /// and `shape` as for [`field`](Sink::field).
     #[inline]
-    fn element(&mut self, bytes: &[u8], rest: &[u8]) -> SinkResult {
-        let _ = rest;
+    fn container_key(
+        &mut self,
+        key: &[u8],
+        rest: &[u8],
+        shape: Shape,
+        value_offset: u64,
+    ) -> SinkResult {
+        let _ = (rest, shape);
+        self.scalar(key, false, false)?;
+        self.value_start(value_offset, None, false);
+        Ok(())
+    }
+    /// A plain element of a list (unquoted, no operator after it): the same as
+    /// `scalar(bytes, false, false)`. `rest` is the input from its first byte on, `shape`
+    /// what the lexer learned about its bytes.
+    #[inline]
+    fn element(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) -> SinkResult {
+        let _ = (rest, shape);
         self.scalar(bytes, false, false)
     }
 }
@@ -212,11 +233,26 @@ const WS: u8 = 1;
 const BOUNDARY: u8 = 2;
 /// `!` and `?`: a boundary only when `=` follows (`e!=5`, `g?=7`).
 const MAYBE_OP: u8 = 4;
+/// The bits the lexer decides on; the others are [`Shape`]'s, gathered over a token.
+const LEX: u8 = WS | BOUNDARY | MAYBE_OP;
 
 // Built at compile time: an index out of bounds fails the build, it cannot run.
 #[allow(clippy::indexing_slicing)]
 const CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
+    // Shape bits first. Bytes with lexer bits (set below) have none: a scan that stops
+    // at one may gather its bits along with the token's.
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        if !b.is_ascii_digit() {
+            t[i] |= Shape::NOT_DIGIT;
+        }
+        if b < 0x20 || b >= 0x80 || b == b'"' || b == b'\\' {
+            t[i] |= Shape::ESCAPE;
+        }
+        i += 1;
+    }
     let ws = [b' ', b'\t', b'\n', b'\r', b';', 0x0B, 0x0C];
     let mut i = 0;
     while i < ws.len() {
@@ -1067,8 +1103,8 @@ impl Parser {
         let mut any = false;
         loop {
             let p = *pos;
-            match buf.get(p) {
-                Some(&c) if starts_plain(c) => {}
+            let first = match buf.get(p) {
+                Some(&c) if starts_plain(c) => c,
                 // The object ends: close it here rather than through the main loop, and
                 // go on if the parent is a plain object too.
                 Some(b'}') if any && !self.stack.is_empty() => {
@@ -1081,8 +1117,8 @@ impl Parser {
                     continue;
                 }
                 _ => return Ok(any),
-            }
-            let key_end = scan_plain(buf, p + 1);
+            };
+            let (key_end, key_bits) = scan_plain_shape(buf, p + 1);
             let mut q = skip_plain_ws(buf, key_end);
             if buf.get(q) != Some(&b'=') || buf.get(q + 1).is_none_or(|&b| b == b'=') {
                 return Ok(any);
@@ -1099,8 +1135,12 @@ impl Parser {
                     self.open_decided(true, at, sink)?;
                 }
                 self.last = Last::Scalar;
-                sink.scalar(key, false, false)?;
-                sink.value_start(value_offset, None, false);
+                sink.container_key(
+                    key,
+                    tail(buf, p),
+                    Shape::new(shape_bits(first), key_bits),
+                    value_offset,
+                )?;
                 // Errors point at the `{` (a depth error's position must not depend on
                 // which path read the field).
                 *pos = r;
@@ -1133,6 +1173,8 @@ impl Parser {
                     span(buf, r + 1, end),
                     tail(buf, r + 1),
                     true,
+                    Shape::new(shape_bits(first), key_bits),
+                    Shape::UNKNOWN,
                 )?;
                 *pos = skip_plain_ws(buf, next);
                 any = true;
@@ -1141,7 +1183,7 @@ impl Parser {
             if class(v) != 0 || v == b'@' {
                 return Ok(any);
             }
-            let value_end = scan_plain(buf, r + 1);
+            let (value_end, value_bits) = scan_plain_shape(buf, r + 1);
             let after = skip_plain_ws(buf, value_end);
             // A header (`rgb {`), a comment, `!`/`?`, a stray `}` at the root or the
             // buffer's end: general path.
@@ -1164,6 +1206,8 @@ impl Parser {
                 span(buf, r, value_end),
                 tail(buf, r),
                 false,
+                Shape::new(shape_bits(first), key_bits),
+                Shape::new(shape_bits(v), value_bits),
             )?;
             *pos = after;
             any = true;
@@ -1230,11 +1274,11 @@ impl Parser {
     fn fast_elements<S: Sink>(&mut self, buf: &[u8], pos: &mut usize, sink: &mut S) -> SinkResult {
         loop {
             let p = *pos;
-            match buf.get(p) {
-                Some(&c) if starts_plain(c) => {}
+            let first = match buf.get(p) {
+                Some(&c) if starts_plain(c) => c,
                 _ => return Ok(()),
-            }
-            let end = scan_plain(buf, p + 1);
+            };
+            let (end, bits) = scan_plain_shape(buf, p + 1);
             let after = skip_plain_ws(buf, end);
             match buf.get(after) {
                 None | Some(b'{' | b'#' | b'!' | b'?' | b'<' | b'>' | b'=') => return Ok(()),
@@ -1244,7 +1288,11 @@ impl Parser {
                 return Ok(());
             }
             self.last = Last::Scalar;
-            sink.element(span(buf, p, end), tail(buf, p))?;
+            sink.element(
+                span(buf, p, end),
+                tail(buf, p),
+                Shape::new(shape_bits(first), bits),
+            )?;
             *pos = after;
         }
     }
@@ -1470,10 +1518,16 @@ fn lex_operator(buf: &[u8], p: usize, eof: bool) -> Option<Option<(Operator, usi
     })
 }
 
-/// A byte's class bits.
+/// A byte's class bits (the lexer's only).
 #[inline(always)]
 fn class(b: u8) -> u8 {
-    lookup(&CLASS, b)
+    lookup(&CLASS, b) & LEX
+}
+
+/// A byte's [`Shape`] bits (none for a byte with lexer bits).
+#[inline(always)]
+fn shape_bits(b: u8) -> u8 {
+    lookup(&CLASS, b) & !LEX
 }
 
 /// Can a plain scalar (one the fast paths read whole) start with `c`? Not a boundary,
@@ -1495,6 +1549,23 @@ fn scan_plain(buf: &[u8], i: usize) -> usize {
         .iter()
         .position(|&b| class(b) != 0)
         .unwrap_or(rest.len())
+}
+
+/// [`scan_plain`] that also gathers the [`Shape`] bits of the bytes it passes.
+#[inline]
+fn scan_plain_shape(buf: &[u8], i: usize) -> (usize, u8) {
+    let rest = tail(buf, i);
+    let mut bits = 0;
+    let end = rest
+        .iter()
+        .position(|&b| {
+            let c = lookup(&CLASS, b);
+            // The byte that ends the scan has no shape bits (see CLASS).
+            bits |= c;
+            c & LEX != 0
+        })
+        .unwrap_or(rest.len());
+    (i + end, bits & !LEX)
 }
 
 /// Skip whitespace (spaces, tabs, line breaks, `;`, `\v`, `\f`; not comments) from `i`.
@@ -1575,4 +1646,98 @@ fn scan_quoted(buf: &[u8], mut i: usize) -> Result<usize, bool> {
 #[inline]
 pub(crate) fn is_whitespace(b: u8) -> bool {
     class(b) & WS != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records the shapes the fast paths hand over, with their tokens.
+    #[derive(Default)]
+    struct Shapes(Vec<(Vec<u8>, Shape)>);
+
+    impl Sink for Shapes {
+        fn open_object(&mut self, _: u64) -> SinkResult {
+            Ok(())
+        }
+        fn open_array(&mut self, _: u64) -> SinkResult {
+            Ok(())
+        }
+        fn close(&mut self) -> SinkResult {
+            Ok(())
+        }
+        fn scalar(&mut self, _: &[u8], _: bool, _: bool) -> SinkResult {
+            Ok(())
+        }
+        fn header(&mut self, _: &[u8]) -> SinkResult {
+            Ok(())
+        }
+        fn parameter(&mut self, _: &[u8], _: bool) -> SinkResult {
+            Ok(())
+        }
+        fn operator(&mut self, _: Operator, _: bool) -> SinkResult {
+            Ok(())
+        }
+        fn mixed(&mut self) -> SinkResult {
+            Ok(())
+        }
+        fn field(
+            &mut self,
+            key: &[u8],
+            _: &[u8],
+            _: u64,
+            value: &[u8],
+            _: &[u8],
+            quoted: bool,
+            key_shape: Shape,
+            value_shape: Shape,
+        ) -> SinkResult {
+            self.0.push((key.to_vec(), key_shape));
+            if quoted {
+                assert_eq!(value_shape, Shape::UNKNOWN);
+            } else {
+                self.0.push((value.to_vec(), value_shape));
+            }
+            Ok(())
+        }
+        fn element(&mut self, bytes: &[u8], _: &[u8], shape: Shape) -> SinkResult {
+            self.0.push((bytes.to_vec(), shape));
+            Ok(())
+        }
+        fn container_key(&mut self, key: &[u8], _: &[u8], shape: Shape, _: u64) -> SinkResult {
+            self.0.push((key.to_vec(), shape));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn shapes_are_what_the_tokens_bytes_say() {
+        let input = "a=1 b=-12 c=1.5 d=1444.11.11 caf\u{e9}=x\u{7f}y e=\"q\" k\\x=v\"w \
+                     l={ 1 22 -3 a\u{1}b 0x1F \u{e9} 333 } m={ n=7 o=yes } \
+                     p={ 9 8 } q=rgb { 1 2 3 } r=\"s\" 12=34 ";
+        let mut sink = Shapes::default();
+        let mut parser = Parser::default();
+        parser.feed(input.as_bytes(), &mut sink).unwrap();
+        parser.finish(&mut sink).unwrap();
+        assert!(sink.0.len() > 20, "the fast paths ran: {}", sink.0.len());
+        for key in ["l", "m", "p"] {
+            assert!(sink.0.iter().any(|(t, _)| t == key.as_bytes()), "{key}");
+        }
+        for (token, shape) in &sink.0 {
+            assert!(shape.is_known(), "{token:?}");
+            assert_eq!(
+                *shape,
+                Shape::of(token),
+                "{:?}",
+                String::from_utf8_lossy(token)
+            );
+        }
+        let digits = sink
+            .0
+            .iter()
+            .filter(|(_, s)| s.digits_after_first())
+            .count();
+        let escaped = sink.0.iter().filter(|(_, s)| !s.is_plain()).count();
+        assert!(digits >= 10 && escaped >= 4, "{digits} {escaped}");
+    }
 }
