@@ -514,8 +514,7 @@ impl Sink for Indexer<'_> {
         _key_shape: Shape,
         _value_shape: Shape,
     ) -> SinkResult {
-        let key_bytes = key;
-        let key_start = self.start_of(key_bytes);
+        let key_start = self.start_of(key);
         let key = match self.top() {
             Some(top) if top.object && !top.remainder && top.expect_key => {
                 self.key(key, key_start, key_rest)

@@ -670,9 +670,8 @@ impl Sink for Renderer<'_> {
         shape: Shape,
         value_offset: u64,
     ) -> SinkResult {
-        // The hot path: an object's key, outside group and key-value-pairs modes.
+        // The hot path: an object's key, outside group mode.
         if self.groups.is_none()
-            && !self.kvp
             && let Some(top) = self.stack.last_mut()
             && top.kind == FrameKind::Object
             && top.expect == Expect::Key
@@ -681,22 +680,13 @@ impl Sink for Renderer<'_> {
                 top.saw_remainder_key = true;
             }
             top.expect = Expect::OpOrValue;
-            top.field_suffix = 0;
-            self.w.key_in(key, rest, shape);
-            return Ok(());
-        }
-        if self.groups.is_none()
-            && self.kvp
-            && let Some(top) = self.stack.last_mut()
-            && top.kind == FrameKind::Object
-            && top.expect == Expect::Key
-        {
-            if key == b"remainder" {
-                top.saw_remainder_key = true;
+            if self.kvp {
+                top.field_suffix = KVP_PAIR;
+                self.w.pair_key_in(key, rest, shape);
+            } else {
+                top.field_suffix = 0;
+                self.w.key_in(key, rest, shape);
             }
-            top.expect = Expect::OpOrValue;
-            top.field_suffix = KVP_PAIR;
-            self.w.pair_key_in(key, rest, shape);
             return Ok(());
         }
         self.scalar(key, false, false)?;
