@@ -56,13 +56,12 @@ async fn fetch(
     _ctx: Context,
 ) -> worker::Result<web_sys::Response> {
     let router = ROUTER.get_or_init(|| pdxedge_api::router(config(&env), runtime()));
-    let (mut parts, body) = body::request(req)?.into_parts();
+    let mut req = body::request(req)?;
     // Cloudflare rewrites `Accept-Encoding` (the Worker always sees "br, gzip") and
     // compresses uncompressed responses for the client as its real `Accept-Encoding`
     // allows, in native code. So the router answers uncompressed: what it would encode
     // on a header the client never sent, the runtime would encode again.
-    parts.headers.remove(header::ACCEPT_ENCODING);
-    let req = http::Request::from_parts(parts, body);
+    req.headers_mut().remove(header::ACCEPT_ENCODING);
     let mut res = match tower::Service::call(&mut router.clone(), req).await {
         Ok(res) => res,
         Err(never) => match never {},
