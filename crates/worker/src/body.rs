@@ -52,22 +52,35 @@ extern "C" {
     fn release_lock(this: &ByobReader);
 }
 
-/// The request as the router takes it, its body read in big pieces when workerd allows.
+/// The request as the router takes it: method, URL and headers copied, the body read in
+/// big pieces when workerd allows.
 ///
-/// workers-rs's own conversion (`HttpRequest`) locks the body with a default reader, so
-/// the head is converted from a body-less copy and the body is read here.
+/// Not workers-rs's `request_from_wasm`: that one locks the body with a default reader
+/// and attaches the `cf` object, abort signal and redirect mode as extensions, which the
+/// router never reads (and their conversions cost Wasm bytes).
 pub fn request(raw: web_sys::Request) -> worker::Result<http::Request<axum::body::Body>> {
-    let init = web_sys::RequestInit::new();
-    init.set_method(&raw.method());
-    init.set_headers(&raw.headers());
-    let head =
-        worker::request_from_wasm(web_sys::Request::new_with_str_and_init(&raw.url(), &init)?)?;
-    let (parts, _) = head.into_parts();
     let body = match raw.body() {
         None => axum::body::Body::empty(),
         Some(stream) => body(stream),
     };
-    Ok(http::Request::from_parts(parts, body))
+    let mut req = http::Request::new(body);
+    *req.method_mut() = http::Method::from_bytes(raw.method().as_bytes())
+        .map_err(|_| worker::Error::from("the request method is not a token"))?;
+    *req.uri_mut() = http::Uri::try_from(raw.url())
+        .map_err(|_| worker::Error::from("the request URL does not parse"))?;
+    let headers = req.headers_mut();
+    for pair in raw.headers().entries() {
+        // Each entry is a [name, value] pair of strings (the Fetch standard's Headers).
+        let pair: js_sys::Array = pair?.unchecked_into();
+        let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) else {
+            continue;
+        };
+        headers.append(
+            http::HeaderName::from_bytes(name.as_bytes())?,
+            http::HeaderValue::from_str(&value)?,
+        );
+    }
+    Ok(req)
 }
 
 fn body(stream: web_sys::ReadableStream) -> axum::body::Body {
@@ -181,26 +194,26 @@ fn describe(error: &JsValue) -> String {
 /// buffers (see the module's comment).
 pub fn response(res: http::Response<axum::body::Body>) -> worker::Result<web_sys::Response> {
     let (parts, body) = res.into_parts();
-    // workers-rs converts the status and headers; an empty body makes it attach no stream.
-    let head = worker::response_to_wasm(http::Response::from_parts(
-        parts,
-        http_body_util::Empty::<Bytes>::new(),
-    ))?;
-    if body.is_end_stream() {
-        return Ok(head);
+    let headers = web_sys::Headers::new()?;
+    for (name, value) in &parts.headers {
+        // The router writes only visible-ASCII header values.
+        let value = std::str::from_utf8(value.as_bytes())?;
+        headers.append(name.as_str(), value)?;
     }
-    let stream = wasm_streams::ReadableStream::from_stream(Chunks {
-        body,
-        rest: Bytes::new(),
-        ring: [None, None],
-        turn: 0,
-    })
-    .into_raw();
     let init = web_sys::ResponseInit::new();
-    init.set_status(head.status());
-    init.set_headers(&head.headers());
+    init.set_status(parts.status.as_u16());
+    init.set_headers(&headers);
+    let stream = (!body.is_end_stream()).then(|| {
+        wasm_streams::ReadableStream::from_stream(Chunks {
+            body,
+            rest: Bytes::new(),
+            ring: [None, None],
+            turn: 0,
+        })
+        .into_raw()
+    });
     Ok(web_sys::Response::new_with_opt_readable_stream_and_init(
-        Some(&stream),
+        stream.as_ref(),
         &init,
     )?)
 }

@@ -3,19 +3,22 @@
 //!
 //! The decoders are push-style and bounded: each call consumes some input and fills at
 //! most the output slice it is given, so a decompression bomb costs time (until the
-//! inflated-size limit stops it), never memory. All are pure Rust, for the Worker.
+//! inflated-size limit stops it), never memory. All are pure Rust, for the Worker. gzip
+//! is the engine's decoder ([`pdxedge_core::container::gzip`]), which also reads
+//! gzipped saves.
 
 #[cfg(feature = "full")]
 mod brotli;
 mod encode;
-mod gzip;
 #[cfg(feature = "full")]
 mod zstd;
 
 pub(crate) use encode::{Encoder, ResponseCoding};
+pub(crate) use pdxedge_core::container::gzip::Progress;
 
 use crate::problem::ApiError;
 use http::HeaderMap;
+use pdxedge_core::container::gzip::{GzipDecoder, GzipError};
 
 /// The value of `Accept-Encoding` sent with 415 (RFC 7694).
 #[cfg(feature = "full")]
@@ -77,7 +80,7 @@ impl Coding {
     pub(crate) fn decoder(self) -> Option<Decoder> {
         match self {
             Coding::Identity => None,
-            Coding::Gzip => Some(Decoder::Gzip(Box::default())),
+            Coding::Gzip => Some(Decoder::Gzip(Box::new(GzipDecoder::new()))),
             #[cfg(feature = "full")]
             Coding::Brotli => Some(Decoder::Brotli(Box::default())),
             #[cfg(feature = "full")]
@@ -93,16 +96,18 @@ pub(crate) struct DecodeError {
     pub offset: u64,
 }
 
-/// One step of a decoder: input bytes consumed, output bytes written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Progress {
-    pub consumed: usize,
-    pub produced: usize,
+impl From<GzipError> for DecodeError {
+    fn from(e: GzipError) -> Self {
+        DecodeError {
+            detail: e.detail,
+            offset: e.offset,
+        }
+    }
 }
 
 /// A streaming decoder for one coding.
 pub(crate) enum Decoder {
-    Gzip(Box<gzip::GzipDecoder>),
+    Gzip(Box<GzipDecoder>),
     #[cfg(feature = "full")]
     Brotli(Box<brotli::BrotliDecoder>),
     #[cfg(feature = "full")]
@@ -114,7 +119,7 @@ impl Decoder {
     /// decoder needs more input than it was given.
     pub fn decode(&mut self, input: &[u8], out: &mut [u8]) -> Result<Progress, ApiError> {
         let r = match self {
-            Decoder::Gzip(d) => d.decode(input, out),
+            Decoder::Gzip(d) => d.decode(input, out).map_err(DecodeError::from),
             #[cfg(feature = "full")]
             Decoder::Brotli(d) => d.decode(input, out),
             #[cfg(feature = "full")]
@@ -126,7 +131,7 @@ impl Decoder {
     /// The input has ended: is the encoded stream complete?
     pub fn finish(&self) -> Result<(), ApiError> {
         let r = match self {
-            Decoder::Gzip(d) => d.finish(),
+            Decoder::Gzip(d) => d.finish().map_err(DecodeError::from),
             #[cfg(feature = "full")]
             Decoder::Brotli(d) => d.finish(),
             #[cfg(feature = "full")]
@@ -232,5 +237,69 @@ mod tests {
             );
         }
         s
+    }
+
+    mod gzip {
+        use super::{decode_all, sample_text};
+        use crate::coding::Coding;
+        use flate2::Compression;
+        use flate2::write::GzEncoder;
+        use std::io::Write;
+
+        fn gzip(data: &[u8]) -> Vec<u8> {
+            let mut e = GzEncoder::new(Vec::new(), Compression::fast());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        }
+
+        #[test]
+        fn round_trips_in_any_chunking() {
+            let text = sample_text();
+            let gz = gzip(&text);
+            for (chunk, out) in [(1, 7), (3, 1), (100, 4096), (1 << 20, 1 << 16)] {
+                assert_eq!(decode_all(Coding::Gzip, &gz, chunk, out).unwrap(), text);
+            }
+        }
+
+        #[test]
+        fn header_with_name_comment_extra_and_crc() {
+            let text = b"a=1 b={ 2 3 }".to_vec();
+            let gz = flate2::GzBuilder::new()
+                .filename("save.eu4")
+                .comment("made by a test")
+                .extra(vec![1, 2, 3, 4])
+                .write(Vec::new(), Compression::default());
+            let mut gz = gz;
+            gz.write_all(&text).unwrap();
+            let gz = gz.finish().unwrap();
+            assert_eq!(decode_all(Coding::Gzip, &gz, 1, 3).unwrap(), text);
+        }
+
+        #[test]
+        fn several_members_are_one_stream() {
+            let mut gz = gzip(b"a=1\n");
+            gz.extend(gzip(b"b=2\n"));
+            assert_eq!(decode_all(Coding::Gzip, &gz, 5, 64).unwrap(), b"a=1\nb=2\n");
+        }
+
+        #[test]
+        fn corrupt_and_truncated_streams_fail_with_an_offset() {
+            let gz = gzip(&sample_text());
+            let e = decode_all(Coding::Gzip, &gz[..gz.len() - 3], 4096, 4096).unwrap_err();
+            assert!(e.to_string().contains("ends early"), "{e}");
+
+            let mut bad = gz.clone();
+            let n = bad.len();
+            bad[n - 6] ^= 0xff; // inside the CRC
+            let e = decode_all(Coding::Gzip, &bad, 4096, 4096).unwrap_err();
+            assert!(e.to_string().contains("CRC"), "{e}");
+
+            let e = decode_all(Coding::Gzip, b"not gzip at all", 4, 4).unwrap_err();
+            assert!(e.to_string().contains("magic"), "{e}");
+            assert!(e.to_string().contains("at byte 0"), "{e}");
+
+            let e = decode_all(Coding::Gzip, b"", 4, 4).unwrap_err();
+            assert!(e.to_string().contains("empty"), "{e}");
+        }
     }
 }

@@ -22,13 +22,16 @@
 //! # Ok::<(), pdxedge_core::container::ContainerError>(())
 //! ```
 
+mod crc;
 mod error;
 mod game;
+pub mod gzip;
 mod limits;
 mod reader;
 pub mod sav;
 pub mod zip;
 
+pub use crc::Crc32;
 pub use error::{ContainerError, ContainerErrorKind};
 pub use game::Game;
 pub use limits::ArchiveLimits;

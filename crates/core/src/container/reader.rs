@@ -2,7 +2,9 @@
 //! held in memory, a piece at a time, and checks size, ratio and CRC limits as it goes.
 //! An inflated entry is never held whole.
 
+use super::crc::Crc32;
 use super::error::{ContainerError, ContainerErrorKind};
+use super::gzip::GzipDecoder;
 use super::limits::ArchiveLimits;
 use super::zip::Method;
 use std::io::{self, Read};
@@ -50,7 +52,7 @@ pub struct Expect {
 enum Decoder<'a> {
     Stored(&'a [u8]),
     Deflate(Box<flate2::bufread::DeflateDecoder<&'a [u8]>>),
-    Gzip(Box<flate2::bufread::MultiGzDecoder<&'a [u8]>>),
+    Gzip(Box<GzipReader<'a>>),
     Brotli(Box<brotli::Decompressor<&'a [u8]>>),
     Zstd(Box<ZstdFrames<'a>>),
 }
@@ -68,7 +70,7 @@ pub struct EntryReader<'a> {
     /// Bytes this entry may still produce before the total limit trips.
     budget: u64,
     limits: ArchiveLimits,
-    crc: crc32fast::Hasher,
+    crc: Crc32,
     done: bool,
 }
 
@@ -87,7 +89,10 @@ impl<'a> EntryReader<'a> {
             Codec::Deflate => {
                 Decoder::Deflate(Box::new(flate2::bufread::DeflateDecoder::new(data)))
             }
-            Codec::Gzip => Decoder::Gzip(Box::new(flate2::bufread::MultiGzDecoder::new(data))),
+            Codec::Gzip => Decoder::Gzip(Box::new(GzipReader {
+                data,
+                decoder: GzipDecoder::new(),
+            })),
             Codec::Brotli => Decoder::Brotli(Box::new(brotli::Decompressor::new(data, 1 << 16))),
             Codec::Zstd => Decoder::Zstd(Box::new(ZstdFrames::new(data, limits.max_zstd_window)?)),
         };
@@ -99,7 +104,7 @@ impl<'a> EntryReader<'a> {
             expect,
             budget,
             limits: *limits,
-            crc: crc32fast::Hasher::new(),
+            crc: Crc32::new(),
             done: false,
         })
     }
@@ -148,7 +153,7 @@ impl<'a> EntryReader<'a> {
             .into());
         }
         if let Some(declared) = self.expect.crc32 {
-            let actual = self.crc.clone().finalize();
+            let actual = self.crc.value();
             if actual != declared {
                 return Err(ContainerErrorKind::ChecksumMismatch { declared, actual }.into());
             }
@@ -212,6 +217,30 @@ impl<'a> EntryReader<'a> {
 impl Read for EntryReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.read_checked(buf).map_err(ContainerError::into_io)
+    }
+}
+
+/// A gzip stream held in memory, read through the push decoder.
+struct GzipReader<'a> {
+    data: &'a [u8],
+    decoder: GzipDecoder,
+}
+
+impl Read for GzipReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let to_io = |e| ContainerError::from(e).into_io();
+        loop {
+            let p = self.decoder.decode(self.data, buf).map_err(to_io)?;
+            self.data = self.data.get(p.consumed..).unwrap_or_default();
+            if p.produced > 0 || buf.is_empty() {
+                return Ok(p.produced);
+            }
+            if p.consumed == 0 {
+                // No progress with all the input given: the stream has ended.
+                self.decoder.finish().map_err(to_io)?;
+                return Ok(0);
+            }
+        }
     }
 }
 

@@ -3,7 +3,8 @@
 
 use super::{Format, Report};
 use crate::container::{
-    ArchiveLimits, Codec, ContainerError, ContainerErrorKind, EntryReader, Expect, Hints, Save,
+    ArchiveLimits, Codec, ContainerError, ContainerErrorKind, Crc32, EntryReader, Expect, Hints,
+    Save,
 };
 use std::io::Read;
 
@@ -142,7 +143,7 @@ fn compare(
 ) -> Result<super::EntryReport, ContainerError> {
     let mut a = vec![0u8; 1 << 16];
     let mut b = vec![0u8; 1 << 16];
-    let mut crc = crc32fast::Hasher::new();
+    let mut crc = Crc32::new();
     let mut offset: u64 = 0;
     loop {
         let n = fill(&mut original, &mut a)
@@ -170,7 +171,7 @@ fn compare(
             break;
         }
     }
-    let actual = crc.finalize();
+    let actual = crc.value();
     if let Some(expected) = crc32
         && actual != expected
     {

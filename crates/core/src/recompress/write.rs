@@ -2,7 +2,7 @@
 //! writer) into the compressor and out.
 
 use super::{EntryReport, Format, RecompressOptions, Report, tar_size};
-use crate::container::{ContainerError, ContainerErrorKind, EntryReader, Save};
+use crate::container::{ContainerError, ContainerErrorKind, Crc32, EntryReader, Save};
 use std::io::{self, Read, Write};
 
 /// Called with the inflated bytes processed so far (for progress bars).
@@ -95,7 +95,7 @@ impl<'a> Job<'_, 'a, '_> {
         let reader = self.save.reader_with_budget(index, budget)?;
         Ok(Tee {
             reader,
-            crc: crc32fast::Hasher::new(),
+            crc: Crc32::new(),
             processed: &mut self.processed,
             progress: &mut *self.progress,
         })
@@ -168,14 +168,14 @@ impl<'a> Job<'_, 'a, '_> {
 /// An entry's reader that also counts progress and computes the CRC-32 of what passes.
 struct Tee<'j, 'a> {
     reader: EntryReader<'a>,
-    crc: crc32fast::Hasher,
+    crc: Crc32,
     processed: &'j mut u64,
     progress: &'j mut dyn FnMut(u64),
 }
 
 impl Tee<'_, '_> {
     fn done(self) -> (u64, u32) {
-        (self.reader.produced(), self.crc.finalize())
+        (self.reader.produced(), self.crc.value())
     }
 }
 

@@ -12,6 +12,7 @@
 //! convert as they arrive; zip, `SAV` and zstd inputs are held (compressed) until
 //! [`SaveJson::finish`], then their entries stream.
 
+use crate::container::gzip::GzipDecoder;
 use crate::container::{
     self, ArchiveLimits, ContainerError, ContainerErrorKind, Envelope, Game, Hints, Save,
 };
@@ -227,7 +228,7 @@ pub struct SaveJson {
 enum State {
     Sniff(Vec<u8>),
     Text(Box<TextFeed>, Vec<u8>),
-    Gzip(Box<flate2::write::MultiGzDecoder<Inflated>>),
+    Gzip(Box<GzipFeed>),
     Brotli(Box<brotli::DecompressorWriter<Inflated>>),
     Whole(Vec<u8>),
     Done,
@@ -242,24 +243,51 @@ struct Inflated {
     limits: ArchiveLimits,
 }
 
-impl Write for Inflated {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+impl Inflated {
+    fn take(&mut self, buf: &[u8]) -> Result<(), ContainerError> {
         self.produced += buf.len() as u64;
         if self.produced > self.limits.max_inflated {
-            return Err(ContainerError::from(ContainerErrorKind::TooLarge {
+            return Err(ContainerErrorKind::TooLarge {
                 size: self.produced,
                 limit: self.limits.max_inflated,
-            })
-            .into_io());
+            }
+            .into());
         }
-        self.feed
-            .feed(buf, &mut self.pending)
-            .map_err(ContainerError::into_io)?;
+        self.feed.feed(buf, &mut self.pending)
+    }
+}
+
+impl Write for Inflated {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.take(buf).map_err(ContainerError::into_io)?;
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+/// A gzip input inflating into the text feed as it arrives.
+struct GzipFeed {
+    decoder: GzipDecoder,
+    /// Inflated bytes between the decoder and the feed.
+    buf: Vec<u8>,
+    sink: Inflated,
+}
+
+impl GzipFeed {
+    fn write_all(&mut self, mut input: &[u8]) -> Result<(), ContainerError> {
+        loop {
+            let p = self.decoder.decode(input, &mut self.buf)?;
+            input = input.get(p.consumed..).unwrap_or_default();
+            self.sink
+                .take(self.buf.get(..p.produced).unwrap_or_default())?;
+            // No progress: all input taken and nothing more inflated from it.
+            if p.consumed == 0 && p.produced == 0 {
+                return Ok(());
+            }
+        }
     }
 }
 
@@ -311,11 +339,13 @@ impl SaveJson {
             }
             State::Gzip(d) => {
                 let r = d.write_all(chunk);
-                Self::after_write(r, d.get_mut(), "gzip", self.fed, out)
+                Self::after_write(r, &mut d.sink, self.fed, out)
             }
             State::Brotli(d) => {
-                let r = d.write_all(chunk);
-                Self::after_write(r, d.get_mut(), "brotli", self.fed, out)
+                let r = d
+                    .write_all(chunk)
+                    .map_err(|e| ContainerError::from_io(e, "brotli"));
+                Self::after_write(r, d.get_mut(), self.fed, out)
             }
             State::Whole(buf) => {
                 if self.fed > self.options.archive_limits.max_input {
@@ -333,13 +363,12 @@ impl SaveJson {
     }
 
     fn after_write(
-        result: std::io::Result<()>,
+        result: Result<(), ContainerError>,
         sink: &mut Inflated,
-        format: &'static str,
         fed: u64,
         out: &mut dyn Write,
     ) -> Result<(), ContainerError> {
-        result.map_err(|e| ContainerError::from_io(e, format))?;
+        result?;
         if !sink.limits.ratio_ok(sink.produced, fed) {
             return Err(ContainerErrorKind::RatioTooHigh {
                 inflated: sink.produced,
@@ -377,9 +406,11 @@ impl SaveJson {
                 feed.transcoder.input_len_hint(self.input_len);
                 State::Text(Box::new(feed), Vec::new())
             }
-            Envelope::Gzip => {
-                State::Gzip(Box::new(flate2::write::MultiGzDecoder::new(inflated(feed))))
-            }
+            Envelope::Gzip => State::Gzip(Box::new(GzipFeed {
+                decoder: GzipDecoder::new(),
+                buf: vec![0; PIECE],
+                sink: inflated(feed),
+            })),
             Envelope::Brotli => State::Brotli(Box::new(brotli::DecompressorWriter::new(
                 inflated(feed),
                 1 << 16,
@@ -407,7 +438,8 @@ impl SaveJson {
             State::Sniff(_) => Ok(()),
             State::Text(mut feed, _) => feed.finish(out),
             State::Gzip(d) => {
-                let mut sink = d.finish().map_err(|e| ContainerError::from_io(e, "gzip"))?;
+                d.decoder.finish()?;
+                let mut sink = d.sink;
                 put(out, &sink.pending)?;
                 sink.feed.finish(out)
             }
