@@ -167,7 +167,7 @@ impl<'a> Window<'a> {
     }
 
     /// The commonest unquoted tokens, decided from a known [`Shape`]: `Some(0)` for a
-    /// number copied as is (an integer of up to 15 digits), `Some(1)` for a plain word
+    /// number copied as is (an integer of up to 15 digits, negative ones too), `Some(1)` for a plain word
     /// copied between quotes (not `yes` or `no` when `narrowing`); `None` for the rest.
     #[inline(always)]
     fn quick(self, narrowing: bool) -> Option<usize> {
@@ -178,6 +178,13 @@ impl<'a> Window<'a> {
         match self.bytes[0] {
             b'1'..=b'9' if narrowing && self.len <= 15 && shape.digits_after_first() => Some(0),
             b'0' if narrowing && self.len == 1 => Some(0),
+            b'-' if narrowing
+                && self.len >= 2
+                && matches!(self.bytes[1], b'1'..=b'9')
+                && shape.digits_after_first() =>
+            {
+                Some(0)
+            }
             b'A'..=b'Z' | b'_' | b'a'..=b'm' | b'o'..=b'x' | b'z' if shape.is_plain() => Some(1),
             b'n' | b'y' if !narrowing && shape.is_plain() => Some(1),
             _ => None,
