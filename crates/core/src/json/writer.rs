@@ -148,6 +148,9 @@ impl<'a> Window<'a> {
                 b'y' if len == 3 && self.bytes.starts_with(b"yes") => return Kind::True,
                 b'n' if len == 2 && second == b'o' => return Kind::False,
                 b'0'..=b'9' | b'-' => {
+                    if let Some(kind) = self.numeric() {
+                        return kind;
+                    }
                     if let Some(n) = self.decimal_len() {
                         return Kind::Raw(n);
                     }
@@ -189,6 +192,65 @@ impl<'a> Window<'a> {
             b'n' | b'y' if !narrowing && shape.is_plain() => Some(1),
             _ => None,
         }
+    }
+
+    /// Decimals and dates (a digit or `-`, then digits and dots, as the lexer's [`Shape`]
+    /// says) decided from the window's bits instead of [`decimal_len`](Window::decimal_len)'s
+    /// and [`never_number`](Window::never_number)'s byte loops, with the same results:
+    /// one dot is a decimal whose JSON is the token's first `n` bytes (or `None` when
+    /// `decimal_len` would refuse it, for the general path), two or more a string. `None`
+    /// too when the shape is unknown or says otherwise, or the token has no dot.
+    #[inline(always)]
+    fn numeric(self) -> Option<Kind> {
+        if !self.shape.is_known() || !self.shape.digits_dots_after_first() {
+            return None;
+        }
+        let len = self.len;
+        let token = MASKS.get(len).copied()?;
+        let w = u128::from_le_bytes(*self.bytes);
+        // After the first byte only digits (0x30-0x39) and `.` (0x2E) remain: a `.` is a
+        // byte whose 0x10 bit is clear.
+        let dots = !w & (ONES * 0x10) & token & !0xFF;
+        if dots == 0 {
+            return None;
+        }
+        if dots & (dots - 1) != 0 {
+            // `1444.11.11`: never a number, and such bytes need no escapes.
+            return self.shape.is_plain().then_some(Kind::Str);
+        }
+        let dot = (dots.trailing_zeros() / 8) as usize;
+        let start = usize::from(self.bytes[0] == b'-');
+        let (int, frac) = (dot.checked_sub(start)?, len - dot - 1);
+        if int == 0 || frac == 0 || int + frac > 15 {
+            return None;
+        }
+        let lead_zero = self.bytes.get(start) == Some(&b'0');
+        if int > 1 && lead_zero {
+            return None;
+        }
+        // Bytes of the fraction other than `0`: a digit's low nibble plus 15 carries into
+        // its 0x10 bit unless the nibble is zero (and never into the next byte).
+        let nonzero = ((w & (ONES * 0x0F)) + ONES * 0x0F) & (ONES * 0x10);
+        let fraction = token & !MASKS.get(dot + 1).copied()?;
+        let nonzero = nonzero & fraction;
+        if int == 1 && lead_zero {
+            // `0.00000…`: below 1e-5 the formatter writes an exponent.
+            let zeros = if nonzero == 0 {
+                frac
+            } else {
+                (nonzero.trailing_zeros() / 8) as usize - (dot + 1)
+            };
+            if zeros >= 5 {
+                return None;
+            }
+        }
+        // Trailing fraction zeros dropped, one digit kept.
+        let kept = if nonzero == 0 {
+            1
+        } else {
+            (127 - nonzero.leading_zeros() as usize) / 8 - dot
+        };
+        Some(Kind::Raw(dot + 1 + kept))
     }
 
     /// A token starting with a digit or `-` that [`narrow`] leaves a string whatever its
@@ -936,8 +998,18 @@ mod tests {
 
     /// Random tokens from the bytes that matter to the fast paths.
     fn random_tokens() -> Vec<Vec<u8>> {
-        let alphabet = b"0123456789-.+eyno \"\\\xe9a_";
-        let mut state = 0x2545_f491_4f6c_dd1du64;
+        random_from(b"0123456789-.+eyno \"\\\xe9a_", 0x2545_f491_4f6c_dd1d, 19)
+    }
+
+    /// Random decimals, dates and integers (`Window::numeric`'s cases): zeros and dots
+    /// often, a `-` sometimes; up to 35 bytes.
+    fn random_numbers() -> Vec<Vec<u8>> {
+        random_from(b"000123456789..-", 0x9e37_79b9_7f4a_7c15, 36)
+    }
+
+    /// 20,000 tokens of fewer than `lengths` bytes from `alphabet`.
+    fn random_from(alphabet: &[u8], seed: u64, lengths: u64) -> Vec<Vec<u8>> {
+        let mut state = seed;
         let mut next = move || {
             state ^= state << 13;
             state ^= state >> 7;
@@ -946,7 +1018,7 @@ mod tests {
         };
         (0..20_000)
             .map(|_| {
-                let len = (next() % 19) as usize;
+                let len = (next() % lengths) as usize;
                 (0..len)
                     .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
                     .collect()
@@ -967,6 +1039,7 @@ mod tests {
     fn all_tokens() -> Vec<Vec<u8>> {
         let mut tokens: Vec<Vec<u8>> = TRICKY.iter().map(|t| t.as_bytes().to_vec()).collect();
         tokens.extend(random_tokens());
+        tokens.extend(random_numbers());
         tokens
     }
 

@@ -251,6 +251,9 @@ const CLASS: [u8; 256] = {
         if b < 0x20 || b >= 0x80 || b == b'"' || b == b'\\' {
             t[i] |= Shape::ESCAPE;
         }
+        if !b.is_ascii_digit() && b != b'.' {
+            t[i] |= Shape::NOT_NUMERIC;
+        }
         i += 1;
     }
     let ws = [b' ', b'\t', b'\n', b'\r', b';', 0x0B, 0x0C];
