@@ -548,8 +548,38 @@ impl JsonWriter {
                 }
                 self.after_key = true;
             }
-            _ => self.key_scalar(bytes, false),
+            _ => self.long_key_in(bytes, rest, shape),
         }
+    }
+
+    /// [`key_in`](JsonWriter::key_in) past 16 bytes: a key of up to 32 bytes that the lexer
+    /// found plain is copied as two 16-byte pieces (Korea has ~105 K such keys, e.g.
+    /// `last_war_ended_date`), the rest through [`key_scalar`](JsonWriter::key_scalar).
+    #[inline(never)]
+    fn long_key_in(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) {
+        let len = bytes.len();
+        if len <= 32
+            && shape.is_known()
+            && shape.is_plain()
+            && let Some(window) = rest.first_chunk::<32>()
+            && let (Some(low), Some(high)) = (window.first_chunk::<16>(), window.last_chunk::<16>())
+        {
+            let at = self.lead();
+            let pretty = self.pretty;
+            if let Some(room) = self.room() {
+                room[0] = b',';
+                put_at(room, at, b'"');
+                put_window(room, at + 1, low);
+                put_window(room, at + 17, high);
+                put_at(room, at + 1 + len, b'"');
+                put_at(room, at + 2 + len, b':');
+                put_at(room, at + 3 + len, b' ');
+                self.pos += at + 3 + len + usize::from(pretty);
+            }
+            self.after_key = true;
+            return;
+        }
+        self.key_scalar(bytes, false);
     }
 
     /// Key-value-pairs mode's opening of a pair, `["key",`, for an unquoted key (`rest`
@@ -1002,7 +1032,7 @@ mod tests {
     }
 
     /// Random decimals, dates and integers (`Window::numeric`'s cases): zeros and dots
-    /// often, a `-` sometimes; up to 35 bytes.
+    /// often, a `-` sometimes; up to 35 bytes, so that some keys go `long_key_in`'s way.
     fn random_numbers() -> Vec<Vec<u8>> {
         random_from(b"000123456789..-", 0x9e37_79b9_7f4a_7c15, 36)
     }
