@@ -616,6 +616,28 @@ impl Sink for Renderer<'_> {
     }
 
     #[inline]
+    fn element_run(&mut self) -> bool {
+        // `element`'s hot path, checked once for the run: nothing else reaches the
+        // renderer until the run ends, so none of this changes during it.
+        if self.w.is_compact()
+            && self.groups.as_ref().is_none_or(|g| !g.skipping)
+            && self.pend == Pend::None
+            && let Some(top) = self.stack.last_mut()
+            && top.kind == FrameKind::List
+        {
+            top.after_container = false;
+            return true;
+        }
+        false
+    }
+
+    #[inline(always)]
+    fn element_in_run(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) -> SinkResult {
+        self.w.compact_element_in(bytes, rest, shape);
+        Ok(())
+    }
+
+    #[inline]
     fn field(
         &mut self,
         key: &[u8],

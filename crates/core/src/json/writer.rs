@@ -630,8 +630,24 @@ impl JsonWriter {
     /// list loop (a call per element cost as much as the writing); the rest is a call.
     #[inline(always)]
     pub fn element_in(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) {
+        if self.pretty {
+            self.element_general(bytes, rest, shape);
+            return;
+        }
+        self.compact_element_in(bytes, rest, shape);
+    }
+
+    /// Is the output compact (not pretty)?
+    #[inline(always)]
+    pub fn is_compact(&self) -> bool {
+        !self.pretty
+    }
+
+    /// [`element_in`](JsonWriter::element_in) when the output is known to be compact.
+    #[inline(always)]
+    pub fn compact_element_in(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) {
+        debug_assert!(!self.pretty);
         if let Some(value) = Window::new(bytes, rest, shape)
-            && !self.pretty
             && let Some(q) = value.quick(self.narrow_unquoted)
         {
             let at = self.lead();
