@@ -205,6 +205,9 @@ impl<'a> Window<'a> {
         if !self.shape.is_known() || !self.shape.digits_dots_after_first() {
             return None;
         }
+        if self.len <= 8 {
+            return self.numeric8();
+        }
         let len = self.len;
         let token = MASKS.get(len).copied()?;
         let w = u128::from_le_bytes(*self.bytes);
@@ -249,6 +252,52 @@ impl<'a> Window<'a> {
             1
         } else {
             (127 - nonzero.leading_zeros() as usize) / 8 - dot
+        };
+        Some(Kind::Raw(dot + 1 + kept))
+    }
+
+    /// [`numeric`](Window::numeric) for a token of at most 8 bytes (nearly every decimal
+    /// of a save), in one 64-bit word: the same steps, at half the cost of 128-bit ones.
+    #[inline(always)]
+    fn numeric8(self) -> Option<Kind> {
+        const ONES8: u64 = u64::MAX / 0xFF;
+        let len = self.len;
+        let low = self.bytes.first_chunk::<8>()?;
+        let w = u64::from_le_bytes(*low);
+        let token = u64::MAX.checked_shr(64 - 8 * len as u32).unwrap_or(0);
+        let dots = !w & (ONES8 * 0x10) & token & !0xFF;
+        if dots == 0 {
+            return None;
+        }
+        if dots & (dots - 1) != 0 {
+            return self.shape.is_plain().then_some(Kind::Str);
+        }
+        let dot = (dots.trailing_zeros() / 8) as usize;
+        let start = usize::from(self.bytes[0] == b'-');
+        let (int, frac) = (dot.checked_sub(start)?, len - dot - 1);
+        if int == 0 || frac == 0 {
+            return None;
+        }
+        let lead_zero = self.bytes.get(start) == Some(&b'0');
+        if int > 1 && lead_zero {
+            return None;
+        }
+        let fraction = token & u64::MAX.checked_shl(8 * (dot as u32 + 1)).unwrap_or(0);
+        let nonzero = ((w & (ONES8 * 0x0F)) + ONES8 * 0x0F) & (ONES8 * 0x10) & fraction;
+        if int == 1 && lead_zero {
+            let zeros = if nonzero == 0 {
+                frac
+            } else {
+                (nonzero.trailing_zeros() / 8) as usize - (dot + 1)
+            };
+            if zeros >= 5 {
+                return None;
+            }
+        }
+        let kept = if nonzero == 0 {
+            1
+        } else {
+            (63 - nonzero.leading_zeros() as usize) / 8 - dot
         };
         Some(Kind::Raw(dot + 1 + kept))
     }
