@@ -70,7 +70,6 @@ struct Window<'a> {
 }
 
 const ONES: u128 = u128::MAX / 0xFF;
-const HIGH: u128 = ONES * 0x80;
 
 /// `MASKS[n]` keeps a window's first `n` bytes (a table, not a 128-bit shift, which costs
 /// a dozen instructions and branches).
@@ -112,12 +111,7 @@ impl<'a> Window<'a> {
             return self.shape.is_plain();
         }
         let w = self.filled(b'a');
-        let has_zero = |x: u128| x.wrapping_sub(ONES) & !x & HIGH;
-        let special = (w & HIGH)
-            | (w.wrapping_sub(0x20 * ONES) & !w & HIGH)
-            | has_zero(w ^ (u128::from(b'"') * ONES))
-            | has_zero(w ^ (u128::from(b'\\') * ONES));
-        special == 0
+        encoding::special_bytes(w as u64) | encoding::special_bytes((w >> 64) as u64) == 0
     }
 
     /// Every byte from the second on is an ASCII digit.
