@@ -77,6 +77,16 @@ struct Frame {
 }
 
 impl Frame {
+    /// An object key is written: a real key named `remainder` means the synthetic one
+    /// must be `__remainder` should this object turn mixed. `key` as jomini compares it,
+    /// trailing whitespace trimmed (only a quoted key can have any).
+    #[inline(always)]
+    fn note_key(&mut self, key: &[u8]) {
+        if key == b"remainder" {
+            self.saw_remainder_key = true;
+        }
+    }
+
     fn new(kind: FrameKind, suffix: u8) -> Self {
         Frame {
             kind,
@@ -554,9 +564,7 @@ impl Sink for Renderer<'_> {
         };
         match (top.kind, top.expect) {
             (FrameKind::Object, Expect::Key) => {
-                if !top.remainder && encoding_trimmed_eq(bytes, b"remainder") {
-                    top.saw_remainder_key = true;
-                }
+                top.note_key(crate::text::encoding::trim_end(bytes));
                 top.expect = Expect::OpOrValue;
                 if self.kvp {
                     top.field_suffix = KVP_PAIR;
@@ -616,6 +624,28 @@ impl Sink for Renderer<'_> {
     }
 
     #[inline]
+    fn element_run(&mut self) -> bool {
+        // `element`'s hot path, checked once for the run: nothing else reaches the
+        // renderer until the run ends, so none of this changes during it.
+        if self.w.is_compact()
+            && self.groups.as_ref().is_none_or(|g| !g.skipping)
+            && self.pend == Pend::None
+            && let Some(top) = self.stack.last_mut()
+            && top.kind == FrameKind::List
+        {
+            top.after_container = false;
+            return true;
+        }
+        false
+    }
+
+    #[inline(always)]
+    fn element_in_run(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) -> SinkResult {
+        self.w.compact_element_in(bytes, rest, shape);
+        Ok(())
+    }
+
+    #[inline]
     fn field(
         &mut self,
         key: &[u8],
@@ -636,9 +666,7 @@ impl Sink for Renderer<'_> {
             && top.expect == Expect::Key
             && top.groups == NO_GROUPS
         {
-            if key == b"remainder" {
-                top.saw_remainder_key = true;
-            }
+            top.note_key(key);
             self.w.field_in(
                 key,
                 key_rest,
@@ -676,9 +704,7 @@ impl Sink for Renderer<'_> {
             && top.kind == FrameKind::Object
             && top.expect == Expect::Key
         {
-            if key == b"remainder" {
-                top.saw_remainder_key = true;
-            }
+            top.note_key(key);
             top.expect = Expect::OpOrValue;
             if self.kvp {
                 top.field_suffix = KVP_PAIR;
@@ -846,9 +872,7 @@ impl Renderer<'_> {
             && top.kind == FrameKind::Object
             && top.expect == Expect::Key
         {
-            if key == b"remainder" {
-                top.saw_remainder_key = true;
-            }
+            top.note_key(key);
             top.field_suffix = KVP_PAIR;
             self.w.pair_in(
                 key,
@@ -888,9 +912,4 @@ impl Renderer<'_> {
             self.w.begin_array();
         }
     }
-}
-
-/// Does the key read as `word` (after jomini's trailing-whitespace trim)?
-fn encoding_trimmed_eq(bytes: &[u8], word: &[u8]) -> bool {
-    crate::text::encoding::trim_end(bytes) == word
 }

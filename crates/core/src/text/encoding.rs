@@ -133,22 +133,11 @@ fn push_utf8_lossy(out: &mut Vec<u8>, s: &[u8]) {
 /// control character, quote or backslash. Eight bytes at a time.
 #[inline]
 pub fn is_plain(s: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    #[inline]
-    fn has_zero(w: u64) -> u64 {
-        w.wrapping_sub(ONES) & !w & HIGH
-    }
     let mut chunks = s.chunks_exact(8);
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        let special = (w & HIGH)
-            | (w.wrapping_sub(0x20 * ONES) & !w & HIGH)
-            | has_zero(w ^ (b'"' as u64 * ONES))
-            | has_zero(w ^ (b'\\' as u64 * ONES));
-        if special != 0 {
+        if special_bytes(u64::from_le_bytes(word)) != 0 {
             return false;
         }
     }
@@ -156,6 +145,22 @@ pub fn is_plain(s: &[u8]) -> bool {
         .remainder()
         .iter()
         .all(|&b| lookup(&ESCAPE_CLASS, b) == 0)
+}
+
+/// Nonzero when a byte of `w` (eight bytes, little-endian) cannot be copied into a JSON
+/// string as is: not ASCII, a control character, a quote or a backslash. Shared by
+/// [`is_plain`] and the JSON writer's 16-byte window test.
+#[inline(always)]
+pub(crate) fn special_bytes(w: u64) -> u64 {
+    const ONES: u64 = u64::MAX / 0xFF;
+    const HIGH: u64 = ONES * 0x80;
+    // A byte of zero sets its high bit (a borrow may also flag bytes above a true
+    // one, which does not change whether any is flagged).
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    (w & HIGH)
+        | (w.wrapping_sub(0x20 * ONES) & !w & HIGH)
+        | has_zero(w ^ (u64::from(b'"') * ONES))
+        | has_zero(w ^ (u64::from(b'\\') * ONES))
 }
 
 /// Append `s` decoded with `encoding` and escaped for a JSON string (without quotes).

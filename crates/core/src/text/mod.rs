@@ -9,8 +9,9 @@ pub use parser::{Limits, Parser, Sink, SinkResult};
 
 /// What the lexer learned about an unquoted token's bytes while it scanned them, handed
 /// to the [`Sink`] so that the JSON writer need not test the same bytes again: whether
-/// every byte after the first is an ASCII digit, and whether every byte copies into a
-/// JSON string as is (ASCII, no control character, quote or backslash).
+/// every byte after the first is an ASCII digit (or a digit or `.`), and whether every
+/// byte copies into a JSON string as is (ASCII, no control character, quote or
+/// backslash).
 ///
 /// The lexer gets this for one `or` per byte: its byte-class table carries these two
 /// bits beside the ones that end a token, and it gathers them over the token's bytes.
@@ -19,17 +20,23 @@ pub struct Shape(u8);
 
 impl Shape {
     /// Nothing known (a quoted string, or a token the general path lexed).
-    pub const UNKNOWN: Shape = Shape(Shape::NOT_DIGIT | Shape::ESCAPE | Shape::UNKNOWN_BIT);
+    pub const UNKNOWN: Shape =
+        Shape(Shape::NOT_DIGIT | Shape::ESCAPE | Shape::NOT_NUMERIC | Shape::UNKNOWN_BIT);
     /// Class bits of a byte that is not an ASCII digit.
     pub(crate) const NOT_DIGIT: u8 = 8;
     /// Class bits of a byte a JSON string cannot hold as is.
     pub(crate) const ESCAPE: u8 = 16;
+    /// Class bits of a byte that is neither an ASCII digit nor `.` (decimals, dates).
+    pub(crate) const NOT_NUMERIC: u8 = 32;
     const UNKNOWN_BIT: u8 = 128;
 
     /// From the class bits of the token's first byte and the `or` of the rest's.
     #[inline(always)]
     pub(crate) fn new(first: u8, rest: u8) -> Shape {
-        Shape((first & Shape::ESCAPE) | (rest & (Shape::NOT_DIGIT | Shape::ESCAPE)))
+        Shape(
+            (first & Shape::ESCAPE)
+                | (rest & (Shape::NOT_DIGIT | Shape::NOT_NUMERIC | Shape::ESCAPE)),
+        )
     }
 
     /// The shape of `token` (what the lexer computes while scanning it).
@@ -45,7 +52,12 @@ impl Shape {
             } else {
                 Shape::ESCAPE
             };
-            digit | escape
+            let numeric = if b.is_ascii_digit() || b == b'.' {
+                0
+            } else {
+                Shape::NOT_NUMERIC
+            };
+            digit | escape | numeric
         };
         match token.split_first() {
             Some((&first, rest)) => {
@@ -65,6 +77,12 @@ impl Shape {
     #[inline(always)]
     pub fn digits_after_first(self) -> bool {
         self.0 & Shape::NOT_DIGIT == 0
+    }
+
+    /// Known: every byte after the first is an ASCII digit or `.`.
+    #[inline(always)]
+    pub fn digits_dots_after_first(self) -> bool {
+        self.0 & Shape::NOT_NUMERIC == 0
     }
 
     /// Known: every byte copies into a JSON string as is.

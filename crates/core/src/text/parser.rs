@@ -91,6 +91,20 @@ pub trait Sink {
         let _ = (rest, shape);
         self.scalar(bytes, false, false)
     }
+    /// Before a run of plain list elements (which ends at anything else): may its
+    /// elements go to [`element_in_run`](Sink::element_in_run)? Lets a sink check once
+    /// per run what it would check per element; until the run ends, nothing but its
+    /// elements reaches the sink.
+    #[inline]
+    fn element_run(&mut self) -> bool {
+        false
+    }
+    /// An element of a run [`element_run`](Sink::element_run) accepted: the same as
+    /// [`element`](Sink::element).
+    #[inline]
+    fn element_in_run(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) -> SinkResult {
+        self.element(bytes, rest, shape)
+    }
 }
 
 /// What a [`Sink`] returns; an error stops parsing and is reported at the current token.
@@ -250,6 +264,9 @@ const CLASS: [u8; 256] = {
         }
         if b < 0x20 || b >= 0x80 || b == b'"' || b == b'\\' {
             t[i] |= Shape::ESCAPE;
+        }
+        if !b.is_ascii_digit() && b != b'.' {
+            t[i] |= Shape::NOT_NUMERIC;
         }
         i += 1;
     }
@@ -1272,6 +1289,7 @@ impl Parser {
     /// something that is not an operator, a `{`, a comment or the buffer's end.
     #[inline]
     fn fast_elements<S: Sink>(&mut self, buf: &[u8], pos: &mut usize, sink: &mut S) -> SinkResult {
+        let run = sink.element_run();
         loop {
             let p = *pos;
             let first = match buf.get(p) {
@@ -1288,11 +1306,13 @@ impl Parser {
                 return Ok(());
             }
             self.last = Last::Scalar;
-            sink.element(
-                span(buf, p, end),
-                tail(buf, p),
-                Shape::new(shape_bits(first), bits),
-            )?;
+            let (bytes, rest) = (span(buf, p, end), tail(buf, p));
+            let shape = Shape::new(shape_bits(first), bits);
+            if run {
+                sink.element_in_run(bytes, rest, shape)?;
+            } else {
+                sink.element(bytes, rest, shape)?;
+            }
             *pos = after;
         }
     }
