@@ -183,7 +183,7 @@ impl Skimmer<'_> {
     /// The end of the plain scalar that starts at `i`. `None` when it stops at `!` or `?`
     /// (an operator or not, depending on the next byte) or at the end of the input (the
     /// parser carries such a token over, and may refuse it as too long).
-    #[inline]
+    #[inline(always)]
     fn plain_end(&self, i: usize) -> Option<usize> {
         let end = scan_plain(self.input, i + 1);
         match self.input.get(end) {
@@ -250,7 +250,7 @@ impl Skimmer<'_> {
 
 /// The first byte at or after `i` that is not whitespace or in a comment. `None` when
 /// the input ends inside a comment (the parser then holds it open at the end).
-#[inline]
+#[inline(always)]
 fn blank(input: &[u8], mut i: usize) -> Option<usize> {
     loop {
         i = skip_plain_ws(input, i);
