@@ -153,7 +153,7 @@ const NONE: u32 = u32::MAX;
 
 /// Objects with at most this many distinct keys find a key by scanning their entries'
 /// fingerprints; larger ones switch to a map from fingerprint to entry.
-const SCAN: usize = 16;
+const SCAN: usize = 32;
 
 /// A key's fingerprint: a mix of its length and its first and last 8 bytes. `rest` is the
 /// input from the key's first byte on, when there is one (so that a short key is read in
@@ -199,9 +199,10 @@ enum JumpState {
 struct IndexFrame {
     object: bool,
     offset: u64,
-    /// One bit per key fingerprint seen (its top 6 bits): a key whose bit is clear is new
-    /// without a look at the others, which is most keys of most objects.
-    bloom: u64,
+    /// One bit per key fingerprint seen (of 256, by its top 8 bits): a key whose bit is
+    /// clear is new without a look at the others, which is most keys of most objects
+    /// (a save's larger objects have 50-100 keys, which fill 64 bits).
+    bloom: [u64; 4],
     /// The last entry of each fingerprint, once there are more than [`SCAN`] entries.
     map: FxHashMap<u64, u32>,
     entries: Vec<Entry>,
@@ -602,14 +603,16 @@ impl IndexFrame {
     /// One more value of `key` in this object; true when it is not the first.
     #[inline]
     fn record(&mut self, key: Key, occurrence: Occurrence, input: &[u8], spill: &[u8]) -> bool {
-        let bit = 1u64 << (key.fp >> 58);
-        if self.bloom & bit != 0
-            && let Some(entry) = self.find(key, input, spill)
-        {
+        let bit = 1u64 << ((key.fp >> 56) & 63);
+        let bloom = self.bloom.get_mut((key.fp >> 62) as usize);
+        let seen = bloom.as_ref().is_some_and(|w| **w & bit != 0);
+        if let Some(w) = bloom {
+            *w |= bit;
+        }
+        if seen && let Some(entry) = self.find(key, input, spill) {
             self.later.push((entry, occurrence));
             return true;
         }
-        self.bloom |= bit;
         let Ok(i) = u32::try_from(self.entries.len()) else {
             return false;
         };
@@ -674,7 +677,7 @@ fn open_frame(frames: &mut Vec<IndexFrame>, depth: &mut usize, object: bool, off
     frame.expect_key = true;
     frame.remainder = false;
     frame.jump = JumpState::None;
-    frame.bloom = 0;
+    frame.bloom = [0; 4];
     *depth += 1;
 }
 
