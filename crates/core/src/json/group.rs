@@ -3,7 +3,8 @@
 //! A streaming writer cannot do this naively: when it writes the first `core`, the second
 //! has not been read yet. So group mode reads its input twice:
 //!
-//! 1. **Index**: a parse that records, for each object with a repeated key, where each of
+//! 1. **Index**: a skim (`text::skim`; a parse for a document the skim declines)
+//!    that records, for each object with a repeated key, where each of
 //!    that key's later values starts (byte offset and operator; the first is written where
 //!    it stands), and each later place's extent: from its key to the next item of its
 //!    object. Objects without repeated keys leave nothing in the index; memory is the
