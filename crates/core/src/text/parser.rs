@@ -246,7 +246,7 @@ impl Pending {
 const WS: u8 = 1;
 const BOUNDARY: u8 = 2;
 /// `!` and `?`: a boundary only when `=` follows (`e!=5`, `g?=7`).
-const MAYBE_OP: u8 = 4;
+pub(super) const MAYBE_OP: u8 = 4;
 /// The bits the lexer decides on; the others are [`Shape`]'s, gathered over a token.
 const LEX: u8 = WS | BOUNDARY | MAYBE_OP;
 
@@ -1540,7 +1540,7 @@ fn lex_operator(buf: &[u8], p: usize, eof: bool) -> Option<Option<(Operator, usi
 
 /// A byte's class bits (the lexer's only).
 #[inline(always)]
-fn class(b: u8) -> u8 {
+pub(super) fn class(b: u8) -> u8 {
     lookup(&CLASS, b) & LEX
 }
 
@@ -1553,7 +1553,7 @@ fn shape_bits(b: u8) -> u8 {
 /// Can a plain scalar (one the fast paths read whole) start with `c`? Not a boundary,
 /// `!` or `?`, nor a quote (a quoted string) or `@` (`@[...]` expressions).
 #[inline]
-fn starts_plain(c: u8) -> bool {
+pub(super) fn starts_plain(c: u8) -> bool {
     class(c) == 0 && c != b'"' && c != b'@'
 }
 
@@ -1563,7 +1563,7 @@ fn starts_plain(c: u8) -> bool {
 /// offset the caller derives from the result through the loop (about 20 instructions
 /// per byte, spilling registers); this loop has one pointer.
 #[inline]
-fn scan_plain(buf: &[u8], i: usize) -> usize {
+pub(super) fn scan_plain(buf: &[u8], i: usize) -> usize {
     let rest = tail(buf, i);
     i + rest
         .iter()
@@ -1590,7 +1590,7 @@ fn scan_plain_shape(buf: &[u8], i: usize) -> (usize, u8) {
 
 /// Skip whitespace (spaces, tabs, line breaks, `;`, `\v`, `\f`; not comments) from `i`.
 #[inline]
-fn skip_plain_ws(buf: &[u8], i: usize) -> usize {
+pub(super) fn skip_plain_ws(buf: &[u8], i: usize) -> usize {
     let rest = tail(buf, i);
     i + rest
         .iter()
@@ -1652,7 +1652,7 @@ fn lex_quoted(buf: &[u8], p: usize) -> Lexed {
 /// byte is a backslash escaping the byte after it (or, with `i` past the end, that the
 /// escape is still owed).
 #[inline]
-fn scan_quoted(buf: &[u8], mut i: usize) -> Result<usize, bool> {
+pub(super) fn scan_quoted(buf: &[u8], mut i: usize) -> Result<usize, bool> {
     loop {
         match memchr::memchr2(b'"', b'\\', tail(buf, i)) {
             Some(j) if buf.get(i + j) == Some(&b'"') => return Ok(i + j),
