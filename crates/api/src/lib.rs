@@ -34,6 +34,7 @@ mod json;
 mod openapi;
 mod pipeline;
 pub mod problem;
+mod query;
 mod routes;
 mod runtime;
 mod shed;
