@@ -9,7 +9,9 @@ use pdxedge_core::{Encoding, Transcoder};
 use serde::{Deserialize, Deserializer};
 use utoipa::{IntoParams, ToSchema};
 
-/// Query parameters of `POST /v1/json`.
+/// Query parameters of `POST /v1/json`, read by [`JsonQuery::parse`]. The serde
+/// attributes are what the OpenAPI document shows (utoipa reads them); the derived
+/// `Deserialize` is never called, so it adds nothing to the Wasm.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(default, deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -63,6 +65,8 @@ pub enum Enc {
     Windows1252,
 }
 
+/// For the derived `Deserialize` only (unused at run time; [`JsonQuery::parse`] reads
+/// the query).
 fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     let s = String::deserialize(d)?;
     match s.as_str() {
@@ -75,6 +79,55 @@ fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 }
 
 impl JsonQuery {
+    /// The parameters from a request's query string (`None`: no `?`). 400 on an
+    /// unknown or repeated parameter or a bad value, naming it and what is accepted.
+    pub fn parse(query: Option<&str>) -> Result<Self, ApiError> {
+        use crate::query::{choice, flag};
+        let mut q = JsonQuery::default();
+        crate::query::each(
+            query,
+            &["mode", "narrow", "pretty", "encoding", "entry"],
+            |i, v| {
+                match i {
+                    0 => {
+                        q.mode = choice(
+                            v,
+                            &[
+                                ("preserve", Mode::Preserve),
+                                ("group", Mode::Group),
+                                ("key-value-pairs", Mode::KeyValuePairs),
+                            ],
+                        )?
+                    }
+                    1 => {
+                        q.narrow = choice(
+                            v,
+                            &[
+                                ("all", Narrow::All),
+                                ("unquoted", Narrow::Unquoted),
+                                ("none", Narrow::None),
+                            ],
+                        )?
+                    }
+                    2 => q.pretty = flag(v)?,
+                    3 => {
+                        q.encoding = choice(
+                            v,
+                            &[
+                                ("auto", Enc::Auto),
+                                ("utf-8", Enc::Utf8),
+                                ("windows-1252", Enc::Windows1252),
+                            ],
+                        )?
+                    }
+                    _ => q.entry = Some(v.to_owned()),
+                }
+                Ok(())
+            },
+        )?;
+        Ok(q)
+    }
+
     pub fn options(&self) -> JsonOptions {
         JsonOptions {
             mode: match self.mode {
@@ -347,11 +400,7 @@ mod tests {
     fn query_values_are_the_cores_names() {
         use pdxedge_core::json::Choice;
         fn parsed(query: String) -> JsonOptions {
-            let uri: axum::http::Uri = format!("/v1/json?{query}").parse().unwrap();
-            axum::extract::Query::<JsonQuery>::try_from_uri(&uri)
-                .unwrap()
-                .0
-                .options()
+            JsonQuery::parse(Some(&query)).unwrap().options()
         }
         for &m in DuplicateKeyMode::ALL {
             assert_eq!(parsed(format!("mode={}", m.name())).mode, m);

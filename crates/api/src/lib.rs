@@ -30,10 +30,12 @@ pub mod coding;
 mod config;
 #[cfg(feature = "full")]
 mod containers;
+mod cors;
 mod json;
 mod openapi;
 mod pipeline;
 pub mod problem;
+mod query;
 mod routes;
 mod runtime;
 mod shed;
@@ -53,7 +55,6 @@ use bytes::Bytes;
 use routes::App;
 use shed::Gate;
 use std::sync::Arc;
-use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// The API routes with a problem+json 404 for everything else.
 pub fn router(config: ApiConfig, rt: Runtime) -> Router {
@@ -63,7 +64,7 @@ pub fn router(config: ApiConfig, rt: Runtime) -> Router {
 /// The API routes only, for a host that adds its own fallback (static files).
 pub fn routes(config: ApiConfig, rt: Runtime) -> Router {
     let openapi = Bytes::from(openapi_document(&config));
-    let cors = cors_layer(&config.cors);
+    let cors = config.cors.clone();
     let app = Arc::new(App {
         conversions: Gate::new(config.limits.max_conversions),
         buffered: Gate::new(config.limits.max_buffered_conversions),
@@ -82,23 +83,7 @@ pub fn routes(config: ApiConfig, rt: Runtime) -> Router {
         .method_not_allowed_fallback(routes::method_not_allowed)
         .with_state(app);
     match cors {
-        Some(layer) => router.layer(layer),
-        None => router,
+        Cors::Disabled => router,
+        _ => router.layer(axum::middleware::from_fn_with_state(cors, cors::cors)),
     }
-}
-
-fn cors_layer(cors: &Cors) -> Option<CorsLayer> {
-    let origin = match cors {
-        Cors::Disabled => return None,
-        Cors::AnyOrigin => AllowOrigin::any(),
-        Cors::Origins(list) => AllowOrigin::list(list.iter().cloned()),
-    };
-    Some(
-        CorsLayer::new()
-            .allow_origin(origin)
-            .allow_methods([http::Method::GET, http::Method::POST])
-            .allow_headers([http::header::CONTENT_TYPE, http::header::CONTENT_ENCODING])
-            .expose_headers([http::header::RETRY_AFTER, http::header::CONTENT_ENCODING])
-            .max_age(std::time::Duration::from_secs(86400)),
-    )
 }

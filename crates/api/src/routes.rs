@@ -11,12 +11,11 @@ use crate::shed::{Gate, Permit};
 use crate::stream::{Conversion, HOLD, problem_draining};
 use crate::{ApiConfig, Runtime};
 use axum::body::Body;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::StreamExt;
-use http::{HeaderMap, HeaderValue, StatusCode, header};
+use http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 #[cfg(feature = "full")]
 use pdxedge_core::recompress::{Format, RecompressOptions};
 #[cfg(feature = "full")]
@@ -128,11 +127,11 @@ impl ToSchema for Upload {}
 )]
 pub(crate) async fn json(
     State(app): State<Arc<App>>,
-    query: Result<Query<JsonQuery>, QueryRejection>,
+    uri: Uri,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let (conv, coding) = match check_json(&app, query, &headers) {
+    let (conv, coding) = match check_json(&app, uri.query(), &headers) {
         Ok(start) => start(body),
         Err(e) => return problem_draining(e, body, app.rt.clone()),
     };
@@ -142,12 +141,8 @@ pub(crate) async fn json(
 type Start = Box<dyn FnOnce(Body) -> (Conversion, ResponseCoding) + Send>;
 
 /// Everything that can be refused before the body is read.
-fn check_json(
-    app: &App,
-    query: Result<Query<JsonQuery>, QueryRejection>,
-    headers: &HeaderMap,
-) -> Result<Start, ApiError> {
-    let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+fn check_json(app: &App, query: Option<&str>, headers: &HeaderMap) -> Result<Start, ApiError> {
+    let query = JsonQuery::parse(query)?;
     let coding = Coding::from_headers(headers)?;
     let declared = app.check_length(headers)?;
     let permits = app.permits(query.buffers())?;
@@ -250,7 +245,8 @@ impl utoipa::PartialSchema for RecompressFormat {
 #[cfg(feature = "full")]
 impl utoipa::ToSchema for RecompressFormat {}
 
-/// Query parameters of `POST /v1/recompress`.
+/// Query parameters of `POST /v1/recompress`, read by [`RecompressQuery::parse`]; the
+/// derived `Deserialize` only feeds the OpenAPI attributes (never called).
 #[cfg(feature = "full")]
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -267,6 +263,8 @@ pub struct RecompressQuery {
 }
 
 #[cfg(feature = "full")]
+/// For the derived `Deserialize` only (never called: [`RecompressQuery::parse`] reads
+/// the query).
 fn format_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Format>, D::Error> {
     let name = String::deserialize(d)?;
     name.parse().map(Some).map_err(serde::de::Error::custom)
@@ -274,6 +272,30 @@ fn format_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Format>,
 
 #[cfg(feature = "full")]
 impl RecompressQuery {
+    /// The parameters from a request's query string; 400 like [`JsonQuery::parse`].
+    pub fn parse(query: Option<&str>) -> Result<Self, ApiError> {
+        use crate::query::number;
+        let mut q = RecompressQuery {
+            format: None,
+            quality: None,
+            window: None,
+        };
+        crate::query::each(query, &["format", "quality", "window"], |i, v| {
+            match i {
+                0 => {
+                    q.format = Some(
+                        v.parse()
+                            .map_err(|e: pdxedge_core::recompress::UnknownFormat| e.to_string())?,
+                    )
+                }
+                1 => q.quality = Some(number(v)?),
+                _ => q.window = Some(number(v)?),
+            }
+            Ok(())
+        })?;
+        Ok(q)
+    }
+
     fn options(&self) -> RecompressOptions {
         RecompressOptions {
             quality: self.quality,
@@ -306,12 +328,12 @@ impl RecompressQuery {
 )]
 pub(crate) async fn recompress(
     State(app): State<Arc<App>>,
-    query: Result<Query<RecompressQuery>, QueryRejection>,
+    uri: Uri,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
     let started = (|| {
-        let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+        let query = RecompressQuery::parse(uri.query())?;
         let options = query.options();
         options
             .settings()

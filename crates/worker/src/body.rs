@@ -52,6 +52,16 @@ extern "C" {
     fn release_lock(this: &ByobReader);
 }
 
+/// The request headers crates/api reads (`Accept-Encoding` is then removed again, see
+/// `fetch`).
+const ROUTER_READS: [http::HeaderName; 5] = [
+    http::header::CONTENT_LENGTH,
+    http::header::CONTENT_ENCODING,
+    http::header::CONTENT_TYPE,
+    http::header::ACCEPT_ENCODING,
+    http::header::ORIGIN,
+];
+
 /// The request as the router takes it: method, URL and headers copied, the body read in
 /// big pieces when workerd allows.
 ///
@@ -70,15 +80,19 @@ pub fn request(raw: web_sys::Request) -> worker::Result<http::Request<axum::body
         .map_err(|_| worker::Error::from("the request URL does not parse"))?;
     let headers = req.headers_mut();
     for pair in raw.headers().entries() {
-        // Each entry is a [name, value] pair of strings (the Fetch standard's Headers).
+        // Each entry is a [name, value] pair of strings (the Fetch standard's Headers,
+        // names in lower case).
         let pair: js_sys::Array = pair?.unchecked_into();
         let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) else {
             continue;
         };
-        headers.append(
-            http::HeaderName::from_bytes(name.as_bytes())?,
-            http::HeaderValue::from_str(&value)?,
-        );
+        // Only the headers the router reads, matched against constants: parsing any
+        // name (`HeaderName::from_bytes`) links http's standard-header table, 12 KB of
+        // Wasm. A header the router starts reading must be added here.
+        let Some(name) = ROUTER_READS.iter().find(|h| h.as_str() == name) else {
+            continue;
+        };
+        headers.append(name.clone(), http::HeaderValue::from_str(&value)?);
     }
     Ok(req)
 }

@@ -68,11 +68,14 @@ async fn fetch(
     };
     if *REPORT_MEMORY.get_or_init(|| env.var("PDXEDGE_REPORT_WASM_MEMORY").is_ok()) {
         let bytes = core::arch::wasm32::memory_size(0) * 65536;
-        res.headers_mut()
-            .insert("x-pdxedge-wasm-memory", bytes.into());
+        res.headers_mut().insert(WASM_MEMORY, bytes.into());
     }
     body::response(res)
 }
+
+/// A constant, so the name is not parsed at run time (which would link http's
+/// standard-header table; see `body::request`).
+const WASM_MEMORY: http::HeaderName = http::HeaderName::from_static("x-pdxedge-wasm-memory");
 
 /// The isolate's hooks: no threads (work runs inline), `Date.now()`, `setTimeout`.
 fn runtime() -> Runtime {
