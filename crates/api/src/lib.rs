@@ -56,6 +56,19 @@ use routes::App;
 use shed::Gate;
 use std::sync::Arc;
 
+/// Every request header the router reads (body framing and coding, content type, CORS
+/// origin, response coding). A shell may copy only these into the request it hands the
+/// router: the Worker does, so that no header name is parsed at run time, which keeps
+/// `http`'s table of standard names (12 KB) out of its Wasm. Code here that starts
+/// reading another request header adds it to this list.
+pub const REQUEST_HEADERS: [http::HeaderName; 5] = [
+    http::header::CONTENT_LENGTH,
+    http::header::CONTENT_ENCODING,
+    http::header::CONTENT_TYPE,
+    http::header::ACCEPT_ENCODING,
+    http::header::ORIGIN,
+];
+
 /// The API routes with a problem+json 404 for everything else.
 pub fn router(config: ApiConfig, rt: Runtime) -> Router {
     routes(config, rt).fallback(routes::not_found)

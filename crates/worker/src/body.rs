@@ -52,18 +52,9 @@ extern "C" {
     fn release_lock(this: &ByobReader);
 }
 
-/// The request headers crates/api reads (`Accept-Encoding` is then removed again, see
-/// `fetch`).
-const ROUTER_READS: [http::HeaderName; 5] = [
-    http::header::CONTENT_LENGTH,
-    http::header::CONTENT_ENCODING,
-    http::header::CONTENT_TYPE,
-    http::header::ACCEPT_ENCODING,
-    http::header::ORIGIN,
-];
-
-/// The request as the router takes it: method, URL and headers copied, the body read in
-/// big pieces when workerd allows.
+/// The request as the router takes it: method, URL and the headers the router reads
+/// ([`pdxedge_api::REQUEST_HEADERS`]) copied, the body read in big pieces when workerd
+/// allows.
 ///
 /// Not workers-rs's `request_from_wasm`: that one locks the body with a default reader
 /// and attaches the `cf` object, abort signal and redirect mode as extensions, which the
@@ -88,8 +79,11 @@ pub fn request(raw: web_sys::Request) -> worker::Result<http::Request<axum::body
         };
         // Only the headers the router reads, matched against constants: parsing any
         // name (`HeaderName::from_bytes`) links http's standard-header table, 12 KB of
-        // Wasm. A header the router starts reading must be added here.
-        let Some(name) = ROUTER_READS.iter().find(|h| h.as_str() == name) else {
+        // Wasm.
+        let Some(name) = pdxedge_api::REQUEST_HEADERS
+            .iter()
+            .find(|h| h.as_str() == name)
+        else {
             continue;
         };
         headers.append(name.clone(), http::HeaderValue::from_str(&value)?);
