@@ -91,6 +91,13 @@ impl Group {
 }
 
 impl Index {
+    /// The finished index: objects are recorded as they close (inner ones first), and
+    /// [`find`](Index::find) wants them by offset.
+    fn sorted(mut self) -> Index {
+        self.objects.sort_unstable_by_key(|(offset, _, _)| *offset);
+        self
+    }
+
     /// The position in the index of the object at `offset`, if it has repeated keys.
     /// The write pass asks for every object it opens, mostly in document order: the
     /// answer then lies at the place the last one left off, else a binary search finds it.
@@ -753,11 +760,7 @@ fn skim_index(input: &[u8], base: u64, limits: Limits) -> Option<Index> {
     while indexer.depth > 0 {
         indexer.close_object();
     }
-    indexer
-        .index
-        .objects
-        .sort_unstable_by_key(|(offset, _, _)| *offset);
-    Some(indexer.index)
+    Some(indexer.index.sorted())
 }
 
 /// [`index`] through the parser: any document it accepts.
@@ -780,11 +783,7 @@ fn parse_index(input: &[u8], base: u64, limits: Limits) -> Result<Index, Error> 
     while indexer.depth > 0 {
         indexer.close_frame();
     }
-    indexer
-        .index
-        .objects
-        .sort_unstable_by_key(|(offset, _, _)| *offset);
-    Ok(indexer.index)
+    Ok(indexer.index.sorted())
 }
 
 /// The index pass over a document the [`skim`] reads: the frames and records of
