@@ -65,17 +65,42 @@ pub enum Enc {
     Windows1252,
 }
 
+// The core's choices as the documented enums: the query is parsed by the core's names
+// (`Choice`), and [`JsonQuery::options`] maps back.
+impl From<DuplicateKeyMode> for Mode {
+    fn from(m: DuplicateKeyMode) -> Self {
+        match m {
+            DuplicateKeyMode::Preserve => Mode::Preserve,
+            DuplicateKeyMode::Group => Mode::Group,
+            DuplicateKeyMode::KeyValuePairs => Mode::KeyValuePairs,
+        }
+    }
+}
+
+impl From<Narrowing> for Narrow {
+    fn from(n: Narrowing) -> Self {
+        match n {
+            Narrowing::All => Narrow::All,
+            Narrowing::Unquoted => Narrow::Unquoted,
+            Narrowing::None => Narrow::None,
+        }
+    }
+}
+
+impl From<Encoding> for Enc {
+    fn from(e: Encoding) -> Self {
+        match e {
+            Encoding::Auto => Enc::Auto,
+            Encoding::Utf8 => Enc::Utf8,
+            Encoding::Windows1252 => Enc::Windows1252,
+        }
+    }
+}
+
 /// For the derived `Deserialize` only (unused at run time; [`JsonQuery::parse`] reads
 /// the query).
 fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    let s = String::deserialize(d)?;
-    match s.as_str() {
-        "" | "true" | "1" => Ok(true),
-        "false" | "0" => Ok(false),
-        _ => Err(serde::de::Error::custom(format!(
-            "expected true, false, 1 or 0, not `{s}`"
-        ))),
-    }
+    crate::query::flag(&String::deserialize(d)?).map_err(serde::de::Error::custom)
 }
 
 impl JsonQuery {
@@ -89,37 +114,10 @@ impl JsonQuery {
             &["mode", "narrow", "pretty", "encoding", "entry"],
             |i, v| {
                 match i {
-                    0 => {
-                        q.mode = choice(
-                            v,
-                            &[
-                                ("preserve", Mode::Preserve),
-                                ("group", Mode::Group),
-                                ("key-value-pairs", Mode::KeyValuePairs),
-                            ],
-                        )?
-                    }
-                    1 => {
-                        q.narrow = choice(
-                            v,
-                            &[
-                                ("all", Narrow::All),
-                                ("unquoted", Narrow::Unquoted),
-                                ("none", Narrow::None),
-                            ],
-                        )?
-                    }
+                    0 => q.mode = Mode::from(choice::<DuplicateKeyMode>(v)?),
+                    1 => q.narrow = Narrow::from(choice::<Narrowing>(v)?),
                     2 => q.pretty = flag(v)?,
-                    3 => {
-                        q.encoding = choice(
-                            v,
-                            &[
-                                ("auto", Enc::Auto),
-                                ("utf-8", Enc::Utf8),
-                                ("windows-1252", Enc::Windows1252),
-                            ],
-                        )?
-                    }
+                    3 => q.encoding = Enc::from(choice::<Encoding>(v)?),
                     _ => q.entry = Some(v.to_owned()),
                 }
                 Ok(())

@@ -5,6 +5,7 @@
 //! `+` is a space, empty pairs (`&&`) are skipped, a name without `=` has an empty value.
 
 use crate::problem::ApiError;
+use pdxedge_core::json::Choice;
 
 /// Call `set(index into names, value)` for each parameter, refusing unknown and repeated
 /// names; `set` answers what is wrong with a value.
@@ -33,18 +34,15 @@ pub(crate) fn each(
     Ok(())
 }
 
-/// The value among `options` (exact, case-sensitive names).
-pub(crate) fn choice<T: Copy>(value: &str, options: &[(&str, T)]) -> Result<T, String> {
-    match options.iter().find(|(n, _)| *n == value) {
-        Some(&(_, v)) => Ok(v),
-        None => {
-            let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-            Err(format!(
-                "unknown value `{value}`; expected one of {}",
-                listed(&names)
-            ))
-        }
-    }
+/// The engine's choice named `value`: the names (exact, lowercase) are the core's, the
+/// same the CLI takes.
+pub(crate) fn choice<C: Choice>(value: &str) -> Result<C, String> {
+    C::parse(value).map_err(|e| {
+        format!(
+            "unknown value `{value}`; expected one of {}",
+            listed(&e.expected)
+        )
+    })
 }
 
 /// `pretty`, `pretty=true` and `pretty=1` are true; `false` and `0` false.
@@ -116,10 +114,13 @@ mod tests {
 
     #[test]
     fn values() {
-        let opts = [("x", 1), ("y-z", 2)];
-        assert_eq!(choice("y-z", &opts), Ok(2));
-        let e = choice("Y-Z", &opts).unwrap_err();
-        assert!(e.contains("`Y-Z`") && e.contains("`x`, `y-z`"), "{e}");
+        use pdxedge_core::Encoding;
+        assert_eq!(choice("utf-8"), Ok(Encoding::Utf8));
+        let e = choice::<Encoding>("UTF-8").unwrap_err();
+        assert!(
+            e.contains("`UTF-8`") && e.contains("`auto`, `utf-8`, `windows-1252`"),
+            "{e}"
+        );
         assert_eq!(flag(""), Ok(true));
         assert_eq!(flag("0"), Ok(false));
         assert!(flag("yes").unwrap_err().contains("`yes`"));
