@@ -23,8 +23,7 @@
 use super::JsonOptions;
 use super::render::Renderer;
 use crate::error::{Error, ErrorKind};
-use crate::text::parser::is_whitespace;
-use crate::text::skim::{Skim, skim};
+use crate::text::skim::{Skim, blank, skim};
 use crate::text::{Limits, Operator, Parser, Shape, Sink, SinkResult, tail};
 use rustc_hash::FxHashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -360,7 +359,7 @@ impl<'a> Indexer<'a> {
         // The next item after the frame's last later place is its closing `}` (or the
         // end of the input, for the root and a forgiven missing `}`).
         if let JumpState::Ended(i, end) = frame.jump
-            && let Some(at) = blank_end(self.input, end)
+            && let Some(at) = blank(self.input, end)
             && matches!(self.input.get(at), None | Some(b'}'))
             && let Some(jump) = self.index.jumps.get_mut(i)
         {
@@ -600,7 +599,7 @@ impl IndexFrame {
         if let JumpState::Ended(i, end) = self.jump {
             self.jump = JumpState::None;
             if start != usize::MAX
-                && blank_end(input, end) == Some(start)
+                && blank(input, end) == Some(start)
                 && let Some(jump) = jumps.get_mut(i)
             {
                 jump.to = start;
@@ -694,25 +693,12 @@ fn rel(offset: u64, base: u64) -> usize {
     usize::try_from(offset.saturating_sub(base)).unwrap_or(usize::MAX)
 }
 
-/// The first byte at or after `i` that is not blank or in a comment (`input.len()` at the
-/// end); none when the input ends inside a comment.
-fn blank_end(input: &[u8], mut i: usize) -> Option<usize> {
-    loop {
-        match input.get(i) {
-            None => return (i == input.len()).then_some(i),
-            Some(&b) if is_whitespace(b) => i += 1,
-            Some(b'#') => i += memchr::memchr(b'\n', input.get(i..)?)? + 1,
-            Some(_) => return Some(i),
-        }
-    }
-}
-
 /// Just past the bracket that closes a container value, scanning from `i`, `open` levels
 /// inside it, through what the parser reads there without a token: blanks, comments,
 /// operators and brackets (`{}` it drops). Anything else: none (no jump).
 fn container_end(input: &[u8], mut i: usize, mut open: usize) -> Option<usize> {
     loop {
-        i = blank_end(input, i)?;
+        i = blank(input, i)?;
         match *input.get(i)? {
             b'{' => open += 1,
             b'}' => {

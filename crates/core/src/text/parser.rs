@@ -1662,12 +1662,6 @@ pub(super) fn scan_quoted(buf: &[u8], mut i: usize) -> Result<usize, bool> {
     }
 }
 
-/// Is `b` whitespace to the parser (spaces, tabs, line breaks, `;`, `\v`, `\f`)?
-#[inline]
-pub(crate) fn is_whitespace(b: u8) -> bool {
-    class(b) & WS != 0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

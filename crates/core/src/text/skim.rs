@@ -248,10 +248,12 @@ impl Skimmer<'_> {
     }
 }
 
-/// The first byte at or after `i` that is not whitespace or in a comment. `None` when
-/// the input ends inside a comment (the parser then holds it open at the end).
+/// The first byte at or after `i` that is not whitespace or in a comment (`input.len()`
+/// at the end; an `i` past the end comes back as it is). `None` when the input ends
+/// inside a comment (the parser then holds it open at the end). Group mode's index pass
+/// uses it too.
 #[inline(always)]
-fn blank(input: &[u8], mut i: usize) -> Option<usize> {
+pub(crate) fn blank(input: &[u8], mut i: usize) -> Option<usize> {
     loop {
         i = skip_plain_ws(input, i);
         if input.get(i) != Some(&b'#') {
