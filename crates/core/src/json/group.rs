@@ -330,7 +330,9 @@ impl<'a> Indexer<'a> {
         }
         if top.expect_key {
             let start = self.start_of(bytes);
-            let key = self.key(bytes, start, tail(self.input, start));
+            // A token that is not a slice of the input (`start` unknown) is its own rest.
+            let rest = self.input.get(start..).unwrap_or(bytes);
+            let key = self.key(bytes, start, rest);
             let input = self.input;
             if let Some(top) = top_of(&mut self.frames, self.depth) {
                 top.expect_key = false;
