@@ -1654,7 +1654,8 @@ fn lex_quoted(buf: &[u8], p: usize) -> Lexed {
 #[inline]
 pub(super) fn scan_quoted(buf: &[u8], mut i: usize) -> Result<usize, bool> {
     loop {
-        match memchr::memchr2(b'"', b'\\', tail(buf, i)) {
+        // Not `tail`: after an escaping backslash at the end, `i` is past the end by design.
+        match memchr::memchr2(b'"', b'\\', buf.get(i..).unwrap_or_default()) {
             Some(j) if buf.get(i + j) == Some(&b'"') => return Ok(i + j),
             Some(j) => i += j + 2,
             None => return Err(i > buf.len()),
