@@ -301,6 +301,13 @@ fn structural(input: &[u8]) -> Option<Divergence> {
                     };
                 }
             }
+            // After a container only `=` makes an object template; jomini reads the `?`
+            // of a `?=` there as a key.
+            (Token::Operator(true), Frame::Object(Phase::Operator))
+                if before == Some(Token::Close) =>
+            {
+                return Some(Divergence::GluedQuestionMark);
+            }
             (Token::Operator(_), Frame::Object(Phase::Operator)) => {
                 *top = Frame::Object(Phase::Value)
             }
@@ -367,6 +374,10 @@ mod tests {
         assert_eq!(rule("?= b"), Some(GluedQuestionMark));
         assert_eq!(rule("x y ?= z"), Some(GluedQuestionMark));
         assert_eq!(rule("x = { 1 a ?= z }"), Some(GluedQuestionMark));
+        assert_eq!(
+            rule("k = { { a = b } ?= { c = d } }"),
+            Some(GluedQuestionMark)
+        );
         assert_eq!(
             rule("e!=5 aaaaaaaaaaaaaaaaaaaa"),
             Some(GluedExclamationMark)

@@ -147,3 +147,25 @@ fn operator_after_a_container_in_a_list_is_an_error() {
     .expect_err("pdxedge rejects an operator without a key");
     assert!(err.to_string().contains("operator"), "{err}");
 }
+
+#[test]
+fn exists_operator_after_a_container_is_an_error() {
+    // `{...} = {...}` is an object template (both drop the `=`); `?=` there has no key.
+    // jomini's lexer does not end a scalar at `?`, so it reads a key named `?`.
+    let input = "k = { { a = b } ?= { c = d } }";
+    assert_eq!(
+        theirs(input).as_deref(),
+        Some(r#"{"k":[{"a":"b"},{"?":{"c":"d"}}]}"#)
+    );
+    let err = pdxedge_json(
+        input.as_bytes(),
+        options(Mode::Preserve, false, Encoding::Utf8),
+    )
+    .expect_err("pdxedge rejects an operator without a key");
+    assert_eq!(err.position().offset, 16, "{err}");
+    assert!(err.to_string().contains("before the operator"), "{err}");
+    assert_eq!(
+        ours("k = { { a = b } = { c = d } }"),
+        r#"{"k":[{"a":"b"},{"c":"d"}]}"#
+    );
+}
