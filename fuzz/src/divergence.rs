@@ -261,8 +261,18 @@ fn structural(input: &[u8]) -> Option<Divergence> {
     // The previous token as the walk read it (a `]` may have acted as `}`).
     let mut prev = None;
     for (i, &t) in toks.iter().enumerate() {
-        let next = toks.get(i + 1).copied();
         let depth = stack.len();
+        // A stray `}` at the root is skipped (where it is accepted at all), so what
+        // follows it is what counts.
+        let next = toks
+            .get(i + 1..)
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .find(|&n| depth > 1 || n != Token::Close);
+        if depth == 1 && t == Token::Close {
+            continue;
+        }
         // Where a key is expected, both parsers close the container at `]` as at `}`.
         let t = match stack.last() {
             Some(Frame::Object(Phase::Key)) if t == Token::Bracket && depth > 1 => Token::Close,
@@ -272,12 +282,8 @@ fn structural(input: &[u8]) -> Option<Divergence> {
         let top = stack.last_mut()?;
         match (t, *top) {
             (Token::Open, _) => stack.push(Frame::Undecided),
-            // A stray `]` or `}` at the root is skipped by both; a `]` ends a pending key.
-            (Token::Close | Token::Bracket, _) if depth == 1 => {
-                if t == Token::Bracket {
-                    *top = Frame::Object(Phase::Operator);
-                }
-            }
+            // A stray `]` at the root is skipped by both, but it ends a pending key.
+            (Token::Bracket, _) if depth == 1 => *top = Frame::Object(Phase::Operator),
             (Token::Bracket, _) => {
                 *top = match *top {
                     Frame::Undecided => Frame::List(false),
@@ -413,6 +419,8 @@ mod tests {
         assert_eq!(rule("x y 1 {} 1=2 {0}"), Some(HeaderValueInMixedList));
         assert_eq!(rule("x y a =!{ b=c }"), Some(HeaderValueInMixedList));
         assert_eq!(rule("k [ key8 = = { 10 }"), Some(HeaderValueInMixedList));
+        // The stray `}` is skipped by both, so `1 {` is still a header value.
+        assert_eq!(rule("x a={} n=1 } {2}"), Some(HeaderValueInMixedList));
         assert_eq!(rule("! x [[z[key5{ 1 }"), Some(HeaderInList));
         assert_eq!(rule("a = { 1 a=b 7 {x} > 5 }"), Some(InvalidKey));
         assert_eq!(rule("a = { 1 2 c={ x } =5 }"), Some(InvalidKey));
