@@ -282,7 +282,10 @@ fn structural(input: &[u8]) -> Option<Divergence> {
         let top = stack.last_mut()?;
         match (t, *top) {
             (Token::Open, _) => stack.push(Frame::Undecided),
-            // A stray `]` at the root is skipped by both, but it ends a pending key.
+            // A stray `]` at the root where no key is pending is skipped by both, and an
+            // operator right after it has no key (`]=T{e=e` is a mixed list).
+            (Token::Bracket, Frame::Object(Phase::Key)) if depth == 1 => {}
+            // After a key, both read it as a bare value.
             (Token::Bracket, _) if depth == 1 => *top = Frame::Object(Phase::Operator),
             (Token::Bracket, _) => {
                 *top = match *top {
@@ -411,6 +414,7 @@ mod tests {
         assert_eq!(rule("k=v types test { x }"), Some(HeaderInList));
         assert_eq!(rule("\x01\tC{?a=b}"), Some(HeaderInList));
         assert_eq!(rule("x ] o\"y\" {]=0"), Some(HeaderInList));
+        assert_eq!(rule("]=T{e=e"), Some(HeaderInList));
         assert_eq!(
             rule("x={ owner;AA=V religion=c { id=1 } }"),
             Some(HeaderInList)
