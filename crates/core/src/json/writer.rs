@@ -598,7 +598,7 @@ impl JsonWriter {
 
     /// An unquoted object key, `rest` being the input from its first byte on: a short
     /// plain key is copied in one piece.
-    #[inline]
+    #[inline(always)]
     pub fn key_in(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) {
         match Window::new(bytes, rest, shape) {
             Some(key) if key.is_plain() => {
