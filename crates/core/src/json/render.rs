@@ -493,6 +493,7 @@ impl Sink for Renderer<'_> {
         self.open(false, offset)
     }
 
+    #[inline]
     fn close(&mut self) -> SinkResult {
         // The hot path: a container that owes no closers, outside key-value-pairs mode and
         // group mode's skipped places, with no list element pending.
@@ -512,37 +513,7 @@ impl Sink for Renderer<'_> {
             }
             return Ok(());
         }
-        if self.skipped(false, true, false) {
-            return Ok(());
-        }
-        if self.stack.last().is_some_and(|f| f.kind == FrameKind::List) {
-            self.flush_pend_at_close();
-        }
-        let Some(frame) = self.stack.pop() else {
-            return Err(ErrorKind::Syntax("'}' closes nothing"));
-        };
-        match frame.kind {
-            FrameKind::Object => {
-                if self.kvp {
-                    self.w.end_array();
-                }
-                self.w.end_object();
-            }
-            FrameKind::List => {
-                self.w.end_array();
-                if self.kvp || frame.remainder {
-                    if self.kvp && frame.remainder {
-                        self.w.end_array();
-                    }
-                    self.w.end_object();
-                }
-            }
-        }
-        self.write_suffix(frame.suffix)?;
-        if let Some(parent) = self.stack.last_mut() {
-            parent.after_container = parent.kind == FrameKind::List;
-        }
-        Ok(())
+        self.close_general()
     }
 
     #[inline]
@@ -851,6 +822,43 @@ impl Sink for Renderer<'_> {
 }
 
 impl Renderer<'_> {
+    /// [`Sink::close`] off its hot path, kept out of line so that the parser's loops carry
+    /// only the hot path.
+    #[inline(never)]
+    fn close_general(&mut self) -> SinkResult {
+        if self.skipped(false, true, false) {
+            return Ok(());
+        }
+        if self.stack.last().is_some_and(|f| f.kind == FrameKind::List) {
+            self.flush_pend_at_close();
+        }
+        let Some(frame) = self.stack.pop() else {
+            return Err(ErrorKind::Syntax("'}' closes nothing"));
+        };
+        match frame.kind {
+            FrameKind::Object => {
+                if self.kvp {
+                    self.w.end_array();
+                }
+                self.w.end_object();
+            }
+            FrameKind::List => {
+                self.w.end_array();
+                if self.kvp || frame.remainder {
+                    if self.kvp && frame.remainder {
+                        self.w.end_array();
+                    }
+                    self.w.end_object();
+                }
+            }
+        }
+        self.write_suffix(frame.suffix)?;
+        if let Some(parent) = self.stack.last_mut() {
+            parent.after_container = parent.kind == FrameKind::List;
+        }
+        Ok(())
+    }
+
     /// [`Sink::field`] off its hot path, kept out of line so that the parser's loop
     /// carries only the hot path. Key-value-pairs mode has its own fused path here.
     #[inline(never)]

@@ -188,6 +188,26 @@ impl<'a> Window<'a> {
         }
     }
 
+    /// A list element of up to 8 bytes that [`numeric8`](Window::numeric8) decides (what
+    /// [`kind`](Window::kind) would make of it): `(0, n)` for a decimal whose JSON is its
+    /// first `n` bytes, `(1, len)` for a date copied between quotes; `None` for the rest.
+    #[inline(always)]
+    fn list_decimal(self, narrowing: bool) -> Option<(usize, usize)> {
+        if !narrowing
+            || self.len > 8
+            || !matches!(self.bytes[0], b'0'..=b'9' | b'-')
+            || !self.shape.is_known()
+            || !self.shape.digits_dots_after_first()
+        {
+            return None;
+        }
+        match self.numeric8()? {
+            Kind::Raw(n) => Some((0, n)),
+            Kind::Str => Some((1, self.len)),
+            _ => None,
+        }
+    }
+
     /// Decimals and dates (a digit or `-`, then digits and dots, as the lexer's [`Shape`]
     /// says) decided from the window's bits instead of [`decimal_len`](Window::decimal_len)'s
     /// and [`never_number`](Window::never_number)'s byte loops, with the same results:
@@ -578,7 +598,7 @@ impl JsonWriter {
 
     /// An unquoted object key, `rest` being the input from its first byte on: a short
     /// plain key is copied in one piece.
-    #[inline]
+    #[inline(always)]
     pub fn key_in(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) {
         match Window::new(bytes, rest, shape) {
             Some(key) if key.is_plain() => {
@@ -690,15 +710,22 @@ impl JsonWriter {
     #[inline(always)]
     pub fn compact_element_in(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) {
         debug_assert!(!self.pretty);
-        if let Some(value) = Window::new(bytes, rest, shape)
-            && let Some(q) = value.quick(self.narrow_unquoted)
-        {
-            let at = self.lead();
-            if let Some(room) = self.room() {
-                room[0] = b',';
-                self.pos += put_quick(room, at, value, q);
+        if let Some(value) = Window::new(bytes, rest, shape) {
+            let narrow = self.narrow_unquoted;
+            let written = match value.quick(narrow) {
+                Some(q) => Some((q, value.len)),
+                // Decimals (`0.000`, Korea's lists hold ~280 K) decided here too, not
+                // through `element_general`'s call and `kind`'s dispatch.
+                None => value.list_decimal(narrow),
+            };
+            if let Some((q, len)) = written {
+                let at = self.lead();
+                if let Some(room) = self.room() {
+                    room[0] = b',';
+                    self.pos += put_quick(room, at, value, q, len);
+                }
+                return;
             }
-            return;
         }
         self.element_general(bytes, rest, shape);
     }
@@ -947,16 +974,16 @@ fn put_str(room: &mut [u8; ROOM], at: usize, token: Window) -> usize {
     at + 2 + token.len
 }
 
-/// Write a value [`Window::quick`] decided (`quotes` 0 or 1) at `at`, without a branch;
-/// returns where it ends.
+/// Write a value [`Window::quick`] decided (`quotes` 0 or 1), the window's first `len`
+/// bytes, at `at`, without a branch; returns where it ends.
 #[inline(always)]
-fn put_quick(room: &mut [u8; ROOM], at: usize, value: Window, quotes: usize) -> usize {
+fn put_quick(room: &mut [u8; ROOM], at: usize, value: Window, quotes: usize, len: usize) -> usize {
     // A number's window overwrites the first quote; its second one lies past the end,
     // where the next write goes.
     put_at(room, at, b'"');
     put_window(room, at + quotes, value.bytes);
-    put_at(room, at + quotes + value.len, b'"');
-    at + value.len + 2 * quotes
+    put_at(room, at + quotes + len, b'"');
+    at + len + 2 * quotes
 }
 
 /// Write a value of a kind other than [`Kind::Other`] at `at`; returns where it ends.

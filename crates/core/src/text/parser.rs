@@ -1135,8 +1135,8 @@ impl Parser {
                 }
                 _ => return Ok(any),
             };
-            let (key_end, key_bits) = scan_plain_shape(buf, p + 1);
-            let mut q = skip_plain_ws(buf, key_end);
+            let (key_end, key_bits, key_ended_by) = scan_plain_shape(buf, p + 1);
+            let mut q = after_token(buf, key_end, key_ended_by);
             if buf.get(q) != Some(&b'=') || buf.get(q + 1).is_none_or(|&b| b == b'=') {
                 return Ok(any);
             }
@@ -1200,8 +1200,8 @@ impl Parser {
             if class(v) != 0 || v == b'@' {
                 return Ok(any);
             }
-            let (value_end, value_bits) = scan_plain_shape(buf, r + 1);
-            let after = skip_plain_ws(buf, value_end);
+            let (value_end, value_bits, value_ended_by) = scan_plain_shape(buf, r + 1);
+            let after = after_token(buf, value_end, value_ended_by);
             // A header (`rgb {`), a comment, `!`/`?`, a stray `}` at the root or the
             // buffer's end: general path.
             match buf.get(after) {
@@ -1209,7 +1209,7 @@ impl Parser {
                 Some(b'}' | b']') if self.stack.is_empty() => return Ok(any),
                 Some(_) => {}
             }
-            if matches!(buf.get(value_end), Some(b'!' | b'?')) {
+            if value_ended_by & MAYBE_OP != 0 {
                 return Ok(any);
             }
             if let Some(at) = open.take() {
@@ -1296,14 +1296,14 @@ impl Parser {
                 Some(&c) if starts_plain(c) => c,
                 _ => return Ok(()),
             };
-            let (end, bits) = scan_plain_shape(buf, p + 1);
-            let after = skip_plain_ws(buf, end);
+            let (end, bits, ended_by) = scan_plain_shape(buf, p + 1);
+            if ended_by & MAYBE_OP != 0 {
+                return Ok(());
+            }
+            let after = after_token(buf, end, ended_by);
             match buf.get(after) {
                 None | Some(b'{' | b'#' | b'!' | b'?' | b'<' | b'>' | b'=') => return Ok(()),
                 Some(_) => {}
-            }
-            if matches!(buf.get(end), Some(b'!' | b'?')) {
-                return Ok(());
             }
             self.last = Last::Scalar;
             let (bytes, rest) = (span(buf, p, end), tail(buf, p));
@@ -1571,21 +1571,36 @@ pub(super) fn scan_plain(buf: &[u8], i: usize) -> usize {
         .unwrap_or(rest.len())
 }
 
-/// [`scan_plain`] that also gathers the [`Shape`] bits of the bytes it passes.
+/// [`scan_plain`] that also gathers the [`Shape`] bits of the bytes it passes, and says
+/// what ended the scan.
 #[inline]
-fn scan_plain_shape(buf: &[u8], i: usize) -> (usize, u8) {
+fn scan_plain_shape(buf: &[u8], i: usize) -> (usize, u8, u8) {
     let rest = tail(buf, i);
     let mut bits = 0;
     let end = rest
         .iter()
         .position(|&b| {
             let c = lookup(&CLASS, b);
-            // The byte that ends the scan has no shape bits (see CLASS).
+            // The byte that ends the scan has no shape bits (see CLASS), and the token's
+            // bytes have no lexer bits: the `or` keeps both apart.
             bits |= c;
             c & LEX != 0
         })
         .unwrap_or(rest.len());
-    (i + end, bits & !LEX)
+    (i + end, bits & !LEX, bits & LEX)
+}
+
+/// Where the next token may start after a token that [`scan_plain_shape`] ended at `end`
+/// with lexer bits `ended_by` (none at the buffer's end): the scan has already classed
+/// the byte at `end`, so whitespace is skipped from the byte after it, and not looked
+/// for at all after a boundary such as `=` (Korea's `key=value` has no spaces).
+#[inline(always)]
+fn after_token(buf: &[u8], end: usize, ended_by: u8) -> usize {
+    if ended_by & WS != 0 {
+        skip_plain_ws(buf, end + 1)
+    } else {
+        end
+    }
 }
 
 /// Skip whitespace (spaces, tabs, line breaks, `;`, `\v`, `\f`; not comments) from `i`.
