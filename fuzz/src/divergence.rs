@@ -238,6 +238,14 @@ fn tokens(input: &[u8]) -> Vec<Token> {
     out
 }
 
+fn bracket_as_value(t: Token) -> Token {
+    if t == Token::Bracket {
+        Token::Word(false)
+    } else {
+        t
+    }
+}
+
 /// A letter-initial word followed by `{` in a container that is not a plain object:
 /// one whose first element had no operator after it, or one that met an operator where
 /// no key preceded it (jomini then writes the rest as a mixed "remainder" list).
@@ -276,6 +284,11 @@ fn structural(input: &[u8]) -> Option<Divergence> {
         // Where a key is expected, both parsers close the container at `]` as at `}`.
         let t = match stack.last() {
             Some(Frame::Object(Phase::Key)) if t == Token::Bracket && depth > 1 => Token::Close,
+            // Elsewhere at the root, and in any list, a `]` is a bare value to both.
+            Some(Frame::Object(Phase::Operator | Phase::Value)) if depth == 1 => {
+                bracket_as_value(t)
+            }
+            Some(Frame::List(_)) => bracket_as_value(t),
             _ => t,
         };
         let before = prev.replace(t);
@@ -284,9 +297,7 @@ fn structural(input: &[u8]) -> Option<Divergence> {
             (Token::Open, _) => stack.push(Frame::Undecided),
             // A stray `]` at the root where no key is pending is skipped by both, and an
             // operator right after it has no key (`]=T{e=e` is a mixed list).
-            (Token::Bracket, Frame::Object(Phase::Key)) if depth == 1 => {}
-            // After a key, both read it as a bare value.
-            (Token::Bracket, _) if depth == 1 => *top = Frame::Object(Phase::Operator),
+            (Token::Bracket, _) if depth == 1 => {}
             (Token::Bracket, _) => {
                 *top = match *top {
                     Frame::Undecided => Frame::List(false),
@@ -415,6 +426,7 @@ mod tests {
         assert_eq!(rule("\x01\tC{?a=b}"), Some(HeaderInList));
         assert_eq!(rule("x ] o\"y\" {]=0"), Some(HeaderInList));
         assert_eq!(rule("]=T{e=e"), Some(HeaderInList));
+        assert_eq!(rule("x ] {} y=] {v}"), Some(HeaderValueInMixedList));
         assert_eq!(
             rule("x={ owner;AA=V religion=c { id=1 } }"),
             Some(HeaderInList)
