@@ -284,11 +284,11 @@ fn structural(input: &[u8]) -> Option<Divergence> {
         // Where a key is expected, both parsers close the container at `]` as at `}`.
         let t = match stack.last() {
             Some(Frame::Object(Phase::Key)) if t == Token::Bracket && depth > 1 => Token::Close,
-            // Elsewhere at the root, and in any list, a `]` is a bare value to both.
-            Some(Frame::Object(Phase::Operator | Phase::Value)) if depth == 1 => {
+            // After a key, where a value belongs and in a list, a `]` is a bare value to
+            // both (after a key it makes the container a mixed list).
+            Some(Frame::Object(Phase::Operator | Phase::Value) | Frame::List(_)) => {
                 bracket_as_value(t)
             }
-            Some(Frame::List(_)) => bracket_as_value(t),
             _ => t,
         };
         let before = prev.replace(t);
@@ -298,14 +298,8 @@ fn structural(input: &[u8]) -> Option<Divergence> {
             // A stray `]` at the root where no key is pending is skipped by both, and an
             // operator right after it has no key (`]=T{e=e` is a mixed list).
             (Token::Bracket, _) if depth == 1 => {}
-            (Token::Bracket, _) => {
-                *top = match *top {
-                    Frame::Undecided => Frame::List(false),
-                    Frame::Object(Phase::Value) => Frame::Object(Phase::Key),
-                    Frame::Object(_) => Frame::Object(Phase::Operator),
-                    frame => frame,
-                }
-            }
+            // Left for a `]` first in a container: a bare value, so a list.
+            (Token::Bracket, _) => *top = Frame::List(false),
             (Token::Close, _) => {
                 let empty = stack.len() > 1 && stack.pop() == Some(Frame::Undecided);
                 if let Some(top) = stack.last_mut() {
@@ -427,6 +421,7 @@ mod tests {
         assert_eq!(rule("x ] o\"y\" {]=0"), Some(HeaderInList));
         assert_eq!(rule("]=T{e=e"), Some(HeaderInList));
         assert_eq!(rule("x ] {} y=] {v}"), Some(HeaderValueInMixedList));
+        assert_eq!(rule("C{r=\"\" x ]{!}t{}}"), Some(HeaderInList));
         assert_eq!(
             rule("x={ owner;AA=V religion=c { id=1 } }"),
             Some(HeaderInList)
