@@ -191,13 +191,17 @@ fn tokens(input: &[u8]) -> Vec<Token> {
                 i += 1;
                 out.push(Token::Operator(false));
             }
-            _ if &pair == b"[[" => match input[i..].iter().position(|&c| c == b']') {
-                Some(end) => {
-                    i += end + 1;
+            // Only a name ends a parameter block's head: `[[e{}]` is two `[` and a header.
+            _ if &pair == b"[[" => match input[i + 2..]
+                .iter()
+                .position(|&c| c.is_ascii_whitespace() || b"{}[]=<>#;\"".contains(&c))
+            {
+                Some(end) if input.get(i + 2 + end) == Some(&b']') => {
+                    i += 2 + end + 1;
                     blocks += 1;
                     out.extend([Token::Word(false), Token::Operator(false), Token::Open]);
                 }
-                None => {
+                _ => {
                     i += 1;
                     out.push(Token::Word(false));
                 }
@@ -422,6 +426,7 @@ mod tests {
         assert_eq!(rule("]=T{e=e"), Some(HeaderInList));
         assert_eq!(rule("x ] {} y=] {v}"), Some(HeaderValueInMixedList));
         assert_eq!(rule("C{r=\"\" x ]{!}t{}}"), Some(HeaderInList));
+        assert_eq!(rule("x [[e{}]"), Some(HeaderInList));
         assert_eq!(
             rule("x={ owner;AA=V religion=c { id=1 } }"),
             Some(HeaderInList)
