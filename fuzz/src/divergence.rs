@@ -313,8 +313,9 @@ fn structural(input: &[u8]) -> Option<Divergence> {
                         }
                         Frame::Undecided => Frame::List(empty),
                         Frame::List(seen) => Frame::List(seen || empty),
-                        // A `{...}` key (object template) waits for its operator.
-                        Frame::Object(Phase::Key) => Frame::Object(Phase::Operator),
+                        // A `{...}` key (object template) waits for its operator; at the
+                        // root a `{}` is dropped, and an operator after it has no key.
+                        Frame::Object(Phase::Key) if depth > 2 => Frame::Object(Phase::Operator),
                         Frame::Object(_) => Frame::Object(Phase::Key),
                     };
                 }
@@ -427,6 +428,7 @@ mod tests {
         assert_eq!(rule("x ] {} y=] {v}"), Some(HeaderValueInMixedList));
         assert_eq!(rule("C{r=\"\" x ]{!}t{}}"), Some(HeaderInList));
         assert_eq!(rule("x [[e{}]"), Some(HeaderInList));
+        assert_eq!(rule("{}=d{}"), Some(HeaderInList));
         assert_eq!(
             rule("x={ owner;AA=V religion=c { id=1 } }"),
             Some(HeaderInList)
