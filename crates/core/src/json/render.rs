@@ -616,7 +616,7 @@ impl Sink for Renderer<'_> {
         Ok(())
     }
 
-    #[inline]
+    #[inline(always)]
     fn field(
         &mut self,
         key: &[u8],

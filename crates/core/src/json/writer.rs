@@ -737,8 +737,9 @@ impl JsonWriter {
 
     /// A whole `key = value` field: [`key_in`](JsonWriter::key_in) then
     /// [`scalar_in`](JsonWriter::scalar_in), written with one length check when both
-    /// tokens are short and plain.
-    #[inline]
+    /// tokens are short and plain. Inlined into the parser's field loop (the call per
+    /// field cost as much as a short field's writing); the rest is a call.
+    #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     pub fn field_in(
         &mut self,
@@ -769,6 +770,29 @@ impl JsonWriter {
             }
             return;
         }
+        self.field_general(
+            key,
+            key_rest,
+            value,
+            value_rest,
+            quoted,
+            key_shape,
+            value_shape,
+        );
+    }
+
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn field_general(
+        &mut self,
+        key: &[u8],
+        key_rest: &[u8],
+        value: &[u8],
+        value_rest: &[u8],
+        quoted: bool,
+        key_shape: Shape,
+        value_shape: Shape,
+    ) {
         self.key_in(key, key_rest, key_shape);
         self.scalar_in(value, value_rest, quoted, value_shape);
     }
@@ -830,7 +854,11 @@ impl JsonWriter {
         key_shape: Shape,
         value_shape: Shape,
     ) -> Option<(Window<'a>, Window<'a>, Kind)> {
-        let k = Window::new(key, key_rest, key_shape).filter(|k| k.is_plain())?;
+        // Not `Option::filter`: with `field_in` inlined that stayed a call.
+        let k = Window::new(key, key_rest, key_shape)?;
+        if !k.is_plain() {
+            return None;
+        }
         let v = Window::new(value, value_rest, value_shape)?;
         let kind = v.kind(self.narrows(quoted), quoted);
         (kind != Kind::Other).then_some((k, v, kind))
