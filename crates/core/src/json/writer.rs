@@ -781,6 +781,7 @@ impl JsonWriter {
         );
     }
 
+    /// [`field_in`](JsonWriter::field_in) off its fast path: the two tokens one by one.
     #[inline(never)]
     #[allow(clippy::too_many_arguments)]
     fn field_general(
