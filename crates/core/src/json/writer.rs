@@ -236,38 +236,18 @@ impl<'a> Window<'a> {
             return self.shape.is_plain().then_some(Kind::Str);
         }
         let dot = (dots.trailing_zeros() / 8) as usize;
-        let start = usize::from(self.bytes[0] == b'-');
-        let (int, frac) = (dot.checked_sub(start)?, len - dot - 1);
-        if int == 0 || frac == 0 || int + frac > 15 {
-            return None;
-        }
-        let lead_zero = self.bytes.get(start) == Some(&b'0');
-        if int > 1 && lead_zero {
-            return None;
-        }
         // Bytes of the fraction other than `0`: a digit's low nibble plus 15 carries into
         // its 0x10 bit unless the nibble is zero (and never into the next byte).
-        let nonzero = ((w & (ONES * 0x0F)) + ONES * 0x0F) & (ONES * 0x10);
         let fraction = token & !MASKS.get(dot + 1).copied()?;
-        let nonzero = nonzero & fraction;
-        if int == 1 && lead_zero {
-            // `0.00000…`: below 1e-5 the formatter writes an exponent.
-            let zeros = if nonzero == 0 {
-                frac
-            } else {
-                (nonzero.trailing_zeros() / 8) as usize - (dot + 1)
-            };
-            if zeros >= 5 {
-                return None;
-            }
-        }
-        // Trailing fraction zeros dropped, one digit kept.
-        let kept = if nonzero == 0 {
-            1
-        } else {
-            (127 - nonzero.leading_zeros() as usize) / 8 - dot
-        };
-        Some(Kind::Raw(dot + 1 + kept))
+        let nonzero = ((w & (ONES * 0x0F)) + ONES * 0x0F) & (ONES * 0x10) & fraction;
+        self.decimal(
+            dot,
+            (nonzero != 0).then(|| {
+                let first = nonzero.trailing_zeros() / 8;
+                let last = (127 - nonzero.leading_zeros()) / 8;
+                (first as usize, last as usize)
+            }),
+        )
     }
 
     /// [`numeric`](Window::numeric) for a token of at most 8 bytes (nearly every decimal
@@ -287,33 +267,43 @@ impl<'a> Window<'a> {
             return self.shape.is_plain().then_some(Kind::Str);
         }
         let dot = (dots.trailing_zeros() / 8) as usize;
+        let fraction = token & u64::MAX.checked_shl(8 * (dot as u32 + 1)).unwrap_or(0);
+        let nonzero = ((w & (ONES8 * 0x0F)) + ONES8 * 0x0F) & (ONES8 * 0x10) & fraction;
+        self.decimal(
+            dot,
+            (nonzero != 0).then(|| {
+                let first = nonzero.trailing_zeros() / 8;
+                let last = (63 - nonzero.leading_zeros()) / 8;
+                (first as usize, last as usize)
+            }),
+        )
+    }
+
+    /// The decimal rule of [`numeric`](Window::numeric) and
+    /// [`numeric8`](Window::numeric8), on the byte positions their word tests found: the
+    /// token's only dot, and the first and last bytes of its fraction other than `0`
+    /// (`None` when the fraction is all zeros).
+    #[inline(always)]
+    fn decimal(self, dot: usize, nonzero: Option<(usize, usize)>) -> Option<Kind> {
         let start = usize::from(self.bytes[0] == b'-');
-        let (int, frac) = (dot.checked_sub(start)?, len - dot - 1);
-        if int == 0 || frac == 0 {
+        let (int, frac) = (dot.checked_sub(start)?, self.len - dot - 1);
+        if int == 0 || frac == 0 || int + frac > 15 {
             return None;
         }
         let lead_zero = self.bytes.get(start) == Some(&b'0');
         if int > 1 && lead_zero {
             return None;
         }
-        let fraction = token & u64::MAX.checked_shl(8 * (dot as u32 + 1)).unwrap_or(0);
-        let nonzero = ((w & (ONES8 * 0x0F)) + ONES8 * 0x0F) & (ONES8 * 0x10) & fraction;
         if int == 1 && lead_zero {
-            let zeros = if nonzero == 0 {
-                frac
-            } else {
-                (nonzero.trailing_zeros() / 8) as usize - (dot + 1)
-            };
+            // `0.00000…`: below 1e-5 the formatter writes an exponent.
+            let zeros = nonzero.map_or(frac, |(first, _)| first - (dot + 1));
             if zeros >= 5 {
                 return None;
             }
         }
-        let kept = if nonzero == 0 {
-            1
-        } else {
-            (63 - nonzero.leading_zeros() as usize) / 8 - dot
-        };
-        Some(Kind::Raw(dot + 1 + kept))
+        // Trailing fraction zeros dropped, one digit kept.
+        let end = nonzero.map_or(dot + 2, |(_, last)| last + 1);
+        Some(Kind::Raw(end))
     }
 
     /// A token starting with a digit or `-` that [`narrow`] leaves a string whatever its
