@@ -188,20 +188,15 @@ impl<'a> Window<'a> {
         }
     }
 
-    /// A list element of up to 8 bytes that [`numeric8`](Window::numeric8) decides (what
+    /// A list element of up to 8 bytes that [`numeric`](Window::numeric) decides (what
     /// [`kind`](Window::kind) would make of it): `(0, n)` for a decimal whose JSON is its
     /// first `n` bytes, `(1, len)` for a date copied between quotes; `None` for the rest.
     #[inline(always)]
     fn list_decimal(self, narrowing: bool) -> Option<(usize, usize)> {
-        if !narrowing
-            || self.len > 8
-            || !matches!(self.bytes[0], b'0'..=b'9' | b'-')
-            || !self.shape.is_known()
-            || !self.shape.digits_dots_after_first()
-        {
+        if !narrowing || self.len > 8 || !matches!(self.bytes[0], b'0'..=b'9' | b'-') {
             return None;
         }
-        match self.numeric8()? {
+        match self.numeric()? {
             Kind::Raw(n) => Some((0, n)),
             Kind::Str => Some((1, self.len)),
             _ => None,
