@@ -33,6 +33,13 @@ pub(crate) struct Pipeline {
     /// Bytes at the front of `pending` already consumed.
     start: usize,
     scratch: Vec<u8>,
+    convert: Convert,
+}
+
+/// Everything after the Content-Encoding decoder: the inflated-size limit, the job and
+/// the response encoder. Kept apart so that it can be fed a slice borrowed from the
+/// pipeline's own input buffers.
+struct Convert {
     inflated: u64,
     max_inflated: u64,
     job: Box<dyn Job>,
@@ -56,11 +63,13 @@ impl Pipeline {
             decoder,
             pending: Vec::new(),
             start: 0,
-            inflated: 0,
-            max_inflated,
-            job,
-            job_out: Vec::new(),
-            encoder,
+            convert: Convert {
+                inflated: 0,
+                max_inflated,
+                job,
+                job_out: Vec::new(),
+                encoder,
+            },
         }
     }
 
@@ -94,30 +103,13 @@ impl Pipeline {
                     let n = input.len().min(SLICE);
                     self.start += n;
                     let (from, to) = (self.start - n, self.start);
-                    let data = &self.pending[from..to];
-                    convert(
-                        data,
-                        &mut self.inflated,
-                        self.max_inflated,
-                        &mut *self.job,
-                        &mut self.job_out,
-                        &mut self.encoder,
-                        out,
-                    )?;
+                    self.convert.feed(&self.pending[from..to], out)?;
                 }
                 Some(decoder) => {
                     let p = decoder.decode(input, &mut self.scratch)?;
                     self.start += p.consumed;
                     if p.produced > 0 {
-                        convert(
-                            &self.scratch[..p.produced],
-                            &mut self.inflated,
-                            self.max_inflated,
-                            &mut *self.job,
-                            &mut self.job_out,
-                            &mut self.encoder,
-                            out,
-                        )?;
+                        self.convert.feed(&self.scratch[..p.produced], out)?;
                     } else if p.consumed == 0 {
                         break;
                     }
@@ -145,14 +137,14 @@ impl Pipeline {
             decoder.finish()?;
         }
         let mut buf = Vec::new();
-        let encoder = &mut self.encoder;
-        self.job.finish(&mut |chunk| {
+        let Convert { job, encoder, .. } = &mut self.convert;
+        job.finish(&mut |chunk| {
             encoder.write(chunk, &mut buf);
             if buf.len() >= OUT_TARGET {
                 emit(std::mem::take(&mut buf));
             }
         })?;
-        self.encoder.finish(&mut buf);
+        encoder.finish(&mut buf);
         if !buf.is_empty() {
             emit(buf);
         }
@@ -160,24 +152,19 @@ impl Pipeline {
     }
 }
 
-fn convert(
-    data: &[u8],
-    inflated: &mut u64,
-    max_inflated: u64,
-    job: &mut dyn Job,
-    job_out: &mut Vec<u8>,
-    encoder: &mut Encoder,
-    out: &mut Vec<u8>,
-) -> Result<(), ApiError> {
-    *inflated += data.len() as u64;
-    if *inflated > max_inflated {
-        return Err(ApiError::TooLarge {
-            which: LimitKind::Inflated,
-            limit: max_inflated,
-        });
+impl Convert {
+    /// Decoded body bytes: count them against the limit, convert, encode into `out`.
+    fn feed(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<(), ApiError> {
+        self.inflated += data.len() as u64;
+        if self.inflated > self.max_inflated {
+            return Err(ApiError::TooLarge {
+                which: LimitKind::Inflated,
+                limit: self.max_inflated,
+            });
+        }
+        self.job.feed(data, &mut self.job_out)?;
+        self.encoder.write(&self.job_out, out);
+        self.job_out.clear();
+        Ok(())
     }
-    job.feed(data, job_out)?;
-    encoder.write(job_out, out);
-    job_out.clear();
-    Ok(())
 }
