@@ -19,16 +19,7 @@ unzip -p "$eu4/EU4toV2/EU4_Saves/Version_1_9_end.zip" Version_1_9_end.eu4 > "$tm
 tail -c +7 "$eu4/extracted/Version_1_15.eu4" >> "$tmp/big.eu4"
 (cd "$tmp" && cp big.eu4 gamestate && zip -q -1 big.zip gamestate && rm gamestate)
 
-best_of() {
-  local best=
-  for _ in $(seq "$repeat"); do
-    local s e t
-    s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N)
-    t=$(echo "$e - $s" | bc -l)
-    if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
-  done
-  printf '%.3f' "$best"
-}
+source scripts/bench/lib.sh
 
 printf '%-34s %12s %12s %9s\n' file "file bytes" "text bytes" seconds
 for f in "$corpus/saves/eu4/atvrager__eu4rs/Korea1444_11_11.eu4" \

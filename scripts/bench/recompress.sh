@@ -21,17 +21,7 @@ pdx=target/release/pdxedge
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Best-of-N wall time of a command (stdout discarded), in seconds.
-best_of() {
-  local best=
-  for _ in $(seq "$repeat"); do
-    local s e t
-    s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N)
-    t=$(echo "$e - $s" | bc -l)
-    if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
-  done
-  printf '%.3f' "$best"
-}
+source scripts/bench/lib.sh
 
 settings=(seed tar.br:6:24 tar.br:6:22 tar.br:5:24 tar.br:9:20 tar.zst:12:24 zip-zstd:12:24 tar.zst:9:24)
 saves=(
