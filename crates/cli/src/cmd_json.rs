@@ -17,8 +17,8 @@ pub struct Args {
     /// Output file; `-` or nothing writes stdout.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// How repeated keys are written: preserve {"a":1,"a":2}, group {"a":[1,2]},
-    /// key-value-pairs {"type":"obj","val":[["a",1],["a",2]]}.
+    /// How repeated keys are written: preserve `{"a":1,"a":2}`, group `{"a":[1,2]}`,
+    /// key-value-pairs `{"type":"obj","val":[["a",1],["a",2]]}`.
     #[arg(long, value_parser = choice::<DuplicateKeyMode>(), default_value = DuplicateKeyMode::default().name())]
     pub mode: DuplicateKeyMode,
     /// Which scalars may become JSON numbers and booleans: all, unquoted only, or none.

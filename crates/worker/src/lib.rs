@@ -1,18 +1,18 @@
 //! # pdxedge-worker
 //!
-//! The Cloudflare Worker shell around the [`pdxedge_api`] router: each request becomes an
+//! The Cloudflare Worker shell around the `pdxedge_api` router: each request becomes an
 //! `http::Request`, the same `axum::Router` as the native server answers it, and the
 //! response body streams back through a JavaScript `ReadableStream`.
 //! The web page's static files are not served here: `[assets]` in `wrangler.toml` answers
 //! those before the Worker runs.
 //!
-//! Bodies cross the JavaScript boundary in big reused buffers ([`body`]): workers-rs's
+//! Bodies cross the JavaScript boundary in big reused buffers (`body`): workers-rs's
 //! own conversion (4 KiB request pieces, a fresh buffer per response frame) cost most of
 //! the Worker's CPU and memory on big uploads.
 //!
 //! The isolate is single-threaded, so conversion work runs inline
-//! ([`Runtime::inline`]), time comes from `Date.now()` and the stall timer from
-//! `setTimeout`. The limits are [`ApiConfig::default`] (sized for a 128 MB isolate),
+//! (`Runtime::inline`), time comes from `Date.now()` and the stall timer from
+//! `setTimeout`. The limits are `ApiConfig::default` (sized for a 128 MB isolate),
 //! each one overridable by a Worker variable (`wrangler.toml` `[vars]` or
 //! `wrangler dev --var NAME:VALUE`):
 //!

@@ -8,7 +8,7 @@
 //! [`Save::reader`] inflates one entry as a stream, never holding it whole.
 //!
 //! Binary (ironman) content is recognised and refused with
-//! [`ErrorKind::Binary`](crate::ErrorKind::Binary), naming the game where it can.
+//! [`ErrorKind::Binary`], naming the game where it can.
 //! Everything here is sans-I/O: bytes in, bytes (or a [`std::io::Read`]) out.
 //!
 //! ```

@@ -59,8 +59,9 @@ enum Decoder<'a> {
 
 /// Inflates one entry (or one compressed stream) as a [`Read`], enforcing the limits.
 ///
-/// Errors come out as `io::Error`s wrapping a [`ContainerError`]; recover it with
-/// [`EntryReader::take_error`] or [`ContainerError`]'s conversion in this crate.
+/// Through [`Read`], errors come out as `io::Error`s wrapping a [`ContainerError`] (the
+/// `inner` of [`std::io::Error::into_inner`]); [`EntryReader::read_checked`] returns the
+/// [`ContainerError`] itself.
 pub struct EntryReader<'a> {
     decoder: Decoder<'a>,
     codec: Codec,

@@ -14,7 +14,7 @@
 //! 2. **Write**: a streaming write as in preserve mode, except that at a repeated key's
 //!    first place it writes `[`, that value, then re-reads each later value from its
 //!    offset, then `]`. The parser jumps over the later places without reading them
-//!    ([`Parser::skip_input`]); one whose extent the index could not pin down (rare:
+//!    (`Parser::skip_input`); one whose extent the index could not pin down (rare:
 //!    a `{}` the parser drops after it, a parameter block) is parsed and not written.
 //!
 //! So memory is the input (kept for the re-reads) plus that index: far below a parsed

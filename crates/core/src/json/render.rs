@@ -134,7 +134,7 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     /// A renderer for `options` (group mode writes as preserve until
-    /// [`enable_groups`](Renderer::enable_groups)).
+    /// `enable_groups`).
     pub fn new(options: &JsonOptions) -> Self {
         Renderer {
             w: JsonWriter::new(options.pretty, options.encoding, options.narrow),

@@ -4,7 +4,7 @@
 //! its parent.
 //!
 //! Output goes through a cursor: `buf[..pos]` is the output and `buf` is kept (zero-filled
-//! when it grows) at least [`ROOM`] bytes longer, so a whole `"key":value` of short tokens
+//! when it grows) at least `ROOM` bytes longer, so a whole `"key":value` of short tokens
 //! is written with one length check and a few fixed-size stores, rather than a capacity
 //! check per byte as `Vec::push` does. No `unsafe` is needed for that.
 
