@@ -24,7 +24,7 @@ use super::JsonOptions;
 use super::render::Renderer;
 use crate::error::{Error, ErrorKind};
 use crate::text::skim::{Skim, blank, skim};
-use crate::text::{Limits, Operator, Parser, Shape, Sink, SinkResult, tail};
+use crate::text::{Limits, Operator, Parser, Sink, SinkResult, Token, tail};
 use rustc_hash::FxHashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -458,7 +458,7 @@ impl Sink for Indexer<'_> {
     /// A list element: nothing to note unless a later place's value is being read (its
     /// end) or the list is an object's remainder.
     #[inline]
-    fn element(&mut self, bytes: &[u8], _rest: &[u8], _shape: Shape) -> SinkResult {
+    fn element(&mut self, Token { bytes, .. }: Token<'_>) -> SinkResult {
         if self.reading != 0 || self.top().is_none_or(|top| top.object) {
             self.token(bytes, false);
         }
@@ -468,14 +468,14 @@ impl Sink for Indexer<'_> {
     #[inline]
     fn field(
         &mut self,
-        key: &[u8],
-        key_rest: &[u8],
+        Token {
+            bytes: key,
+            rest: key_rest,
+            ..
+        }: Token<'_>,
         offset: u64,
-        value: &[u8],
-        _value_rest: &[u8],
+        Token { bytes: value, .. }: Token<'_>,
         quoted: bool,
-        _key_shape: Shape,
-        _value_shape: Shape,
     ) -> SinkResult {
         let key_start = self.start_of(key);
         let key = match self.top() {

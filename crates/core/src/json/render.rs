@@ -14,7 +14,7 @@ use super::JsonOptions;
 use super::group::{self, Index};
 use super::writer::JsonWriter;
 use crate::error::{Error, ErrorKind};
-use crate::text::{Limits, Operator, Parser, Shape, Sink, SinkResult};
+use crate::text::{Limits, Operator, Parser, Sink, SinkResult, Token};
 
 /// Closers owed when a value ends, innermost first.
 const HEADER: u8 = 1;
@@ -580,7 +580,7 @@ impl Sink for Renderer<'_> {
     }
 
     #[inline]
-    fn element(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) -> SinkResult {
+    fn element(&mut self, token: Token<'_>) -> SinkResult {
         // The hot path: a plain list element with nothing pending, outside a skipped place.
         if self.groups.as_ref().is_none_or(|g| !g.skipping)
             && self.pend == Pend::None
@@ -588,10 +588,10 @@ impl Sink for Renderer<'_> {
             && top.kind == FrameKind::List
         {
             top.after_container = false;
-            self.w.element_in(bytes, rest, shape);
+            self.w.element_in(token);
             return Ok(());
         }
-        self.scalar(bytes, false, false)
+        self.scalar(token.bytes, false, false)
     }
 
     #[inline]
@@ -611,23 +611,13 @@ impl Sink for Renderer<'_> {
     }
 
     #[inline(always)]
-    fn element_in_run(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) -> SinkResult {
-        self.w.compact_element_in(bytes, rest, shape);
+    fn element_in_run(&mut self, token: Token<'_>) -> SinkResult {
+        self.w.compact_element_in(token);
         Ok(())
     }
 
     #[inline(always)]
-    fn field(
-        &mut self,
-        key: &[u8],
-        key_rest: &[u8],
-        offset: u64,
-        value: &[u8],
-        value_rest: &[u8],
-        quoted: bool,
-        key_shape: Shape,
-        value_shape: Shape,
-    ) -> SinkResult {
+    fn field(&mut self, key: Token<'_>, offset: u64, value: Token<'_>, quoted: bool) -> SinkResult {
         // The hot path: a plain field in an object without repeated keys (group mode), outside
         // a skipped place.
         if self.groups.as_ref().is_none_or(|g| !g.skipping)
@@ -637,56 +627,33 @@ impl Sink for Renderer<'_> {
             && top.expect == Expect::Key
             && top.groups == NO_GROUPS
         {
-            top.note_key(key);
-            self.w.field_in(
-                key,
-                key_rest,
-                value,
-                value_rest,
-                quoted,
-                key_shape,
-                value_shape,
-            );
+            top.note_key(key.bytes);
+            self.w.field_in(key, value, quoted);
             return Ok(());
         }
-        self.field_general(
-            key,
-            key_rest,
-            offset,
-            value,
-            value_rest,
-            quoted,
-            key_shape,
-            value_shape,
-        )
+        self.field_general(key, offset, value, quoted)
     }
 
     #[inline]
-    fn container_key(
-        &mut self,
-        key: &[u8],
-        rest: &[u8],
-        shape: Shape,
-        value_offset: u64,
-    ) -> SinkResult {
+    fn container_key(&mut self, key: Token<'_>, value_offset: u64) -> SinkResult {
         // The hot path: an object's key, outside group mode.
         if self.groups.is_none()
             && let Some(top) = self.stack.last_mut()
             && top.kind == FrameKind::Object
             && top.expect == Expect::Key
         {
-            top.note_key(key);
+            top.note_key(key.bytes);
             top.expect = Expect::OpOrValue;
             if self.kvp {
                 top.field_suffix = KVP_PAIR;
-                self.w.pair_key_in(key, rest, shape);
+                self.w.pair_key_in(key);
             } else {
                 top.field_suffix = 0;
-                self.w.key_in(key, rest, shape);
+                self.w.key_in(key);
             }
             return Ok(());
         }
-        self.scalar(key, false, false)?;
+        self.scalar(key.bytes, false, false)?;
         self.value_start(value_offset, None, false);
         Ok(())
     }
@@ -862,17 +829,12 @@ impl Renderer<'_> {
     /// [`Sink::field`] off its hot path, kept out of line so that the parser's loop
     /// carries only the hot path. Key-value-pairs mode has its own fused path here.
     #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
     fn field_general(
         &mut self,
-        key: &[u8],
-        key_rest: &[u8],
+        key: Token<'_>,
         offset: u64,
-        value: &[u8],
-        value_rest: &[u8],
+        value: Token<'_>,
         quoted: bool,
-        key_shape: Shape,
-        value_shape: Shape,
     ) -> SinkResult {
         if self.groups.is_none()
             && self.kvp
@@ -880,22 +842,14 @@ impl Renderer<'_> {
             && top.kind == FrameKind::Object
             && top.expect == Expect::Key
         {
-            top.note_key(key);
+            top.note_key(key.bytes);
             top.field_suffix = KVP_PAIR;
-            self.w.pair_in(
-                key,
-                key_rest,
-                value,
-                value_rest,
-                quoted,
-                key_shape,
-                value_shape,
-            );
+            self.w.pair_in(key, value, quoted);
             return Ok(());
         }
-        self.scalar(key, false, false)?;
+        self.scalar(key.bytes, false, false)?;
         self.value_start(offset, None, false);
-        self.scalar(value, quoted, false)
+        self.scalar(value.bytes, quoted, false)
     }
 
     /// Group mode: if the key just written is a repeated key's first place, open its

@@ -9,9 +9,9 @@
 //! check per byte as `Vec::push` does. No `unsafe` is needed for that.
 
 use super::Narrowing;
-use crate::text::Shape;
 use crate::text::encoding::{self, Encoding};
 use crate::text::scalar::{Narrowed, narrow, write_common_number};
+use crate::text::{Shape, Token};
 
 /// Bytes always writable past the cursor: the longest thing the fixed-size paths write
 /// (`,"key":"value"` with two 16-byte tokens is 38) rounded up.
@@ -87,12 +87,12 @@ const MASKS: [u128; 17] = {
 
 impl<'a> Window<'a> {
     #[inline(always)]
-    fn new(bytes: &[u8], rest: &'a [u8], shape: Shape) -> Option<Self> {
-        let window = rest.first_chunk::<16>()?;
-        (bytes.len() <= 16).then_some(Window {
+    fn new(token: Token<'a>) -> Option<Self> {
+        let window = token.rest.first_chunk::<16>()?;
+        (token.bytes.len() <= 16).then_some(Window {
             bytes: window,
-            len: bytes.len(),
-            shape,
+            len: token.bytes.len(),
+            shape: token.shape,
         })
     }
 
@@ -581,11 +581,10 @@ impl JsonWriter {
         self.put(b"null");
     }
 
-    /// An unquoted object key, `rest` being the input from its first byte on: a short
-    /// plain key is copied in one piece.
+    /// An unquoted object key: a short plain key is copied in one piece.
     #[inline(always)]
-    pub fn key_in(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) {
-        match Window::new(bytes, rest, shape) {
+    pub fn key_in(&mut self, key: Token<'_>) {
+        match Window::new(key) {
             Some(key) if key.is_plain() => {
                 let at = self.lead();
                 let pretty = self.pretty;
@@ -596,7 +595,7 @@ impl JsonWriter {
                 }
                 self.after_key = true;
             }
-            _ => self.long_key_in(bytes, rest, shape),
+            _ => self.long_key_in(key),
         }
     }
 
@@ -604,12 +603,12 @@ impl JsonWriter {
     /// found plain is copied as two 16-byte pieces (Korea has ~105 K such keys, e.g.
     /// `last_war_ended_date`), the rest through [`key_scalar`](JsonWriter::key_scalar).
     #[inline(never)]
-    fn long_key_in(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) {
-        let len = bytes.len();
+    fn long_key_in(&mut self, key: Token<'_>) {
+        let len = key.bytes.len();
         if len <= 32
-            && shape.is_known()
-            && shape.is_plain()
-            && let Some(window) = rest.first_chunk::<32>()
+            && key.shape.is_known()
+            && key.shape.is_plain()
+            && let Some(window) = key.rest.first_chunk::<32>()
             && let (Some(low), Some(high)) = (window.first_chunk::<16>(), window.last_chunk::<16>())
         {
             let at = self.lead();
@@ -627,15 +626,15 @@ impl JsonWriter {
             self.after_key = true;
             return;
         }
-        self.key_scalar(bytes, false);
+        self.key_scalar(key.bytes, false);
     }
 
-    /// Key-value-pairs mode's opening of a pair, `["key",`, for an unquoted key (`rest`
-    /// from its first byte on): [`begin_array`](JsonWriter::begin_array) then
+    /// Key-value-pairs mode's opening of a pair, `["key",`, for an unquoted key:
+    /// [`begin_array`](JsonWriter::begin_array) then
     /// [`scalar_str`](JsonWriter::scalar_str), a short plain key in one piece.
     #[inline]
-    pub fn pair_key_in(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) {
-        match Window::new(bytes, rest, shape) {
+    pub fn pair_key_in(&mut self, key: Token<'_>) {
+        match Window::new(key) {
             Some(key) if !self.pretty && key.is_plain() => {
                 let at = self.lead();
                 if let Some(room) = self.room() {
@@ -647,17 +646,17 @@ impl JsonWriter {
             }
             _ => {
                 self.begin_array();
-                self.scalar_str(bytes, false);
+                self.scalar_str(key.bytes, false);
             }
         }
     }
 
-    /// [`scalar`](JsonWriter::scalar), `rest` being the input from the scalar's first byte
-    /// on: short integers, words and bools, most of a save, are tested and copied in one
-    /// piece; anything else takes the general path.
+    /// [`scalar`](JsonWriter::scalar) of a token: short integers, words and bools, most
+    /// of a save, are tested and copied in one piece; anything else takes the general
+    /// path.
     #[inline]
-    pub fn scalar_in(&mut self, bytes: &[u8], rest: &[u8], quoted: bool, shape: Shape) {
-        if let Some(value) = Window::new(bytes, rest, shape) {
+    pub fn scalar_in(&mut self, token: Token<'_>, quoted: bool) {
+        if let Some(value) = Window::new(token) {
             let kind = value.kind(self.narrows(quoted), quoted);
             if kind != Kind::Other {
                 let at = self.lead();
@@ -669,7 +668,7 @@ impl JsonWriter {
                 return;
             }
         }
-        self.scalar(bytes, quoted);
+        self.scalar(token.bytes, quoted);
     }
 
     /// An unquoted list element: [`scalar_in`](JsonWriter::scalar_in) with its commonest
@@ -677,12 +676,12 @@ impl JsonWriter {
     /// [`Shape`] and written without a branch on what they are. Inlined into the parser's
     /// list loop (a call per element cost as much as the writing); the rest is a call.
     #[inline(always)]
-    pub fn element_in(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) {
+    pub fn element_in(&mut self, token: Token<'_>) {
         if self.pretty {
-            self.element_general(bytes, rest, shape);
+            self.element_general(token.bytes, token.rest, token.shape);
             return;
         }
-        self.compact_element_in(bytes, rest, shape);
+        self.compact_element_in(token);
     }
 
     /// Is the output compact (not pretty)?
@@ -693,9 +692,9 @@ impl JsonWriter {
 
     /// [`element_in`](JsonWriter::element_in) when the output is known to be compact.
     #[inline(always)]
-    pub fn compact_element_in(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) {
+    pub fn compact_element_in(&mut self, token: Token<'_>) {
         debug_assert!(!self.pretty);
-        if let Some(value) = Window::new(bytes, rest, shape) {
+        if let Some(value) = Window::new(token) {
             let narrow = self.narrow_unquoted;
             let written = match value.quick(narrow) {
                 Some(q) => Some((q, value.len)),
@@ -712,12 +711,15 @@ impl JsonWriter {
                 return;
             }
         }
-        self.element_general(bytes, rest, shape);
+        self.element_general(token.bytes, token.rest, token.shape);
     }
 
+    /// Takes the token's parts, not a [`Token`]: a `Token` passed whole goes through
+    /// memory, and the five stores filling it then ran for every list element, not only
+    /// for those that come here (Korea, preserve: +4.8 M instructions).
     #[inline(never)]
     fn element_general(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) {
-        self.scalar_in(bytes, rest, false, shape);
+        self.scalar_in(Token { bytes, rest, shape }, false);
     }
 
     /// A whole `key = value` field: [`key_in`](JsonWriter::key_in) then
@@ -725,26 +727,8 @@ impl JsonWriter {
     /// tokens are short and plain. Inlined into the parser's field loop (the call per
     /// field cost as much as a short field's writing); the rest is a call.
     #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
-    pub fn field_in(
-        &mut self,
-        key: &[u8],
-        key_rest: &[u8],
-        value: &[u8],
-        value_rest: &[u8],
-        quoted: bool,
-        key_shape: Shape,
-        value_shape: Shape,
-    ) {
-        if let Some((k, v, kind)) = self.short_field(
-            key,
-            key_rest,
-            value,
-            value_rest,
-            quoted,
-            key_shape,
-            value_shape,
-        ) {
+    pub fn field_in(&mut self, key: Token<'_>, value: Token<'_>, quoted: bool) {
+        if let Some((k, v, kind)) = self.short_field(key, value, quoted) {
             let at = self.lead();
             let pretty = self.pretty;
             if let Some(room) = self.room() {
@@ -755,58 +739,22 @@ impl JsonWriter {
             }
             return;
         }
-        self.field_general(
-            key,
-            key_rest,
-            value,
-            value_rest,
-            quoted,
-            key_shape,
-            value_shape,
-        );
+        self.field_general(key, value, quoted);
     }
 
     /// [`field_in`](JsonWriter::field_in) off its fast path: the two tokens one by one.
     #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
-    fn field_general(
-        &mut self,
-        key: &[u8],
-        key_rest: &[u8],
-        value: &[u8],
-        value_rest: &[u8],
-        quoted: bool,
-        key_shape: Shape,
-        value_shape: Shape,
-    ) {
-        self.key_in(key, key_rest, key_shape);
-        self.scalar_in(value, value_rest, quoted, value_shape);
+    fn field_general(&mut self, key: Token<'_>, value: Token<'_>, quoted: bool) {
+        self.key_in(key);
+        self.scalar_in(value, quoted);
     }
 
     /// A whole `key = value` field in key-value-pairs mode, `["key",value]`, written as
     /// [`field_in`](JsonWriter::field_in) writes a field.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
-    pub fn pair_in(
-        &mut self,
-        key: &[u8],
-        key_rest: &[u8],
-        value: &[u8],
-        value_rest: &[u8],
-        quoted: bool,
-        key_shape: Shape,
-        value_shape: Shape,
-    ) {
+    pub fn pair_in(&mut self, key: Token<'_>, value: Token<'_>, quoted: bool) {
         if !self.pretty
-            && let Some((k, v, kind)) = self.short_field(
-                key,
-                key_rest,
-                value,
-                value_rest,
-                quoted,
-                key_shape,
-                value_shape,
-            )
+            && let Some((k, v, kind)) = self.short_field(key, value, quoted)
         {
             let at = self.lead();
             if let Some(room) = self.room() {
@@ -821,31 +769,26 @@ impl JsonWriter {
             return;
         }
         self.begin_array();
-        self.scalar_str(key, false);
-        self.scalar_in(value, value_rest, quoted, value_shape);
+        self.scalar_str(key.bytes, false);
+        self.scalar_in(value, quoted);
         self.end_array();
     }
 
     /// A `key = value` field the fixed-size paths write: a short plain key and a short
     /// value of a kind they handle.
     #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
     fn short_field<'a>(
         &self,
-        key: &[u8],
-        key_rest: &'a [u8],
-        value: &[u8],
-        value_rest: &'a [u8],
+        key: Token<'a>,
+        value: Token<'a>,
         quoted: bool,
-        key_shape: Shape,
-        value_shape: Shape,
     ) -> Option<(Window<'a>, Window<'a>, Kind)> {
         // Not `Option::filter`: with `field_in` inlined that stayed a call.
-        let k = Window::new(key, key_rest, key_shape)?;
+        let k = Window::new(key)?;
         if !k.is_plain() {
             return None;
         }
-        let v = Window::new(value, value_rest, value_shape)?;
+        let v = Window::new(value)?;
         let kind = v.kind(self.narrows(quoted), quoted);
         (kind != Kind::Other).then_some((k, v, kind))
     }
@@ -1207,7 +1150,12 @@ mod tests {
                         let token = &window[..len];
                         // Tested from the bytes, and from the shape the lexer would pass.
                         for shape in [Shape::UNKNOWN, Shape::of(token)] {
-                            let w = Window::new(token, &window, shape).unwrap();
+                            let w = Window::new(Token {
+                                bytes: token,
+                                rest: &window,
+                                shape,
+                            })
+                            .unwrap();
                             assert_eq!(w.is_plain(), encoding::is_plain(token), "{token:?}");
                             assert_eq!(
                                 w.tail_is_digits(),
@@ -1220,11 +1168,21 @@ mod tests {
             }
         }
         assert!(
-            Window::new(b"abc", b"abc", Shape::UNKNOWN).is_none(),
+            Window::new(Token {
+                bytes: b"abc",
+                rest: b"abc",
+                shape: Shape::UNKNOWN
+            })
+            .is_none(),
             "a window under 16 bytes"
         );
         assert!(
-            Window::new(&[b'a'; 17], &[b'a'; 32], Shape::UNKNOWN).is_none(),
+            Window::new(Token {
+                bytes: &[b'a'; 17],
+                rest: &[b'a'; 32],
+                shape: Shape::UNKNOWN
+            })
+            .is_none(),
             "a token over 16 bytes"
         );
     }
@@ -1236,18 +1194,24 @@ mod tests {
             pair.0.begin_array();
             pair.1.begin_array();
             for token in &tokens {
+                let rest = with_rest(token);
                 for (quoted, shape) in shapes(token) {
+                    let t = Token {
+                        bytes: token,
+                        rest: &rest,
+                        shape,
+                    };
                     same(
                         &mut pair,
                         token,
-                        |w| w.scalar_in(token, &with_rest(token), quoted, shape),
+                        |w| w.scalar_in(t, quoted),
                         |w| w.scalar(token, quoted),
                     );
                     if !quoted {
                         same(
                             &mut pair,
                             token,
-                            |w| w.element_in(token, &with_rest(token), shape),
+                            |w| w.element_in(t),
                             |w| w.scalar(token, false),
                         );
                     }
@@ -1270,19 +1234,19 @@ mod tests {
             pair.0.begin_object();
             pair.1.begin_object();
             for (value, key) in tokens.iter().zip(keys.clone().cycle()) {
-                let key_shape = Shape::of(key);
+                let (key_rest, value_rest) = (with_rest(key), with_rest(value));
+                let k = Token {
+                    bytes: key,
+                    rest: &key_rest,
+                    shape: Shape::of(key),
+                };
                 for (quoted, shape) in shapes(value) {
-                    let field = |w: &mut JsonWriter| {
-                        w.field_in(
-                            key,
-                            &with_rest(key),
-                            value,
-                            &with_rest(value),
-                            quoted,
-                            key_shape,
-                            shape,
-                        )
+                    let v = Token {
+                        bytes: value,
+                        rest: &value_rest,
+                        shape,
                     };
+                    let field = |w: &mut JsonWriter| w.field_in(k, v, quoted);
                     same(&mut pair, &[&key[..], b"=", value].concat(), field, |w| {
                         w.key_scalar(key, false);
                         w.scalar(value, quoted);
@@ -1290,17 +1254,7 @@ mod tests {
                     same(
                         &mut pair,
                         &[&key[..], b"=", value].concat(),
-                        |w| {
-                            w.pair_in(
-                                key,
-                                &with_rest(key),
-                                value,
-                                &with_rest(value),
-                                quoted,
-                                key_shape,
-                                shape,
-                            )
-                        },
+                        |w| w.pair_in(k, v, quoted),
                         |w| {
                             w.begin_array();
                             w.scalar_str(key, false);
@@ -1312,7 +1266,7 @@ mod tests {
                         &mut pair,
                         key,
                         |w| {
-                            w.pair_key_in(key, &with_rest(key), key_shape);
+                            w.pair_key_in(k);
                             w.null();
                             w.end_array();
                         },
@@ -1327,7 +1281,7 @@ mod tests {
                         &mut pair,
                         key,
                         |w| {
-                            w.key_in(key, &with_rest(key), key_shape);
+                            w.key_in(k);
                             w.null();
                         },
                         |w| {
@@ -1356,11 +1310,14 @@ mod tests {
         let long = vec![b'x'; 3 * INITIAL];
         for i in 0..200_000u32 {
             let token = i.to_string();
+            let rest = with_rest(token.as_bytes());
             w.scalar_in(
-                token.as_bytes(),
-                &with_rest(token.as_bytes()),
+                Token {
+                    bytes: token.as_bytes(),
+                    rest: &rest,
+                    shape: Shape::of(token.as_bytes()),
+                },
                 false,
-                Shape::of(token.as_bytes()),
             );
             if i > 0 {
                 expected.push(b',');

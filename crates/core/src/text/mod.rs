@@ -93,6 +93,22 @@ impl Shape {
     }
 }
 
+/// A token as the lexer found it, handed to the [`Sink`]'s fast-path calls and on to the
+/// JSON writer: its bytes, the input from its first byte on, and its [`Shape`].
+///
+/// `rest` starts with `bytes` and is at least as long, often longer: the writer tests
+/// and copies a short token as a fixed-size piece of `rest` (the bytes past the token
+/// are masked off), which needs no per-byte loop.
+#[derive(Debug, Clone, Copy)]
+pub struct Token<'a> {
+    /// The token's bytes (for a quoted string, without the quotes).
+    pub bytes: &'a [u8],
+    /// The input from the token's first byte on.
+    pub rest: &'a [u8],
+    /// What the lexer learned about `bytes` ([`Shape::UNKNOWN`] for a quoted string).
+    pub shape: Shape,
+}
+
 /// An operator between a key and its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operator {

@@ -13,7 +13,7 @@
 //! `?=` and `!=` are operators even when glued to a key, `\v` and `\f` are whitespace,
 //! and `rgb { .. }` is a header inside arrays too.
 
-use super::{Operator, Shape, lookup, span, tail};
+use super::{Operator, Shape, Token, lookup, span, tail};
 use crate::error::{Error, ErrorKind, Position};
 
 /// Receives the document's tokens from a [`Parser`], in order.
@@ -44,52 +44,34 @@ pub trait Sink {
     #[inline]
     fn value_start(&mut self, _offset: u64, _op: Option<Operator>, _block: bool) {}
     /// A whole `key = value` field with a scalar value: the same as `scalar(key)`,
-    /// `value_start`, `scalar(value)`; sinks may override it with a faster path.
-    /// `key_rest` and `value_rest` are the input from the key's and the value's first
-    /// byte on (at least as long as the tokens), so that short tokens can be tested and
-    /// copied in fixed-size pieces. `key_shape` and `value_shape` tell what the lexer
-    /// learned about their bytes ([`Shape::UNKNOWN`] for a quoted value).
+    /// `value_start`, `scalar(value)`; sinks may override it with a faster path. The
+    /// [`Token`]s carry what the lexer learned about the key and the value
+    /// ([`Shape::UNKNOWN`] for a quoted value).
     #[inline]
-    #[allow(clippy::too_many_arguments)]
     fn field(
         &mut self,
-        key: &[u8],
-        key_rest: &[u8],
+        key: Token<'_>,
         value_offset: u64,
-        value: &[u8],
-        value_rest: &[u8],
+        value: Token<'_>,
         quoted: bool,
-        key_shape: Shape,
-        value_shape: Shape,
     ) -> SinkResult {
-        let _ = (key_rest, value_rest, key_shape, value_shape);
-        self.scalar(key, false, false)?;
+        self.scalar(key.bytes, false, false)?;
         self.value_start(value_offset, None, false);
-        self.scalar(value, quoted, false)
+        self.scalar(value.bytes, quoted, false)
     }
     /// The key of a `key = {` field (the container's kind is not known yet): the same as
-    /// `scalar(key, false, false)` then `value_start(value_offset, None, false)`. `rest`
-    /// and `shape` as for [`field`](Sink::field).
+    /// `scalar(key, false, false)` then `value_start(value_offset, None, false)`.
     #[inline]
-    fn container_key(
-        &mut self,
-        key: &[u8],
-        rest: &[u8],
-        shape: Shape,
-        value_offset: u64,
-    ) -> SinkResult {
-        let _ = (rest, shape);
-        self.scalar(key, false, false)?;
+    fn container_key(&mut self, key: Token<'_>, value_offset: u64) -> SinkResult {
+        self.scalar(key.bytes, false, false)?;
         self.value_start(value_offset, None, false);
         Ok(())
     }
     /// A plain element of a list (unquoted, no operator after it): the same as
-    /// `scalar(bytes, false, false)`. `rest` is the input from its first byte on, `shape`
-    /// what the lexer learned about its bytes.
+    /// `scalar(token, false, false)`.
     #[inline]
-    fn element(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) -> SinkResult {
-        let _ = (rest, shape);
-        self.scalar(bytes, false, false)
+    fn element(&mut self, token: Token<'_>) -> SinkResult {
+        self.scalar(token.bytes, false, false)
     }
     /// Before a run of plain list elements (which ends at anything else): may its
     /// elements go to [`element_in_run`](Sink::element_in_run)? Lets a sink check once
@@ -102,8 +84,8 @@ pub trait Sink {
     /// An element of a run [`element_run`](Sink::element_run) accepted: the same as
     /// [`element`](Sink::element).
     #[inline]
-    fn element_in_run(&mut self, bytes: &[u8], rest: &[u8], shape: Shape) -> SinkResult {
-        self.element(bytes, rest, shape)
+    fn element_in_run(&mut self, token: Token<'_>) -> SinkResult {
+        self.element(token)
     }
 }
 
@@ -1146,18 +1128,17 @@ impl Parser {
                 return Ok(any);
             };
             let value_offset = self.base + q as u64;
-            let key = span(buf, p, key_end);
+            let key = Token {
+                bytes: span(buf, p, key_end),
+                rest: tail(buf, p),
+                shape: Shape::new(shape_bits(first), key_bits),
+            };
             if v == b'{' {
                 if let Some(at) = open.take() {
                     self.open_decided(true, at, sink)?;
                 }
                 self.last = Last::Scalar;
-                sink.container_key(
-                    key,
-                    tail(buf, p),
-                    Shape::new(shape_bits(first), key_bits),
-                    value_offset,
-                )?;
+                sink.container_key(key, value_offset)?;
                 // Errors point at the `{` (a depth error's position must not depend on
                 // which path read the field).
                 *pos = r;
@@ -1183,16 +1164,12 @@ impl Parser {
                     self.open_decided(true, at, sink)?;
                 }
                 self.last = Last::Scalar;
-                sink.field(
-                    key,
-                    tail(buf, p),
-                    value_offset,
-                    span(buf, r + 1, end),
-                    tail(buf, r + 1),
-                    true,
-                    Shape::new(shape_bits(first), key_bits),
-                    Shape::UNKNOWN,
-                )?;
+                let value = Token {
+                    bytes: span(buf, r + 1, end),
+                    rest: tail(buf, r + 1),
+                    shape: Shape::UNKNOWN,
+                };
+                sink.field(key, value_offset, value, true)?;
                 *pos = skip_plain_ws(buf, next);
                 any = true;
                 continue;
@@ -1216,16 +1193,12 @@ impl Parser {
                 self.open_decided(true, at, sink)?;
             }
             self.last = Last::Scalar;
-            sink.field(
-                key,
-                tail(buf, p),
-                value_offset,
-                span(buf, r, value_end),
-                tail(buf, r),
-                false,
-                Shape::new(shape_bits(first), key_bits),
-                Shape::new(shape_bits(v), value_bits),
-            )?;
+            let value = Token {
+                bytes: span(buf, r, value_end),
+                rest: tail(buf, r),
+                shape: Shape::new(shape_bits(v), value_bits),
+            };
+            sink.field(key, value_offset, value, false)?;
             *pos = after;
             any = true;
         }
@@ -1306,12 +1279,15 @@ impl Parser {
                 Some(_) => {}
             }
             self.last = Last::Scalar;
-            let (bytes, rest) = (span(buf, p, end), tail(buf, p));
-            let shape = Shape::new(shape_bits(first), bits);
+            let token = Token {
+                bytes: span(buf, p, end),
+                rest: tail(buf, p),
+                shape: Shape::new(shape_bits(first), bits),
+            };
             if run {
-                sink.element_in_run(bytes, rest, shape)?;
+                sink.element_in_run(token)?;
             } else {
-                sink.element(bytes, rest, shape)?;
+                sink.element(token)?;
             }
             *pos = after;
         }
@@ -1686,6 +1662,13 @@ mod tests {
     #[derive(Default)]
     struct Shapes(Vec<(Vec<u8>, Shape)>);
 
+    impl Shapes {
+        fn push(&mut self, token: Token<'_>) {
+            assert!(token.rest.starts_with(token.bytes), "{token:?}");
+            self.0.push((token.bytes.to_vec(), token.shape));
+        }
+    }
+
     impl Sink for Shapes {
         fn open_object(&mut self, _: u64) -> SinkResult {
             Ok(())
@@ -1711,31 +1694,21 @@ mod tests {
         fn mixed(&mut self) -> SinkResult {
             Ok(())
         }
-        fn field(
-            &mut self,
-            key: &[u8],
-            _: &[u8],
-            _: u64,
-            value: &[u8],
-            _: &[u8],
-            quoted: bool,
-            key_shape: Shape,
-            value_shape: Shape,
-        ) -> SinkResult {
-            self.0.push((key.to_vec(), key_shape));
+        fn field(&mut self, key: Token<'_>, _: u64, value: Token<'_>, quoted: bool) -> SinkResult {
+            self.push(key);
             if quoted {
-                assert_eq!(value_shape, Shape::UNKNOWN);
+                assert_eq!(value.shape, Shape::UNKNOWN);
             } else {
-                self.0.push((value.to_vec(), value_shape));
+                self.push(value);
             }
             Ok(())
         }
-        fn element(&mut self, bytes: &[u8], _: &[u8], shape: Shape) -> SinkResult {
-            self.0.push((bytes.to_vec(), shape));
+        fn element(&mut self, token: Token<'_>) -> SinkResult {
+            self.push(token);
             Ok(())
         }
-        fn container_key(&mut self, key: &[u8], _: &[u8], shape: Shape, _: u64) -> SinkResult {
-            self.0.push((key.to_vec(), shape));
+        fn container_key(&mut self, key: Token<'_>, _: u64) -> SinkResult {
+            self.push(key);
             Ok(())
         }
     }
