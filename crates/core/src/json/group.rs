@@ -35,6 +35,10 @@ pub(crate) struct Occurrence {
     pub op: Option<Operator>,
     /// A `[[param] ...]` block: the value is the rest of the block.
     pub block: bool,
+    /// Its place's entry in [`Index::jumps`] ([`NONE`] for none): when that is
+    /// delimited, the write pass re-reads the place as a field of its own, with the
+    /// parser's fast paths (see [`Index::place`]).
+    jump: u32,
 }
 
 /// A key that appears more than once in one object. Its key bytes and later values live
@@ -133,6 +137,19 @@ impl Index {
     pub fn later(&self, group: &Group) -> &[Occurrence] {
         let (start, end) = group.later;
         self.later.get(start..end).unwrap_or_default()
+    }
+
+    /// A later place with a plain `key = value` (or `key {`) as input range, from its
+    /// key to the next item of its object, when the index delimited it: parsing that
+    /// range alone as a document gives the key and then exactly the events of the value.
+    #[inline]
+    pub fn place(&self, occurrence: &Occurrence, base: u64) -> Option<(usize, usize)> {
+        if occurrence.op.is_some() || occurrence.block {
+            return None;
+        }
+        let jump = self.jumps.get(occurrence.jump as usize)?;
+        let value = usize::try_from(occurrence.offset.checked_sub(base)?).ok()?;
+        (jump.to != 0 && jump.from < value && value < jump.to).then_some((jump.from, jump.to))
     }
 }
 
@@ -444,9 +461,20 @@ impl Sink for Indexer<'_> {
         let Some(key) = top.key.take() else {
             return;
         };
+        // The entry `begin_jump` pushes, if it does.
+        let jump = if block || top.key_start == usize::MAX {
+            NONE
+        } else {
+            jump_number(&self.index.jumps)
+        };
         let later = top.record(
             key,
-            Occurrence { offset, op, block },
+            Occurrence {
+                offset,
+                op,
+                block,
+                jump,
+            },
             self.input,
             &self.spill,
         );
@@ -496,12 +524,18 @@ impl Sink for Indexer<'_> {
         if let Some(top) = top_of(&mut self.frames, self.depth) {
             top.next_item(key_start, input, &mut self.index.jumps);
             top.key_start = key_start;
+            let jump = if key_start == usize::MAX {
+                NONE
+            } else {
+                jump_number(&self.index.jumps)
+            };
             let later = top.record(
                 key,
                 Occurrence {
                     offset,
                     op: None,
                     block: false,
+                    jump,
                 },
                 input,
                 &self.spill,
@@ -666,6 +700,12 @@ fn key_bytes<'k>(key: Key, input: &'k [u8], spill: &'k [u8]) -> &'k [u8] {
         .unwrap_or_default()
 }
 
+/// The number the next entry pushed on `jumps` gets.
+#[inline]
+fn jump_number(jumps: &[Jump]) -> u32 {
+    u32::try_from(jumps.len()).unwrap_or(NONE)
+}
+
 /// The innermost open frame (a function of the fields, not of the indexer, so that the
 /// indexer's other fields stay free to borrow).
 #[inline]
@@ -807,6 +847,7 @@ impl Skim for SkimIndexer<'_> {
             offset: value_offset,
             op: None,
             block: false,
+            jump: jump_number(&self.index.jumps),
         };
         if top.record(key, occurrence, input, &[]) {
             let jumps = &mut self.index.jumps;

@@ -115,6 +115,9 @@ struct GroupContext<'a> {
     /// value ends (`depth` counts its open containers).
     skipping: bool,
     skip_depth: usize,
+    /// A later place is re-read as a field of its own: its key, the next scalar, is not
+    /// written (the first place wrote it).
+    drop_key: bool,
 }
 
 /// Writes JSON as tokens arrive: preserve and key-value-pairs modes, and the writing pass
@@ -166,6 +169,7 @@ impl<'a> Renderer<'a> {
             error: None,
             skipping: false,
             skip_depth: 0,
+            drop_key: false,
         });
     }
 
@@ -257,6 +261,28 @@ impl<'a> Renderer<'a> {
                 if let Some(top) = self.stack.last_mut() {
                     top.field_suffix = OPWRAP;
                 }
+            }
+            if let Some((from, to)) = index.place(occurrence, base) {
+                // The place alone, key and all, read as a document: the parser's fast
+                // paths apply (a single-value parser takes none), and it reads nothing
+                // past the place.
+                if let Some(g) = self.groups.as_mut() {
+                    g.nesting += 1;
+                    g.drop_key = true;
+                }
+                let mut parser = Parser::new(limits).starting_at(base + from as u64);
+                let slice = input.get(from..to).unwrap_or_default();
+                let result = parser.feed(slice, self).and_then(|()| parser.finish(self));
+                if let Some(g) = self.groups.as_mut() {
+                    g.nesting -= 1;
+                    g.drop_key = false;
+                    if let Err(e) = result {
+                        let kind = e.kind().clone();
+                        g.error.get_or_insert(e);
+                        return Err(kind);
+                    }
+                }
+                continue;
             }
             let start = occurrence.offset.saturating_sub(base) as usize;
             let slice = input.get(start..).unwrap_or(&[]);
@@ -518,7 +544,11 @@ impl Sink for Renderer<'_> {
 
     #[inline]
     fn scalar(&mut self, bytes: &[u8], quoted: bool, then_op: bool) -> SinkResult {
-        if self.groups.is_some() {
+        if let Some(g) = self.groups.as_mut() {
+            if g.drop_key {
+                g.drop_key = false;
+                return Ok(());
+            }
             if self.skipped(false, false, true) {
                 return Ok(());
             }
