@@ -122,6 +122,20 @@ impl Index {
         if found { u32::try_from(i).ok() } else { None }
     }
 
+    /// [`find`](Index::find), and the offsets of the objects with repeated keys either
+    /// side of `offset` (0 and `u64::MAX` for none): no object strictly between them has
+    /// any, so the write pass looks up only objects outside that gap.
+    pub fn find_with_gap(&self, offset: u64) -> (Option<u32>, (u64, u64)) {
+        let found = self.find(offset);
+        let hint = self.hint.load(Ordering::Relaxed);
+        let before = hint
+            .checked_sub(1)
+            .and_then(|i| self.objects.get(i))
+            .map_or(0, |o| o.0);
+        let after = self.objects.get(hint).map_or(u64::MAX, |o| o.0);
+        (found, (before, after))
+    }
+
     pub fn groups(&self, object: u32) -> &[Group] {
         self.objects
             .get(object as usize)

@@ -115,6 +115,9 @@ struct GroupContext<'a> {
     /// value ends (`depth` counts its open containers).
     skipping: bool,
     skip_depth: usize,
+    /// No object opening strictly between these offsets has repeated keys (where the
+    /// last lookup in the index left off).
+    gap: (u64, u64),
     /// A later place is re-read as a field of its own: its key, the next scalar, is not
     /// written (the first place wrote it).
     drop_key: bool,
@@ -133,6 +136,24 @@ pub struct Renderer<'a> {
     /// Closers owed by a header, applied to the container that follows it.
     header_suffix: Option<u8>,
     groups: Option<GroupContext<'a>>,
+}
+
+impl GroupContext<'_> {
+    /// The index entry of the object opening at `offset` ([`NO_GROUPS`] for none).
+    #[inline]
+    fn groups_of(&mut self, offset: u64) -> u32 {
+        if self.gap.0 < offset && offset < self.gap.1 {
+            return NO_GROUPS;
+        }
+        self.look_up(offset)
+    }
+
+    #[inline(never)]
+    fn look_up(&mut self, offset: u64) -> u32 {
+        let (found, gap) = self.index.find_with_gap(offset);
+        self.gap = gap;
+        found.unwrap_or(NO_GROUPS)
+    }
 }
 
 impl<'a> Renderer<'a> {
@@ -170,6 +191,7 @@ impl<'a> Renderer<'a> {
             skipping: false,
             skip_depth: 0,
             drop_key: false,
+            gap: (0, 0),
         });
     }
 
@@ -431,9 +453,9 @@ impl<'a> Renderer<'a> {
 
     #[inline]
     fn open(&mut self, object: bool, offset: u64) -> SinkResult {
-        // The hot path: an object field's value or a list element, outside group and
-        // key-value-pairs modes, after no header.
-        if self.groups.is_none()
+        // The hot path: an object field's value or a list element, outside key-value-pairs
+        // mode and group mode's skipped places, after no header.
+        if self.groups.as_ref().is_none_or(|g| !g.skipping)
             && !self.kvp
             && self.header_suffix.is_none()
             && let Some(top) = self.stack.last_mut()
@@ -451,7 +473,11 @@ impl<'a> Renderer<'a> {
             };
             if object {
                 self.w.begin_object();
-                self.stack.push(Frame::new(FrameKind::Object, suffix));
+                let mut frame = Frame::new(FrameKind::Object, suffix);
+                if let Some(g) = self.groups.as_mut() {
+                    frame.groups = g.groups_of(offset);
+                }
+                self.stack.push(frame);
             } else {
                 self.w.begin_array();
                 self.stack.push(Frame::new(FrameKind::List, suffix));
@@ -472,8 +498,8 @@ impl<'a> Renderer<'a> {
         if object {
             self.begin_object_json();
             let mut frame = Frame::new(FrameKind::Object, suffix);
-            if let Some(g) = self.groups.as_ref() {
-                frame.groups = g.index.find(offset).unwrap_or(NO_GROUPS);
+            if let Some(g) = self.groups.as_mut() {
+                frame.groups = g.groups_of(offset);
             }
             self.stack.push(frame);
         } else {
@@ -699,11 +725,13 @@ impl Sink for Renderer<'_> {
         shape: Shape,
         value_offset: u64,
     ) -> SinkResult {
-        // The hot path: an object's key, outside group mode.
-        if self.groups.is_none()
+        // The hot path: an object's key, in an object without repeated keys (group mode),
+        // outside a skipped place.
+        if self.groups.as_ref().is_none_or(|g| !g.skipping)
             && let Some(top) = self.stack.last_mut()
             && top.kind == FrameKind::Object
             && top.expect == Expect::Key
+            && top.groups == NO_GROUPS
         {
             top.note_key(key);
             top.expect = Expect::OpOrValue;
