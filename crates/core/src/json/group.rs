@@ -50,6 +50,8 @@ pub(crate) struct Group {
     key: (usize, usize),
     /// `Index::later[later.0..later.1]`: the values after the first, in document order.
     later: (usize, usize),
+    /// Where the first value starts (an object's groups come in this order).
+    first: u64,
     /// Set once the first place has been written. An atomic rather than a `Cell` only so
     /// that the index is `Sync` and a transcoder can move between threads (an HTTP
     /// handler's future); it is never shared, so `Relaxed` is enough.
@@ -68,6 +70,7 @@ pub(crate) struct Index {
     jumps: Vec<Jump>,
     /// Where [`find`](Index::find) left off (atomic for the reason `Group::written` is).
     hint: AtomicUsize,
+    all_delimited: bool,
 }
 
 /// A later place as a byte range of the (held) input: from its key's first byte to where
@@ -91,6 +94,11 @@ impl Group {
     pub fn mark_written(&self) {
         self.written.store(true, Ordering::Relaxed);
     }
+
+    /// Where the first value starts (the offset the write pass's parser gives it).
+    pub fn first(&self) -> u64 {
+        self.first
+    }
 }
 
 impl Index {
@@ -98,7 +106,18 @@ impl Index {
     /// [`find`](Index::find) wants them by offset.
     fn sorted(mut self) -> Index {
         self.objects.sort_unstable_by_key(|(offset, _, _)| *offset);
+        let jumps = &self.jumps;
+        self.all_delimited = self
+            .later
+            .iter()
+            .all(|o| jumps.get(o.jump as usize).is_some_and(|j| j.to != 0));
         self
+    }
+
+    /// Is every later place delimited (so that, jumped over, none reaches the write
+    /// pass's renderer outside a re-read)?
+    pub fn all_delimited(&self) -> bool {
+        self.all_delimited
     }
 
     /// The position in the index of the object at `offset`, if it has repeated keys.
@@ -185,6 +204,8 @@ struct Entry {
     /// The previous entry with the same fingerprint ([`NONE`] for none), once the object
     /// uses its map.
     next: u32,
+    /// Where its first value starts.
+    first: u64,
 }
 
 const NONE: u32 = u32::MAX;
@@ -586,6 +607,7 @@ impl IndexFrame {
                 index.groups.push(Group {
                     key: (key, index.keys.len()),
                     later: (first, index.later.len()),
+                    first: e.first,
                     written: AtomicBool::new(false),
                 });
             }
@@ -673,7 +695,11 @@ impl IndexFrame {
         let Ok(i) = u32::try_from(self.entries.len()) else {
             return false;
         };
-        let mut entry = Entry { key, next: NONE };
+        let mut entry = Entry {
+            key,
+            next: NONE,
+            first: occurrence.offset,
+        };
         if self.entries.len() >= SCAN {
             if self.map.is_empty() {
                 for (j, e) in (0u32..).zip(self.entries.iter_mut()) {
@@ -894,10 +920,10 @@ impl Skim for SkimIndexer<'_> {
 impl Index {
     /// Do both hold the same objects, groups, later places and jumps?
     fn same_as(&self, other: &Index) -> bool {
-        let groups = |i: &Index| -> Vec<(Vec<u8>, Vec<Occurrence>)> {
+        let groups = |i: &Index| -> Vec<(Vec<u8>, u64, Vec<Occurrence>)> {
             i.groups
                 .iter()
-                .map(|g| (i.key(g).to_vec(), i.later(g).to_vec()))
+                .map(|g| (i.key(g).to_vec(), g.first, i.later(g).to_vec()))
                 .collect()
         };
         self.objects == other.objects && groups(self) == groups(other) && self.jumps == other.jumps
@@ -927,7 +953,7 @@ fn write<F: FnMut(&[u8])>(
 ) -> Result<(), Error> {
     let index = index(input, base, limits)?;
     let mut renderer = Renderer::new(options);
-    renderer.enable_groups(input, base, &index, limits);
+    renderer.enable_groups(input, base, &index, limits, jumping);
     renderer.begin_document();
     let mut parser = Parser::new(limits).starting_at(base);
     let mut out = Vec::new();
@@ -948,6 +974,8 @@ fn write<F: FnMut(&[u8])>(
         pos = from;
         if parser.skip_input(skipped) {
             pos = to;
+        } else {
+            renderer.jump_failed();
         }
     }
     feed(&mut parser, &mut renderer, tail(input, pos), &mut out, emit)?;
@@ -1222,6 +1250,14 @@ mod tests {
         for q in queries {
             let expected = objects.iter().position(|&o| o == q).map(|i| i as u32);
             assert_eq!(index.find(q), expected, "{q}");
+            // The gap around `q` holds no object of the index.
+            let (found, (before, after)) = index.find_with_gap(q);
+            assert_eq!(found, expected, "{q}");
+            assert!(
+                before <= q && (q < after || after == u64::MAX),
+                "{q}: {before}..{after}"
+            );
+            assert!(objects.iter().all(|&o| o <= before || o >= after), "{q}");
         }
     }
 

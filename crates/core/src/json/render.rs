@@ -74,6 +74,10 @@ struct Frame {
     /// Group mode: this object's entry in the index, and the group being written.
     groups: u32,
     group: u32,
+    /// Where the value of the next repeated key's first place starts: a field whose
+    /// value starts before it is not a repeated key (`u64::MAX` for an object without
+    /// any, 0 where that is not known and every key is looked up).
+    next_head: u64,
 }
 
 impl Frame {
@@ -98,6 +102,7 @@ impl Frame {
             after_container: false,
             groups: NO_GROUPS,
             group: 0,
+            next_head: u64::MAX,
         }
     }
 }
@@ -115,6 +120,9 @@ struct GroupContext<'a> {
     /// value ends (`depth` counts its open containers).
     skipping: bool,
     skip_depth: usize,
+    /// Every later place is jumped over, so that outside re-reads only first places
+    /// reach the renderer ([`Frame::next_head`] is then known).
+    all_jumped: bool,
     /// No object opening strictly between these offsets has repeated keys (where the
     /// last lookup in the index left off).
     gap: (u64, u64),
@@ -139,6 +147,22 @@ pub struct Renderer<'a> {
 }
 
 impl GroupContext<'_> {
+    /// [`Frame::next_head`] of an object opening with index entry `groups`.
+    #[inline]
+    fn first_head(&self, groups: u32) -> u64 {
+        if groups == NO_GROUPS {
+            return u64::MAX;
+        }
+        if !self.all_jumped || self.nesting != 0 {
+            // Inside a re-read, later places are read, not jumped over.
+            return 0;
+        }
+        self.index
+            .groups(groups)
+            .first()
+            .map_or(0, group::Group::first)
+    }
+
     /// The index entry of the object opening at `offset` ([`NO_GROUPS`] for none).
     #[inline]
     fn groups_of(&mut self, offset: u64) -> u32 {
@@ -180,6 +204,7 @@ impl<'a> Renderer<'a> {
         base: u64,
         index: &'a Index,
         limits: Limits,
+        jumping: bool,
     ) {
         self.groups = Some(GroupContext {
             input,
@@ -192,7 +217,21 @@ impl<'a> Renderer<'a> {
             skip_depth: 0,
             drop_key: false,
             gap: (0, 0),
+            all_jumped: jumping && index.all_delimited(),
         });
+    }
+
+    /// The write pass could not jump over a later place: it reaches the renderer, which
+    /// must look up every key of an object with repeated keys from now on.
+    pub(crate) fn jump_failed(&mut self) {
+        if let Some(g) = self.groups.as_mut() {
+            g.all_jumped = false;
+        }
+        for frame in &mut self.stack {
+            if frame.groups != NO_GROUPS {
+                frame.next_head = 0;
+            }
+        }
     }
 
     /// An error met while re-reading a repeated key's value.
@@ -253,6 +292,9 @@ impl<'a> Renderer<'a> {
         }
         grp.mark_written();
         top.group = i as u32;
+        if top.next_head != 0 {
+            top.next_head = groups.get(i + 1).map_or(u64::MAX, group::Group::first);
+        }
         false
     }
 
@@ -272,10 +314,14 @@ impl<'a> Renderer<'a> {
             .groups(top.groups)
             .get(top.group as usize)
             .map_or(&[][..], |grp| index.later(grp));
+        // While re-reading, the object's keys are looked up (a re-read place's key must
+        // reach `scalar` to be dropped).
+        let next_head = top.next_head;
         for occurrence in occurrences {
             if let Some(top) = self.stack.last_mut() {
                 top.expect = Expect::Value;
                 top.field_suffix = 0;
+                top.next_head = 0;
             }
             if let Some(op) = occurrence.op.filter(|op| *op != Operator::Equal) {
                 self.w.begin_object();
@@ -328,6 +374,9 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
+        if let Some(top) = self.stack.last_mut() {
+            top.next_head = next_head;
+        }
         self.w.end_array();
         Ok(())
     }
@@ -342,6 +391,7 @@ impl<'a> Renderer<'a> {
         let mut root = Frame::new(FrameKind::Object, 0);
         if let Some(g) = self.groups.as_ref() {
             root.groups = g.index.find(group::ROOT).unwrap_or(NO_GROUPS);
+            root.next_head = g.first_head(root.groups);
         }
         self.stack.push(root);
     }
@@ -476,6 +526,7 @@ impl<'a> Renderer<'a> {
                 let mut frame = Frame::new(FrameKind::Object, suffix);
                 if let Some(g) = self.groups.as_mut() {
                     frame.groups = g.groups_of(offset);
+                    frame.next_head = g.first_head(frame.groups);
                 }
                 self.stack.push(frame);
             } else {
@@ -500,6 +551,7 @@ impl<'a> Renderer<'a> {
             let mut frame = Frame::new(FrameKind::Object, suffix);
             if let Some(g) = self.groups.as_mut() {
                 frame.groups = g.groups_of(offset);
+                frame.next_head = g.first_head(frame.groups);
             }
             self.stack.push(frame);
         } else {
@@ -686,12 +738,14 @@ impl Sink for Renderer<'_> {
     ) -> SinkResult {
         // The hot path: a plain field in an object without repeated keys (group mode), outside
         // a skipped place.
-        if self.groups.as_ref().is_none_or(|g| !g.skipping)
-            && !self.kvp
+        if !self.kvp
             && let Some(top) = self.stack.last_mut()
             && top.kind == FrameKind::Object
             && top.expect == Expect::Key
-            && top.groups == NO_GROUPS
+            && self
+                .groups
+                .as_ref()
+                .is_none_or(|g| !g.skipping && offset < top.next_head)
         {
             top.note_key(key);
             self.w.field_in(
@@ -727,11 +781,13 @@ impl Sink for Renderer<'_> {
     ) -> SinkResult {
         // The hot path: an object's key, in an object without repeated keys (group mode),
         // outside a skipped place.
-        if self.groups.as_ref().is_none_or(|g| !g.skipping)
-            && let Some(top) = self.stack.last_mut()
+        if let Some(top) = self.stack.last_mut()
             && top.kind == FrameKind::Object
             && top.expect == Expect::Key
-            && top.groups == NO_GROUPS
+            && self
+                .groups
+                .as_ref()
+                .is_none_or(|g| !g.skipping && value_offset < top.next_head)
         {
             top.note_key(key);
             top.expect = Expect::OpOrValue;
