@@ -1314,6 +1314,73 @@ mod tests {
         }
     }
 
+    /// `input` written with the jumps taken up to the `fail`-th delimited one, which is
+    /// read instead (as when `Parser::skip_input` refuses); `tell`: the renderer is told.
+    fn write_failing_at(input: &str, fail: usize, tell: bool) -> String {
+        let options = JsonOptions {
+            mode: DuplicateKeyMode::Group,
+            ..JsonOptions::default()
+        };
+        let bytes = input.as_bytes();
+        let index = index(bytes, 0, Limits::default()).unwrap();
+        let mut renderer = Renderer::new(&options);
+        renderer.enable_groups(bytes, 0, &index, Limits::default(), true);
+        renderer.begin_document();
+        let mut parser = Parser::new(Limits::default());
+        let mut pos = 0;
+        for (n, jump) in index.jumps.iter().filter(|j| j.to != 0).enumerate() {
+            if jump.from < pos {
+                continue;
+            }
+            parser.feed(&bytes[pos..jump.from], &mut renderer).unwrap();
+            pos = jump.from;
+            if n == fail {
+                if tell {
+                    renderer.jump_failed();
+                }
+                break;
+            }
+            assert!(parser.skip_input(&bytes[jump.from..jump.to]));
+            pos = jump.to;
+        }
+        parser.feed(&bytes[pos..], &mut renderer).unwrap();
+        parser.finish(&mut renderer).unwrap();
+        renderer.take_group_error().unwrap();
+        renderer.end_document().unwrap();
+        let mut out = Vec::new();
+        renderer.writer().drain_into(&mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    /// A later place that reaches the renderer after all (a jump refused) is still
+    /// found: the objects' keys are looked up from then on.
+    #[test]
+    fn a_refused_jump_falls_back_to_looking_keys_up() {
+        let cases = [
+            "a=1 b=2 a=3 c=4 b=5 d=6 a=7",
+            "x={ a=1 b={ c=1 c=2 } a=2 d=3 b=4 } y=1 x={ a=5 }",
+            "k={ p=1 q=2 p={ r=1 r=2 } s=3 q=4 t=5 } k=6 u=7",
+        ];
+        let mut differs = false;
+        for case in cases {
+            let expected = group(case, true).unwrap();
+            let jumps = index(case.as_bytes(), 0, Limits::default())
+                .unwrap()
+                .jumps
+                .len();
+            for fail in 0..=jumps {
+                assert_eq!(
+                    write_failing_at(case, fail, true),
+                    expected,
+                    "{case} {fail}"
+                );
+                differs |= write_failing_at(case, fail, false) != expected;
+            }
+        }
+        // Untold, the renderer writes a later place as a field of its own.
+        assert!(differs);
+    }
+
     /// Repeats are found in objects past the scanned size (the fingerprint map) and among
     /// keys that share their length, first or last 8 bytes.
     #[test]
