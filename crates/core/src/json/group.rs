@@ -9,7 +9,7 @@
 //!    it stands), and each later place's extent: from its key to the next item of its
 //!    object. Objects without repeated keys leave nothing in the index; memory is the
 //!    keys of the objects currently open (input ranges with a fingerprint) plus, per
-//!    repeated key, its bytes, 28-48 bytes and 16 + 16 bytes per later value (8 + 16 in
+//!    repeated key, its bytes, 32-48 bytes and 16 + 16 bytes per later value (8 + 16 in
 //!    32-bit Wasm).
 //! 2. **Write**: a streaming write as in preserve mode, except that at a repeated key's
 //!    first place it writes `[`, that value, then re-reads each later value from its
