@@ -9,7 +9,7 @@
 //!    it stands), and each later place's extent: from its key to the next item of its
 //!    object. Objects without repeated keys leave nothing in the index; memory is the
 //!    keys of the objects currently open (input ranges with a fingerprint) plus, per
-//!    repeated key, its bytes, 20-40 bytes and 16 + 16 bytes per later value (8 + 16 in
+//!    repeated key, its bytes, 32-48 bytes and 16 + 16 bytes per later value (8 + 16 in
 //!    32-bit Wasm).
 //! 2. **Write**: a streaming write as in preserve mode, except that at a repeated key's
 //!    first place it writes `[`, that value, then re-reads each later value from its
@@ -35,6 +35,10 @@ pub(crate) struct Occurrence {
     pub op: Option<Operator>,
     /// A `[[param] ...]` block: the value is the rest of the block.
     pub block: bool,
+    /// Its place's entry in [`Index::jumps`] ([`NONE`] for none): when that is
+    /// delimited, the write pass re-reads the place as a field of its own, with the
+    /// parser's fast paths (see [`Index::place`]).
+    jump: u32,
 }
 
 /// A key that appears more than once in one object. Its key bytes and later values live
@@ -46,6 +50,8 @@ pub(crate) struct Group {
     key: (usize, usize),
     /// `Index::later[later.0..later.1]`: the values after the first, in document order.
     later: (usize, usize),
+    /// Where the first value starts (an object's groups come in this order).
+    first: u64,
     /// Set once the first place has been written. An atomic rather than a `Cell` only so
     /// that the index is `Sync` and a transcoder can move between threads (an HTTP
     /// handler's future); it is never shared, so `Relaxed` is enough.
@@ -64,6 +70,7 @@ pub(crate) struct Index {
     jumps: Vec<Jump>,
     /// Where [`find`](Index::find) left off (atomic for the reason `Group::written` is).
     hint: AtomicUsize,
+    all_delimited: bool,
 }
 
 /// A later place as a byte range of the (held) input: from its key's first byte to where
@@ -87,6 +94,11 @@ impl Group {
     pub fn mark_written(&self) {
         self.written.store(true, Ordering::Relaxed);
     }
+
+    /// Where the first value starts (the offset the write pass's parser gives it).
+    pub fn first(&self) -> u64 {
+        self.first
+    }
 }
 
 impl Index {
@@ -94,7 +106,18 @@ impl Index {
     /// [`find`](Index::find) wants them by offset.
     fn sorted(mut self) -> Index {
         self.objects.sort_unstable_by_key(|(offset, _, _)| *offset);
+        let jumps = &self.jumps;
+        self.all_delimited = self
+            .later
+            .iter()
+            .all(|o| jumps.get(o.jump as usize).is_some_and(|j| j.to != 0));
         self
+    }
+
+    /// Is every later place delimited (so that, jumped over, none reaches the write
+    /// pass's renderer outside a re-read)?
+    pub fn all_delimited(&self) -> bool {
+        self.all_delimited
     }
 
     /// The position in the index of the object at `offset`, if it has repeated keys.
@@ -118,6 +141,20 @@ impl Index {
         if found { u32::try_from(i).ok() } else { None }
     }
 
+    /// [`find`](Index::find), and the offsets of the objects with repeated keys either
+    /// side of `offset` (0 and `u64::MAX` for none): no object strictly between them has
+    /// any, so the write pass looks up only objects outside that gap.
+    pub fn find_with_gap(&self, offset: u64) -> (Option<u32>, (u64, u64)) {
+        let found = self.find(offset);
+        let hint = self.hint.load(Ordering::Relaxed);
+        let before = hint
+            .checked_sub(1)
+            .and_then(|i| self.objects.get(i))
+            .map_or(0, |o| o.0);
+        let after = self.objects.get(hint).map_or(u64::MAX, |o| o.0);
+        (found, (before, after))
+    }
+
     pub fn groups(&self, object: u32) -> &[Group] {
         self.objects
             .get(object as usize)
@@ -133,6 +170,19 @@ impl Index {
     pub fn later(&self, group: &Group) -> &[Occurrence] {
         let (start, end) = group.later;
         self.later.get(start..end).unwrap_or_default()
+    }
+
+    /// A later place with a plain `key = value` (or `key {`) as input range, from its
+    /// key to the next item of its object, when the index delimited it: parsing that
+    /// range alone as a document gives the key and then exactly the events of the value.
+    #[inline]
+    pub fn place(&self, occurrence: &Occurrence, base: u64) -> Option<(usize, usize)> {
+        if occurrence.op.is_some() || occurrence.block {
+            return None;
+        }
+        let jump = self.jumps.get(occurrence.jump as usize)?;
+        let value = usize::try_from(occurrence.offset.checked_sub(base)?).ok()?;
+        (jump.to != 0 && jump.from < value && value < jump.to).then_some((jump.from, jump.to))
     }
 }
 
@@ -154,6 +204,8 @@ struct Entry {
     /// The previous entry with the same fingerprint ([`NONE`] for none), once the object
     /// uses its map.
     next: u32,
+    /// Where its first value starts.
+    first: u64,
 }
 
 const NONE: u32 = u32::MAX;
@@ -444,9 +496,20 @@ impl Sink for Indexer<'_> {
         let Some(key) = top.key.take() else {
             return;
         };
+        // The entry `begin_jump` pushes, if it does.
+        let jump = if block || top.key_start == usize::MAX {
+            NONE
+        } else {
+            jump_number(&self.index.jumps)
+        };
         let later = top.record(
             key,
-            Occurrence { offset, op, block },
+            Occurrence {
+                offset,
+                op,
+                block,
+                jump,
+            },
             self.input,
             &self.spill,
         );
@@ -496,12 +559,18 @@ impl Sink for Indexer<'_> {
         if let Some(top) = top_of(&mut self.frames, self.depth) {
             top.next_item(key_start, input, &mut self.index.jumps);
             top.key_start = key_start;
+            let jump = if key_start == usize::MAX {
+                NONE
+            } else {
+                jump_number(&self.index.jumps)
+            };
             let later = top.record(
                 key,
                 Occurrence {
                     offset,
                     op: None,
                     block: false,
+                    jump,
                 },
                 input,
                 &self.spill,
@@ -538,6 +607,7 @@ impl IndexFrame {
                 index.groups.push(Group {
                     key: (key, index.keys.len()),
                     later: (first, index.later.len()),
+                    first: e.first,
                     written: AtomicBool::new(false),
                 });
             }
@@ -625,7 +695,11 @@ impl IndexFrame {
         let Ok(i) = u32::try_from(self.entries.len()) else {
             return false;
         };
-        let mut entry = Entry { key, next: NONE };
+        let mut entry = Entry {
+            key,
+            next: NONE,
+            first: occurrence.offset,
+        };
         if self.entries.len() >= SCAN {
             if self.map.is_empty() {
                 for (j, e) in (0u32..).zip(self.entries.iter_mut()) {
@@ -664,6 +738,12 @@ fn key_bytes<'k>(key: Key, input: &'k [u8], spill: &'k [u8]) -> &'k [u8] {
     let from = if key.spilled { spill } else { input };
     from.get(key.start..key.start.wrapping_add(key.len))
         .unwrap_or_default()
+}
+
+/// The number the next entry pushed on `jumps` gets.
+#[inline]
+fn jump_number(jumps: &[Jump]) -> u32 {
+    u32::try_from(jumps.len()).unwrap_or(NONE)
 }
 
 /// The innermost open frame (a function of the fields, not of the indexer, so that the
@@ -807,6 +887,7 @@ impl Skim for SkimIndexer<'_> {
             offset: value_offset,
             op: None,
             block: false,
+            jump: jump_number(&self.index.jumps),
         };
         if top.record(key, occurrence, input, &[]) {
             let jumps = &mut self.index.jumps;
@@ -839,10 +920,10 @@ impl Skim for SkimIndexer<'_> {
 impl Index {
     /// Do both hold the same objects, groups, later places and jumps?
     fn same_as(&self, other: &Index) -> bool {
-        let groups = |i: &Index| -> Vec<(Vec<u8>, Vec<Occurrence>)> {
+        let groups = |i: &Index| -> Vec<(Vec<u8>, u64, Vec<Occurrence>)> {
             i.groups
                 .iter()
-                .map(|g| (i.key(g).to_vec(), i.later(g).to_vec()))
+                .map(|g| (i.key(g).to_vec(), g.first, i.later(g).to_vec()))
                 .collect()
         };
         self.objects == other.objects && groups(self) == groups(other) && self.jumps == other.jumps
@@ -872,7 +953,7 @@ fn write<F: FnMut(&[u8])>(
 ) -> Result<(), Error> {
     let index = index(input, base, limits)?;
     let mut renderer = Renderer::new(options);
-    renderer.enable_groups(input, base, &index, limits);
+    renderer.enable_groups(input, base, &index, limits, jumping);
     renderer.begin_document();
     let mut parser = Parser::new(limits).starting_at(base);
     let mut out = Vec::new();
@@ -893,6 +974,8 @@ fn write<F: FnMut(&[u8])>(
         pos = from;
         if parser.skip_input(skipped) {
             pos = to;
+        } else {
+            renderer.jump_failed();
         }
     }
     feed(&mut parser, &mut renderer, tail(input, pos), &mut out, emit)?;
@@ -1167,6 +1250,14 @@ mod tests {
         for q in queries {
             let expected = objects.iter().position(|&o| o == q).map(|i| i as u32);
             assert_eq!(index.find(q), expected, "{q}");
+            // The gap around `q` holds no object of the index.
+            let (found, (before, after)) = index.find_with_gap(q);
+            assert_eq!(found, expected, "{q}");
+            assert!(
+                before <= q && (q < after || after == u64::MAX),
+                "{q}: {before}..{after}"
+            );
+            assert!(objects.iter().all(|&o| o <= before || o >= after), "{q}");
         }
     }
 
@@ -1221,6 +1312,73 @@ mod tests {
             let jump = group(case, true).map_err(|e| e.to_string());
             assert_eq!(jump, read, "{case}");
         }
+    }
+
+    /// `input` written with the jumps taken up to the `fail`-th delimited one, which is
+    /// read instead (as when `Parser::skip_input` refuses); `tell`: the renderer is told.
+    fn write_failing_at(input: &str, fail: usize, tell: bool) -> String {
+        let options = JsonOptions {
+            mode: DuplicateKeyMode::Group,
+            ..JsonOptions::default()
+        };
+        let bytes = input.as_bytes();
+        let index = index(bytes, 0, Limits::default()).unwrap();
+        let mut renderer = Renderer::new(&options);
+        renderer.enable_groups(bytes, 0, &index, Limits::default(), true);
+        renderer.begin_document();
+        let mut parser = Parser::new(Limits::default());
+        let mut pos = 0;
+        for (n, jump) in index.jumps.iter().filter(|j| j.to != 0).enumerate() {
+            if jump.from < pos {
+                continue;
+            }
+            parser.feed(&bytes[pos..jump.from], &mut renderer).unwrap();
+            pos = jump.from;
+            if n == fail {
+                if tell {
+                    renderer.jump_failed();
+                }
+                break;
+            }
+            assert!(parser.skip_input(&bytes[jump.from..jump.to]));
+            pos = jump.to;
+        }
+        parser.feed(&bytes[pos..], &mut renderer).unwrap();
+        parser.finish(&mut renderer).unwrap();
+        renderer.take_group_error().unwrap();
+        renderer.end_document().unwrap();
+        let mut out = Vec::new();
+        renderer.writer().drain_into(&mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    /// A later place that reaches the renderer after all (a jump refused) is still
+    /// found: the objects' keys are looked up from then on.
+    #[test]
+    fn a_refused_jump_falls_back_to_looking_keys_up() {
+        let cases = [
+            "a=1 b=2 a=3 c=4 b=5 d=6 a=7",
+            "x={ a=1 b={ c=1 c=2 } a=2 d=3 b=4 } y=1 x={ a=5 }",
+            "k={ p=1 q=2 p={ r=1 r=2 } s=3 q=4 t=5 } k=6 u=7",
+        ];
+        let mut differs = false;
+        for case in cases {
+            let expected = group(case, true).unwrap();
+            let jumps = index(case.as_bytes(), 0, Limits::default())
+                .unwrap()
+                .jumps
+                .len();
+            for fail in 0..=jumps {
+                assert_eq!(
+                    write_failing_at(case, fail, true),
+                    expected,
+                    "{case} {fail}"
+                );
+                differs |= write_failing_at(case, fail, false) != expected;
+            }
+        }
+        // Untold, the renderer writes a later place as a field of its own.
+        assert!(differs);
     }
 
     /// Repeats are found in objects past the scanned size (the fingerprint map) and among

@@ -74,6 +74,10 @@ struct Frame {
     /// Group mode: this object's entry in the index, and the group being written.
     groups: u32,
     group: u32,
+    /// Where the value of the next repeated key's first place starts: a field whose
+    /// value starts before it is not a repeated key (`u64::MAX` for an object without
+    /// any, 0 where that is not known and every key is looked up).
+    next_head: u64,
 }
 
 impl Frame {
@@ -98,6 +102,7 @@ impl Frame {
             after_container: false,
             groups: NO_GROUPS,
             group: 0,
+            next_head: u64::MAX,
         }
     }
 }
@@ -115,6 +120,15 @@ struct GroupContext<'a> {
     /// value ends (`depth` counts its open containers).
     skipping: bool,
     skip_depth: usize,
+    /// Every later place is jumped over, so that outside re-reads only first places
+    /// reach the renderer ([`Frame::next_head`] is then known).
+    all_jumped: bool,
+    /// No object opening strictly between these offsets has repeated keys (where the
+    /// last lookup in the index left off).
+    gap: (u64, u64),
+    /// A later place is re-read as a field of its own: its key, the next scalar, is not
+    /// written (the first place wrote it).
+    drop_key: bool,
 }
 
 /// Writes JSON as tokens arrive: preserve and key-value-pairs modes, and the writing pass
@@ -130,6 +144,40 @@ pub struct Renderer<'a> {
     /// Closers owed by a header, applied to the container that follows it.
     header_suffix: Option<u8>,
     groups: Option<GroupContext<'a>>,
+}
+
+impl GroupContext<'_> {
+    /// [`Frame::next_head`] of an object opening with index entry `groups`.
+    #[inline]
+    fn first_head(&self, groups: u32) -> u64 {
+        if groups == NO_GROUPS {
+            return u64::MAX;
+        }
+        if !self.all_jumped || self.nesting != 0 {
+            // Inside a re-read, later places are read, not jumped over.
+            return 0;
+        }
+        self.index
+            .groups(groups)
+            .first()
+            .map_or(0, group::Group::first)
+    }
+
+    /// The index entry of the object opening at `offset` ([`NO_GROUPS`] for none).
+    #[inline]
+    fn groups_of(&mut self, offset: u64) -> u32 {
+        if self.gap.0 < offset && offset < self.gap.1 {
+            return NO_GROUPS;
+        }
+        self.look_up(offset)
+    }
+
+    #[inline(never)]
+    fn look_up(&mut self, offset: u64) -> u32 {
+        let (found, gap) = self.index.find_with_gap(offset);
+        self.gap = gap;
+        found.unwrap_or(NO_GROUPS)
+    }
 }
 
 impl<'a> Renderer<'a> {
@@ -156,6 +204,7 @@ impl<'a> Renderer<'a> {
         base: u64,
         index: &'a Index,
         limits: Limits,
+        jumping: bool,
     ) {
         self.groups = Some(GroupContext {
             input,
@@ -166,7 +215,23 @@ impl<'a> Renderer<'a> {
             error: None,
             skipping: false,
             skip_depth: 0,
+            drop_key: false,
+            gap: (0, 0),
+            all_jumped: jumping && index.all_delimited(),
         });
+    }
+
+    /// The write pass could not jump over a later place: it reaches the renderer, which
+    /// must look up every key of an object with repeated keys from now on.
+    pub(crate) fn jump_failed(&mut self) {
+        if let Some(g) = self.groups.as_mut() {
+            g.all_jumped = false;
+        }
+        for frame in &mut self.stack {
+            if frame.groups != NO_GROUPS {
+                frame.next_head = 0;
+            }
+        }
     }
 
     /// An error met while re-reading a repeated key's value.
@@ -227,6 +292,9 @@ impl<'a> Renderer<'a> {
         }
         grp.mark_written();
         top.group = i as u32;
+        if top.next_head != 0 {
+            top.next_head = groups.get(i + 1).map_or(u64::MAX, group::Group::first);
+        }
         false
     }
 
@@ -246,10 +314,14 @@ impl<'a> Renderer<'a> {
             .groups(top.groups)
             .get(top.group as usize)
             .map_or(&[][..], |grp| index.later(grp));
+        // While re-reading, the object's keys are looked up (a re-read place's key must
+        // reach `scalar` to be dropped).
+        let next_head = top.next_head;
         for occurrence in occurrences {
             if let Some(top) = self.stack.last_mut() {
                 top.expect = Expect::Value;
                 top.field_suffix = 0;
+                top.next_head = 0;
             }
             if let Some(op) = occurrence.op.filter(|op| *op != Operator::Equal) {
                 self.w.begin_object();
@@ -257,6 +329,28 @@ impl<'a> Renderer<'a> {
                 if let Some(top) = self.stack.last_mut() {
                     top.field_suffix = OPWRAP;
                 }
+            }
+            if let Some((from, to)) = index.place(occurrence, base) {
+                // The place alone, key and all, read as a document: the parser's fast
+                // paths apply (a single-value parser takes none), and it reads nothing
+                // past the place.
+                if let Some(g) = self.groups.as_mut() {
+                    g.nesting += 1;
+                    g.drop_key = true;
+                }
+                let mut parser = Parser::new(limits).starting_at(base + from as u64);
+                let slice = input.get(from..to).unwrap_or_default();
+                let result = parser.feed(slice, self).and_then(|()| parser.finish(self));
+                if let Some(g) = self.groups.as_mut() {
+                    g.nesting -= 1;
+                    g.drop_key = false;
+                    if let Err(e) = result {
+                        let kind = e.kind().clone();
+                        g.error.get_or_insert(e);
+                        return Err(kind);
+                    }
+                }
+                continue;
             }
             let start = occurrence.offset.saturating_sub(base) as usize;
             let slice = input.get(start..).unwrap_or(&[]);
@@ -280,6 +374,9 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
+        if let Some(top) = self.stack.last_mut() {
+            top.next_head = next_head;
+        }
         self.w.end_array();
         Ok(())
     }
@@ -294,6 +391,7 @@ impl<'a> Renderer<'a> {
         let mut root = Frame::new(FrameKind::Object, 0);
         if let Some(g) = self.groups.as_ref() {
             root.groups = g.index.find(group::ROOT).unwrap_or(NO_GROUPS);
+            root.next_head = g.first_head(root.groups);
         }
         self.stack.push(root);
     }
@@ -405,9 +503,9 @@ impl<'a> Renderer<'a> {
 
     #[inline]
     fn open(&mut self, object: bool, offset: u64) -> SinkResult {
-        // The hot path: an object field's value or a list element, outside group and
-        // key-value-pairs modes, after no header.
-        if self.groups.is_none()
+        // The hot path: an object field's value or a list element, outside key-value-pairs
+        // mode and group mode's skipped places, after no header.
+        if self.groups.as_ref().is_none_or(|g| !g.skipping)
             && !self.kvp
             && self.header_suffix.is_none()
             && let Some(top) = self.stack.last_mut()
@@ -425,7 +523,12 @@ impl<'a> Renderer<'a> {
             };
             if object {
                 self.w.begin_object();
-                self.stack.push(Frame::new(FrameKind::Object, suffix));
+                let mut frame = Frame::new(FrameKind::Object, suffix);
+                if let Some(g) = self.groups.as_mut() {
+                    frame.groups = g.groups_of(offset);
+                    frame.next_head = g.first_head(frame.groups);
+                }
+                self.stack.push(frame);
             } else {
                 self.w.begin_array();
                 self.stack.push(Frame::new(FrameKind::List, suffix));
@@ -446,8 +549,9 @@ impl<'a> Renderer<'a> {
         if object {
             self.begin_object_json();
             let mut frame = Frame::new(FrameKind::Object, suffix);
-            if let Some(g) = self.groups.as_ref() {
-                frame.groups = g.index.find(offset).unwrap_or(NO_GROUPS);
+            if let Some(g) = self.groups.as_mut() {
+                frame.groups = g.groups_of(offset);
+                frame.next_head = g.first_head(frame.groups);
             }
             self.stack.push(frame);
         } else {
@@ -518,7 +622,11 @@ impl Sink for Renderer<'_> {
 
     #[inline]
     fn scalar(&mut self, bytes: &[u8], quoted: bool, then_op: bool) -> SinkResult {
-        if self.groups.is_some() {
+        if let Some(g) = self.groups.as_mut() {
+            if g.drop_key {
+                g.drop_key = false;
+                return Ok(());
+            }
             if self.skipped(false, false, true) {
                 return Ok(());
             }
@@ -620,12 +728,14 @@ impl Sink for Renderer<'_> {
     fn field(&mut self, key: Token<'_>, offset: u64, value: Token<'_>, quoted: bool) -> SinkResult {
         // The hot path: a plain field in an object without repeated keys (group mode), outside
         // a skipped place.
-        if self.groups.as_ref().is_none_or(|g| !g.skipping)
-            && !self.kvp
+        if !self.kvp
             && let Some(top) = self.stack.last_mut()
             && top.kind == FrameKind::Object
             && top.expect == Expect::Key
-            && top.groups == NO_GROUPS
+            && self
+                .groups
+                .as_ref()
+                .is_none_or(|g| !g.skipping && offset < top.next_head)
         {
             top.note_key(key.bytes);
             self.w.field_in(key, value, quoted);
@@ -636,11 +746,15 @@ impl Sink for Renderer<'_> {
 
     #[inline]
     fn container_key(&mut self, key: Token<'_>, value_offset: u64) -> SinkResult {
-        // The hot path: an object's key, outside group mode.
-        if self.groups.is_none()
-            && let Some(top) = self.stack.last_mut()
+        // The hot path: an object's key, in an object without repeated keys (group mode),
+        // outside a skipped place.
+        if let Some(top) = self.stack.last_mut()
             && top.kind == FrameKind::Object
             && top.expect == Expect::Key
+            && self
+                .groups
+                .as_ref()
+                .is_none_or(|g| !g.skipping && value_offset < top.next_head)
         {
             top.note_key(key.bytes);
             top.expect = Expect::OpOrValue;
