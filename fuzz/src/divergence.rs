@@ -124,7 +124,10 @@ fn bang_in_scalar(input: &[u8]) -> bool {
         if before == Some(&b'"') && i >= 2 && !separator(input.get(i - 2)) {
             return true;
         }
-        !separator(before) || !(after == Some(&b'=') || separator(after))
+        // After the `!`, a `"` does not end pdxedge's token (`!"x"` is one unquoted
+        // scalar) but jomini reads a quoted string there.
+        let glued_after = after == Some(&b'"') || !separator(after);
+        !separator(before) || (after != Some(&b'=') && glued_after)
     })
 }
 
@@ -405,6 +408,9 @@ mod tests {
             rule("less < 0\nnot_equal\"!= 0 aaaaaaaaaaaaaaaaaaaa"),
             Some(GluedExclamationMark)
         );
+        // Found by the differential target: a quote right after the `!`.
+        assert_eq!(rule(r#"n{!""}"#), Some(GluedExclamationMark));
+        assert_eq!(rule(r#"n = { !"x" }"#), Some(GluedExclamationMark));
         assert_eq!(rule(r#"a="x\\y""#), Some(Backslash));
         assert_eq!(rule("a=\x0bb"), Some(VerticalTabOrFormFeed));
         assert_eq!(rule("a=\x0cb"), Some(VerticalTabOrFormFeed));

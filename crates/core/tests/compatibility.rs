@@ -41,6 +41,20 @@ fn not_equal_glued_to_key_is_read_the_same_wherever_it_is() {
 }
 
 #[test]
+fn exclamation_mark_glued_before_a_scalar_or_a_quote() {
+    // `!` ends a token only before `=`: `!a` and `!"x"` are single unquoted scalars for
+    // pdxedge; jomini splits the `!` off (reading `"x"` as a quoted string).
+    assert_eq!(theirs("n = { !a }").as_deref(), Some(r#"{"n":["!","a"]}"#));
+    assert_eq!(ours("n = { !a }"), r#"{"n":["!a"]}"#);
+    // Found by the differential fuzz target (minimised from a save).
+    assert_eq!(
+        theirs(r#"n = { !"x" }"#).as_deref(),
+        Some(r#"{"n":["!","x"]}"#)
+    );
+    assert_eq!(ours(r#"n = { !"x" }"#), r#"{"n":["!\"x\""]}"#);
+}
+
+#[test]
 fn header_inside_a_list() {
     let input = "colors = { rgb { 1 2 3 } hsv { 0.1 0.2 0.3 } }";
     assert_eq!(
