@@ -501,6 +501,18 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The frame of an object opening at `offset`; in group mode it carries the object's
+    /// index entry and where its first repeated key's first value starts.
+    #[inline]
+    fn object_frame(&mut self, suffix: u8, offset: u64) -> Frame {
+        let mut frame = Frame::new(FrameKind::Object, suffix);
+        if let Some(g) = self.groups.as_mut() {
+            frame.groups = g.groups_of(offset);
+            frame.next_head = g.first_head(frame.groups);
+        }
+        frame
+    }
+
     #[inline]
     fn open(&mut self, object: bool, offset: u64) -> SinkResult {
         // The hot path: an object field's value or a list element, outside key-value-pairs
@@ -523,11 +535,7 @@ impl<'a> Renderer<'a> {
             };
             if object {
                 self.w.begin_object();
-                let mut frame = Frame::new(FrameKind::Object, suffix);
-                if let Some(g) = self.groups.as_mut() {
-                    frame.groups = g.groups_of(offset);
-                    frame.next_head = g.first_head(frame.groups);
-                }
+                let frame = self.object_frame(suffix, offset);
                 self.stack.push(frame);
             } else {
                 self.w.begin_array();
@@ -548,11 +556,7 @@ impl<'a> Renderer<'a> {
         };
         if object {
             self.begin_object_json();
-            let mut frame = Frame::new(FrameKind::Object, suffix);
-            if let Some(g) = self.groups.as_mut() {
-                frame.groups = g.groups_of(offset);
-                frame.next_head = g.first_head(frame.groups);
-            }
+            let frame = self.object_frame(suffix, offset);
             self.stack.push(frame);
         } else {
             self.begin_array_json();
