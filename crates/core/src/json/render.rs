@@ -728,6 +728,17 @@ impl Sink for Renderer<'_> {
         Ok(())
     }
 
+    #[inline]
+    fn integer_runs(&self) -> bool {
+        self.w.narrows_unquoted()
+    }
+
+    #[inline]
+    fn integer_run(&mut self, run: &[u8]) -> SinkResult {
+        self.w.integer_run(run);
+        Ok(())
+    }
+
     #[inline(always)]
     fn field(&mut self, key: Token<'_>, offset: u64, value: Token<'_>, quoted: bool) -> SinkResult {
         // The hot path: a plain field in an object without repeated keys (group mode), outside
