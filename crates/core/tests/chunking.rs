@@ -25,8 +25,8 @@ const INPUTS: &[&str] = &[
     "a = { b = { c = { d = 1 } } e = 2 } f = { g = { h = \"x\" } } i = 3",
     "m = { 1 x = { y = 2 } 3 } n = { p = { } q = { \"s\" } r = { # c\n s = 1 } t = { 1 2 } }",
     "a = { b = { c = 1 } } } d = { e = f } g = { h = { i = 1 } j = k }",
-    // Runs of plain integers, cut anywhere.
-    "r = { 0 1 -2 300 -0 05 4 5 x 6 -7 8 = 9 10 11 } s = { 12 345 -6789 10 }",
+    // Runs of plain numbers, cut anywhere.
+    "r = { 0 1 -2 300 -0 05 4 5 x 6 -7 8 = 9 10 11 } s = { 12 345 -6789 0.500 1.0 10 }",
 ];
 
 fn modes() -> [Mode; 3] {

@@ -73,10 +73,12 @@ const CASES: &[&str] = &[
     "a = { 0=1 1=2 }",
     "x = { a = 1 b = 2 } x = { a = 3 } y = { x = 1 x = 2 }",
     "a = { { b } = c }",
-    // Runs of plain integers (the parser hands them to the writer whole).
+    // Runs of plain numbers (the parser hands them to the writer whole).
     "r = { 0 1 -2 300 -0 05 4 1234567890123456 -123456789012345 7 8 -9 x 10 11 }",
     "r = { 1 2 3 = 4 5 6 } s = { 1 2  3 4\n5 6 } t = { 1 2 { a = b } 3 4 }",
     "r = { 1 2#c\n3 4 -5 - 6 7=8 } h = { 1 2 hsv } r = { 4 5 6 }",
+    "d = { 0.000 2.000 0.600 -0.000 1.500 12.25 0.0001 0.00001 0.10000 1.00001 7 }",
+    "d = { 12345678901.2345 12345678901.23456 1. 1.5.5 05.5 -0.5 -0 0.0 1 }",
 ];
 
 #[test]

@@ -729,13 +729,13 @@ impl Sink for Renderer<'_> {
     }
 
     #[inline]
-    fn integer_runs(&self) -> bool {
+    fn number_runs(&self) -> bool {
         self.w.narrows_unquoted()
     }
 
     #[inline]
-    fn integer_run(&mut self, run: &[u8]) -> SinkResult {
-        self.w.integer_run(run);
+    fn number_run(&mut self, run: &[u8]) -> SinkResult {
+        self.w.number_run(run);
         Ok(())
     }
 
