@@ -270,6 +270,9 @@ fn structural(input: &[u8]) -> Option<Divergence> {
         Undecided,
         /// True once an empty `{}` was among its elements.
         List(bool),
+        /// After an object template's key and operator (`{ {a} = `): the container is a
+        /// list to both parsers, so a header value here is a header in a list.
+        TemplateValue,
     }
     let toks = tokens(input);
     let mut stack = vec![Frame::Object(Phase::Key)];
@@ -316,6 +319,7 @@ fn structural(input: &[u8]) -> Option<Divergence> {
                         }
                         Frame::Undecided => Frame::List(empty),
                         Frame::List(seen) => Frame::List(seen || empty),
+                        Frame::TemplateValue => Frame::Object(Phase::Key),
                         // A `{...}` key (object template) waits for its operator; at the
                         // root a `{}` is dropped, and an operator after it has no key.
                         Frame::Object(Phase::Key) if depth > 2 => Frame::Object(Phase::Operator),
@@ -329,6 +333,11 @@ fn structural(input: &[u8]) -> Option<Divergence> {
                 if before == Some(Token::Close) =>
             {
                 return Some(Divergence::GluedQuestionMark);
+            }
+            (Token::Operator(_), Frame::Object(Phase::Operator))
+                if before == Some(Token::Close) =>
+            {
+                *top = Frame::TemplateValue
             }
             (Token::Operator(_), Frame::Object(Phase::Operator)) => {
                 *top = Frame::Object(Phase::Value)
@@ -364,6 +373,10 @@ fn structural(input: &[u8]) -> Option<Divergence> {
                     // A header value (`rgb {`) waits for its container to close.
                     Frame::Object(Phase::Value) if next == Some(Token::Open) => frame,
                     Frame::Object(Phase::Value) => Frame::Object(Phase::Key),
+                    Frame::TemplateValue if t == Token::Word(true) && next == Some(Token::Open) => {
+                        return Some(Divergence::HeaderInList);
+                    }
+                    Frame::TemplateValue => Frame::Object(Phase::Key),
                 };
                 let list = matches!(*top, Frame::List(_));
                 if list && t == Token::Word(true) && next == Some(Token::Open) {
@@ -435,6 +448,13 @@ mod tests {
         assert_eq!(rule("C{r=\"\" x ]{!}t{}}"), Some(HeaderInList));
         assert_eq!(rule("x [[e{}]"), Some(HeaderInList));
         assert_eq!(rule("{}=d{}"), Some(HeaderInList));
+        // Found by the differential target: a header as an object template's value.
+        assert_eq!(
+            rule("campaign_stats={\n{\n\t\ti}\t=\nd0\u{8}{\n\t\tid=1\n\t}\n}\n"),
+            Some(HeaderInList)
+        );
+        assert_eq!(rule("a = { {i} = rgb { 1 } }"), Some(HeaderInList));
+        assert_eq!(rule("obj={ { a = b }=c { d }={ 1 } }"), Some(HeaderInList));
         assert_eq!(
             rule("x={ owner;AA=V religion=c { id=1 } }"),
             Some(HeaderInList)
@@ -466,6 +486,7 @@ mod tests {
             "a = { b=c d { {x} } e=f }",
             "on_actions = { pulse delay = { days = { 5 10 }} other }",
             "obj={ { a = b }={ 1 2 3 } }",
+            "obj={ { a = b }=c d={ 1 } }",
             "EU4 = txt",
             "a = \"remain der\"",
             "a=! b=c",
