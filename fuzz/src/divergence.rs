@@ -383,7 +383,18 @@ fn structural(input: &[u8]) -> Option<Divergence> {
                     return Some(Divergence::HeaderInList);
                 }
                 let after_op = matches!(before, Some(Token::Operator(_)));
-                if list && after_op && next == Some(Token::Open) {
+                // In the root's mixed list both skip a stray `]` between an operator's
+                // value and a `{` (`1=2 ] {0}` is `1=2 {0}`).
+                let next_past_brackets = if depth == 1 {
+                    toks.get(i + 1..)
+                        .unwrap_or_default()
+                        .iter()
+                        .copied()
+                        .find(|&n| n != Token::Close && n != Token::Bracket)
+                } else {
+                    next
+                };
+                if list && after_op && next_past_brackets == Some(Token::Open) {
                     return Some(Divergence::HeaderValueInMixedList);
                 }
             }
@@ -465,6 +476,10 @@ mod tests {
         assert_eq!(rule("k [ key8 = = { 10 }"), Some(HeaderValueInMixedList));
         // The stray `}` is skipped by both, so `1 {` is still a header value.
         assert_eq!(rule("x a={} n=1 } {2}"), Some(HeaderValueInMixedList));
+        // Found by the differential target: a stray `]` between the value and its `{`,
+        // which both skip in the root's mixed list.
+        assert_eq!(rule("i]{}r=]]{\u{ff}}"), Some(HeaderValueInMixedList));
+        assert_eq!(rule("x y 1 {} 1=2 ] {0}"), Some(HeaderValueInMixedList));
         assert_eq!(rule("! x [[z[key5{ 1 }"), Some(HeaderInList));
         assert_eq!(rule("a = { 1 a=b 7 {x} > 5 }"), Some(InvalidKey));
         assert_eq!(rule("a = { 1 2 c={ x } =5 }"), Some(InvalidKey));
@@ -494,6 +509,7 @@ mod tests {
             "a=b}{c}",
             "a=1]]{c}",
             "x y 1 {} 5 {0}",
+            "x y 1 {} 1 ] 2 {0}",
             "a = { x } { y }",
             "gen = { [[!scaled_skill] c=d ] [[x] a=b ] rgb { 1 } }",
         ] {

@@ -83,6 +83,24 @@ fn header_value_in_a_mixed_list_is_written_once() {
         theirs(input, Mode::Preserve).as_deref(),
         Some(r#"{"remainder":["x","y",1,[],1,{"2":[0]},[0]]}"#)
     );
+    // Both skip a stray `]` between the value and its `{` (found by the differential
+    // fuzz target); without an operator the `]` is an element to both.
+    let input = "x y 1 {} 1=2 ] {0}";
+    assert_eq!(
+        ours(input, Mode::Preserve)
+            .map_err(|e| e.to_string())
+            .as_deref(),
+        Ok(r#"{"remainder":["x","y",1,[],1,{"2":[0]}]}"#)
+    );
+    assert_eq!(
+        theirs(input, Mode::Preserve).as_deref(),
+        Some(r#"{"remainder":["x","y",1,[],1,{"2":[0]},[0]]}"#)
+    );
+    let input = "x y 1 {} 1 ] 2 {0}";
+    assert_eq!(
+        ours(input, Mode::Preserve).map_err(|e| e.to_string()),
+        Ok(theirs(input, Mode::Preserve).unwrap_or_default())
+    );
 }
 
 /// A `!` glued to a scalar: jomini's lexer ends a scalar at `!` only near the end of the
