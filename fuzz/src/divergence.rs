@@ -79,7 +79,8 @@ pub fn in_input(input: &[u8]) -> Option<Divergence> {
     if input.iter().filter(|&&b| b == b'{').count() > MAX_ORACLE_BRACES {
         return Some(Divergence::DeepNesting);
     }
-    structural(input)
+    // Both parsers drop a UTF-8 BOM; the walk must not read it as a word.
+    structural(input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input))
 }
 
 /// The listed divergence jomini's output shows, if any.
@@ -449,6 +450,8 @@ mod tests {
         assert_eq!(rule("a = { rgb { 1 2 3 } }"), Some(HeaderInList));
         assert_eq!(rule("a = { 1 2 x { 3 } }"), Some(HeaderInList));
         assert_eq!(rule("= a==z{b=L}"), Some(HeaderInList));
+        // Found by the differential target: the same after a UTF-8 BOM.
+        assert_eq!(rule("\u{feff}=e{0=m"), Some(HeaderInList));
         assert_eq!(rule("a = { {x} rgb { 1 } }"), Some(HeaderInList));
         assert_eq!(rule("M=MM=M9M=M=M9 {}"), Some(HeaderInList));
         assert_eq!(rule("k=v types test { x }"), Some(HeaderInList));
@@ -510,6 +513,7 @@ mod tests {
             "a=1]]{c}",
             "x y 1 {} 5 {0}",
             "x y 1 {} 1 ] 2 {0}",
+            "\u{feff}e = { 0 = m }",
             "a = { x } { y }",
             "gen = { [[!scaled_skill] c=d ] [[x] a=b ] rgb { 1 } }",
         ] {
