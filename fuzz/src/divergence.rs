@@ -359,6 +359,11 @@ fn structural(input: &[u8]) -> Option<Divergence> {
                 return Some(Divergence::HeaderValueInMixedList);
             }
             (Token::Operator(false), Frame::List(_)) => {}
+            // Where a key is expected, an operator followed by `{` is a key named by its
+            // symbol to both (`r=6 ={x=1}` is `"=":{"x":1}`), and the object stays plain.
+            (Token::Operator(false), Frame::Object(Phase::Key)) if next == Some(Token::Open) => {
+                *top = Frame::Object(Phase::Value)
+            }
             (Token::Operator(false), _) => *top = Frame::List(false),
             (Token::Word(_) | Token::Quoted, frame) => {
                 *top = match frame {
@@ -487,6 +492,9 @@ mod tests {
         assert_eq!(rule("a = { 1 a=b 7 {x} > 5 }"), Some(InvalidKey));
         assert_eq!(rule("a = { 1 2 c={ x } =5 }"), Some(InvalidKey));
         assert_eq!(rule("x={ a b c={ n=v ]= t } }"), Some(InvalidKey));
+        // Found by the differential target: the object stays plain after `={}` (a key
+        // named `=`), so its `]` closes it and the `=` after it has no key.
+        assert_eq!(rule("S{p\ne={r=6={}]=}"), Some(InvalidKey));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
@@ -514,6 +522,8 @@ mod tests {
             "x y 1 {} 5 {0}",
             "x y 1 {} 1 ] 2 {0}",
             "\u{feff}e = { 0 = m }",
+            "a={r=6={x=1} y=2}",
+            "a={r=6 = 5 y=2}",
             "a = { x } { y }",
             "gen = { [[!scaled_skill] c=d ] [[x] a=b ] rgb { 1 } }",
         ] {
