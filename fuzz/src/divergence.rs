@@ -364,6 +364,11 @@ fn structural(input: &[u8]) -> Option<Divergence> {
             (Token::Operator(false), Frame::Object(Phase::Key)) if next == Some(Token::Open) => {
                 *top = Frame::Object(Phase::Value)
             }
+            // Where a value is expected, an operator is the value (`b = = c=d` is
+            // `"b":"="`) to both, and the object stays plain.
+            (Token::Operator(false), Frame::Object(Phase::Value)) if next != Some(Token::Open) => {
+                *top = Frame::Object(Phase::Key)
+            }
             (Token::Operator(false), _) => *top = Frame::List(false),
             (Token::Word(_) | Token::Quoted, frame) => {
                 *top = match frame {
@@ -495,6 +500,8 @@ mod tests {
         // Found by the differential target: the object stays plain after `={}` (a key
         // named `=`), so its `]` closes it and the `=` after it has no key.
         assert_eq!(rule("S{p\ne={r=6={}]=}"), Some(InvalidKey));
+        // Found by the differential target: `x == =` is a plain field whose value is `=`.
+        assert_eq!(rule("k{s\ns={\u{d0}===]=}"), Some(InvalidKey));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
@@ -524,6 +531,7 @@ mod tests {
             "\u{feff}e = { 0 = m }",
             "a={r=6={x=1} y=2}",
             "a={r=6 = 5 y=2}",
+            "a={ b == = c=d }",
             "a = { x } { y }",
             "gen = { [[!scaled_skill] c=d ] [[x] a=b ] rgb { 1 } }",
         ] {
