@@ -25,6 +25,8 @@ const INPUTS: &[&str] = &[
     "a = { b = { c = { d = 1 } } e = 2 } f = { g = { h = \"x\" } } i = 3",
     "m = { 1 x = { y = 2 } 3 } n = { p = { } q = { \"s\" } r = { # c\n s = 1 } t = { 1 2 } }",
     "a = { b = { c = 1 } } } d = { e = f } g = { h = { i = 1 } j = k }",
+    // Group mode's rebuilds: repeats nested, with any value, before a remainder.
+    "x={ a=1 b={ c=1 c={} } a=\"}\" 1 a=3 } x={ a=4 a>5 } y=2 x=rgb{1} a_key_of_17_bytes=1 a_key_of_17_bytes=2",
 ];
 
 fn modes() -> [Mode; 3] {
