@@ -12,9 +12,6 @@ const MAX_HEADER: usize = 16;
 /// [`max_inflated`](crate::container::ArchiveLimits::max_inflated)).
 pub const DEFAULT_MAX_GROUP_INPUT: u64 = 2 << 30;
 
-/// With a size hint, group mode reserves the hint plus 1/this of it for its JSON.
-const GROUP_HINT_EXTRA: usize = 4;
-
 /// Converts Clausewitz text to JSON, chunk by chunk.
 ///
 /// The input may start with a UTF-8 BOM and a first-line header such as `EU4txt`, which
@@ -89,10 +86,10 @@ impl Transcoder {
     }
 
     /// The whole input's size, when the caller knows it (a zip entry's declared size, an
-    /// HTTP `Content-Length`, a file's length). Group mode then holds its JSON in one
-    /// allocation of 1.25 times that size (its compact JSON is usually smaller
-    /// than its input) instead of a buffer that doubles as it grows (which holds
-    /// the old and the new buffer while it copies). Other modes stream and ignore it, as
+    /// HTTP `Content-Length`, a file's length). Group mode then starts its held JSON
+    /// in one allocation of that size (a save's compact JSON is usually smaller than the
+    /// save: 0.90x on the EU4 Korea save) instead of a buffer that doubles as it grows
+    /// (which may hold the old and the new buffer while it copies). Other modes stream and ignore it, as
     /// does group mode for a size over its limit. A wrong hint costs memory, not
     /// correctness.
     pub fn input_len_hint(&mut self, len: u64) {
@@ -100,8 +97,7 @@ impl Transcoder {
             && len <= self.max_group_input
             && let Ok(len) = usize::try_from(len)
         {
-            let want = len.saturating_add(len / GROUP_HINT_EXTRA);
-            self.renderer.writer().try_reserve(want);
+            self.renderer.writer().try_reserve(len);
         }
     }
 
