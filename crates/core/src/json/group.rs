@@ -34,6 +34,7 @@
 
 use super::writer::JsonWriter;
 use rustc_hash::FxHashMap;
+use std::collections::hash_map::Entry;
 
 /// No record.
 const NONE: u32 = u32::MAX;
@@ -71,7 +72,7 @@ impl Key {
                 Some(w) if rest.as_ptr() == bytes.as_ptr() => {
                     let lo = u64::from_le_bytes(*w.first_chunk::<8>().unwrap_or(&[0; 8]));
                     let hi = u64::from_le_bytes(*w.last_chunk::<8>().unwrap_or(&[0; 8]));
-                    (lo & mask(n), hi & mask(n.saturating_sub(8)))
+                    (lo & low_bytes(n), hi & low_bytes(n.saturating_sub(8)))
                 }
                 _ => {
                     let (a, b) = bytes.split_at(n.min(8));
@@ -135,14 +136,11 @@ fn fold(bytes: &[u8]) -> u64 {
         .fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
 }
 
-/// The low `n` bytes of a word (`n` >= 8: all).
+/// A mask of the low `n` bytes of a word (`n` >= 8: all of it), without a branch.
 #[inline(always)]
-fn mask(n: usize) -> u64 {
-    if n >= 8 {
-        u64::MAX
-    } else {
-        (1u64 << (8 * n)) - 1
-    }
+fn low_bytes(n: usize) -> u64 {
+    let shift = 64usize.saturating_sub(8 * n.min(8));
+    u64::MAX.checked_shr(shift as u32).unwrap_or(0)
 }
 
 /// One field of an open object.
@@ -220,33 +218,88 @@ impl Grouper {
     /// (or `bytes` itself).
     #[inline(always)]
     pub fn key(&mut self, bytes: &[u8], rest: &[u8], start: usize) {
+        let long_before = self.long_keys.len();
+        let key = Key::new(bytes, rest, &mut self.long_keys);
+        let fp = key.fingerprint();
+        let Some(open) = self.objects.last_mut() else {
+            return;
+        };
+        let bit = 1u64 << ((fp >> 56) & 63);
+        let mut seen = true;
+        if let Some(word) = open.bloom.get_mut((fp >> 62) as usize) {
+            seen = *word & bit != 0;
+            *word |= bit;
+        }
+        open.distinct += 1;
+        if seen || open.distinct > SCAN {
+            self.key_general(key, fp, start, seen, long_before);
+            return;
+        }
+        let i = u32::try_from(self.fields.len()).unwrap_or(NONE);
+        self.fields.push(Field {
+            start,
+            key,
+            same_fp: NONE,
+            next: NONE,
+            last: i,
+            later: false,
+        });
+    }
+
+    /// [`key`](Grouper::key) for a key that may repeat (its filter bit was set) or in an
+    /// object past [`SCAN`] distinct keys (found through the object's map, in one probe).
+    #[inline(never)]
+    fn key_general(&mut self, key: Key, fp: u64, start: usize, seen: bool, long_before: usize) {
         let depth = self.objects.len();
         let Some(open) = self.objects.last_mut() else {
             return;
         };
-        let long_before = self.long_keys.len();
-        let key = Key::new(bytes, rest, &mut self.long_keys);
-        let fp = key.fingerprint();
         let Ok(i) = u32::try_from(self.fields.len()) else {
             return;
         };
-        let bit = 1u64 << ((fp >> 56) & 63);
-        let word = open.bloom.get_mut((fp >> 62) as usize);
-        let seen = word.as_ref().is_some_and(|w| **w & bit != 0);
-        if let Some(w) = word {
-            *w |= bit;
+        let mut first = None;
+        let mut same_fp = NONE;
+        if open.distinct > SCAN {
+            while self.maps.len() < depth {
+                self.maps.push(FxHashMap::default());
+            }
+            let Some(map) = self.maps.get_mut(depth.wrapping_sub(1)) else {
+                return;
+            };
+            if !open.mapped {
+                open.mapped = true;
+                map.clear();
+                let from = open.fields;
+                for (j, f) in (0u32..).zip(self.fields.iter_mut()).skip(from) {
+                    if !f.later {
+                        f.same_fp = map.insert(f.key.fingerprint(), j).unwrap_or(NONE);
+                    }
+                }
+            }
+            match map.entry(fp) {
+                Entry::Vacant(e) => {
+                    e.insert(i);
+                }
+                Entry::Occupied(mut e) => {
+                    let mut j = *e.get();
+                    while let Some(f) = self.fields.get(j as usize) {
+                        if f.key.same(key, &self.long_keys) {
+                            first = Some(j);
+                            break;
+                        }
+                        j = f.same_fp;
+                    }
+                    if first.is_none() {
+                        same_fp = e.insert(i);
+                    }
+                }
+            }
+        } else if seen {
+            first = find(&self.fields, open, key, &self.long_keys);
         }
-        if seen
-            && let Some(first) = find(
-                &self.fields,
-                open,
-                self.maps.get(depth.wrapping_sub(1)),
-                key,
-                fp,
-                &self.long_keys,
-            )
-        {
+        if let Some(first) = first {
             // A later place: chained to its key's first place, its key bytes not kept.
+            open.distinct -= 1;
             self.long_keys.truncate(long_before);
             if let Some(f) = self.fields.get_mut(first as usize) {
                 let last = std::mem::replace(&mut f.last, i);
@@ -264,26 +317,6 @@ impl Grouper {
                 later: true,
             });
             return;
-        }
-        let mut same_fp = NONE;
-        open.distinct += 1;
-        if open.distinct > SCAN {
-            while self.maps.len() < depth {
-                self.maps.push(FxHashMap::default());
-            }
-            if let Some(map) = self.maps.get_mut(depth.wrapping_sub(1)) {
-                if !open.mapped {
-                    open.mapped = true;
-                    map.clear();
-                    let from = open.fields;
-                    for (j, f) in (0u32..).zip(self.fields.iter_mut()).skip(from) {
-                        if !f.later {
-                            f.same_fp = map.insert(f.key.fingerprint(), j).unwrap_or(NONE);
-                        }
-                    }
-                }
-                same_fp = map.insert(fp, i).unwrap_or(NONE);
-            }
         }
         self.fields.push(Field {
             start,
@@ -356,26 +389,9 @@ impl Grouper {
     }
 }
 
-/// The first place of `key` among `open`'s fields, if any.
+/// The first place of `key` among the fields of `open`, a small object (no map).
 #[inline]
-fn find(
-    fields: &[Field],
-    open: &Open,
-    map: Option<&FxHashMap<u64, u32>>,
-    key: Key,
-    fp: u64,
-    long_keys: &[u8],
-) -> Option<u32> {
-    if open.mapped {
-        let mut i = *map?.get(&fp)?;
-        loop {
-            let f = fields.get(i as usize)?;
-            if f.key.same(key, long_keys) {
-                return Some(i);
-            }
-            i = f.same_fp;
-        }
-    }
+fn find(fields: &[Field], open: &Open, key: Key, long_keys: &[u8]) -> Option<u32> {
     let from = open.fields;
     let mine = fields.get(from..)?;
     let i = mine
