@@ -468,14 +468,28 @@ pub struct Prettifier {
     buf: Vec<u8>,
 }
 
+/// A newline and the indentation of up to 32 levels, written in one copy.
+// Built at compile time: an index out of bounds fails the build, it cannot run.
+#[allow(clippy::indexing_slicing)]
+const NEWLINE_INDENT: [u8; 65] = {
+    let mut t = [b' '; 65];
+    t[0] = b'\n';
+    t
+};
+
 /// Pretty output is handed on in pieces of about this size.
 const PRETTY_PIECE: usize = 64 << 10;
 
 impl Prettifier {
     fn newline(&mut self) {
-        self.buf.push(b'\n');
-        for _ in 0..self.depth {
-            self.buf.extend_from_slice(b"  ");
+        match NEWLINE_INDENT.get(..1 + 2 * self.depth) {
+            Some(indent) => self.buf.extend_from_slice(indent),
+            None => {
+                self.buf.push(b'\n');
+                for _ in 0..self.depth {
+                    self.buf.extend_from_slice(b"  ");
+                }
+            }
         }
     }
 
@@ -494,20 +508,22 @@ impl Prettifier {
         let mut rest = json;
         while !rest.is_empty() {
             if self.in_string {
-                // Copy up to the closing quote (or the piece's end).
-                let mut n = 0;
-                for &b in rest {
-                    n += 1;
-                    if self.escaped {
-                        self.escaped = false;
-                    } else if b == b'\\' {
-                        self.escaped = true;
-                    } else if b == b'"' {
-                        self.in_string = false;
-                        break;
-                    }
+                // Copy up to the closing quote (or the piece's end), a run at a time.
+                if self.escaped {
+                    // The byte after a backslash.
+                    self.escaped = false;
+                    let (run, after) = rest.split_at(1);
+                    self.buf.extend_from_slice(run);
+                    rest = after;
+                    continue;
                 }
-                let (run, after) = rest.split_at(n.min(rest.len()));
+                let n = memchr::memchr2(b'"', b'\\', rest).map_or(rest.len(), |i| i + 1);
+                let (run, after) = rest.split_at(n);
+                match run.last() {
+                    Some(b'"') => self.in_string = false,
+                    Some(b'\\') => self.escaped = true,
+                    _ => {}
+                }
                 self.buf.extend_from_slice(run);
                 rest = after;
                 continue;
