@@ -595,6 +595,7 @@ impl Parser {
 
     /// Close the innermost container and restore the parent's state, as jomini restores
     /// it from the parent's token: a mixed parent continues as a list.
+    #[inline(always)]
     fn close_frame<S: Sink>(&mut self, sink: &mut S) -> SinkResult {
         self.stack.pop();
         sink.close()?;
