@@ -4,6 +4,5 @@
 set -euo pipefail
 cargo test --workspace --locked --release
 # The engine's own tests once more with debug assertions on: they check invariants the
-# release build trusts (group's skim and parser agree on every index, positions stay in
-# their buffers). Only the tests that need no corpus, so this stays about a minute.
+# release build trusts (positions stay in their buffers, spans stay in range). Only the tests that need no corpus, so this stays about a minute.
 cargo test --locked -p pdxedge-core --lib --test chunking --test syntax --test regressions --test limits

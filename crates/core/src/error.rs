@@ -39,9 +39,8 @@ pub enum ErrorKind {
     Binary { format: &'static str },
     /// Input was fed after [`finish`](crate::Transcoder::finish).
     Finished,
-    /// Group mode holds its whole input, and the input is larger than it may hold
-    /// ([`Transcoder::set_max_group_input`](crate::Transcoder::set_max_group_input)), or
-    /// than memory allows (`limit` is then the size it held when an allocation failed).
+    /// Group mode holds its JSON until the input ends, and the input is larger than it
+    /// accepts ([`Transcoder::set_max_group_input`](crate::Transcoder::set_max_group_input)).
     GroupInputTooLarge { limit: u64 },
 }
 
@@ -64,8 +63,8 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Finished => write!(f, "input fed after the end of input"),
             ErrorKind::GroupInputTooLarge { limit } => write!(
                 f,
-                "group mode holds its whole input in memory and this input is larger than \
-                 the {limit} bytes it may hold (preserve mode streams any size)"
+                "group mode holds its output in memory until the input ends and accepts at \
+                 most {limit} bytes of input (preserve mode streams any size)"
             ),
         }
     }

@@ -27,6 +27,8 @@ const INPUTS: &[&str] = &[
     "a = { b = { c = 1 } } } d = { e = f } g = { h = { i = 1 } j = k }",
     // Runs of plain numbers, cut anywhere.
     "r = { 0 1 -2 300 -0 05 4 5 x 6 -7 8 = 9 10 11 } s = { 12 345 -6789 0.500 1.0 10 }",
+    // Group mode's rebuilds: repeats nested, with any value, before a remainder.
+    "x={ a=1 b={ c=1 c={} } a=\"}\" 1 a=3 } x={ a=4 a>5 } y=2 x=rgb{1} a_key_of_17_bytes=1 a_key_of_17_bytes=2",
 ];
 
 fn modes() -> [Mode; 3] {

@@ -118,7 +118,7 @@ fn expected_divergence(name: &str) -> Option<&'static str> {
         .map(|(_, why)| *why)
 }
 
-fn check(mode: Mode) {
+fn check(mode: Mode, pretty: bool) {
     let docs = documents();
     let mut compared = 0;
     let mut failures = Vec::new();
@@ -129,8 +129,8 @@ fn check(mode: Mode) {
         } else {
             Encoding::Windows1252
         };
-        let ours = pdxedge_core::to_json(&doc.bytes, options(mode, false, encoding));
-        let theirs = jomini_json(body, mode, false, utf8);
+        let ours = pdxedge_core::to_json(&doc.bytes, options(mode, pretty, encoding));
+        let theirs = jomini_json(body, mode, pretty, utf8);
         match (ours, theirs) {
             (Ok(ours), Some(theirs)) => {
                 compared += 1;
@@ -163,7 +163,10 @@ fn check(mode: Mode) {
             (_, None) => eprintln!("{}: jomini rejects it; not compared", doc.name),
         }
     }
-    eprintln!("{mode:?}: compared {compared} of {} documents", docs.len());
+    eprintln!(
+        "{mode:?} (pretty {pretty}): compared {compared} of {} documents",
+        docs.len()
+    );
     assert!(
         failures.is_empty(),
         "{} differences:\n{}",
@@ -177,15 +180,52 @@ fn check(mode: Mode) {
 
 #[test]
 fn corpus_preserve() {
-    check(Mode::Preserve);
+    check(Mode::Preserve, false);
 }
 
 #[test]
 fn corpus_group() {
-    check(Mode::Group);
+    check(Mode::Group, false);
+}
+
+/// Group mode's pretty output is its compact output re-formatted as it is handed on.
+#[test]
+fn corpus_group_pretty() {
+    check(Mode::Group, true);
 }
 
 #[test]
 fn corpus_key_value_pairs() {
-    check(Mode::KeyValuePairs);
+    check(Mode::KeyValuePairs, false);
+}
+
+/// The prettifier group mode uses, applied to every mode's compact output, gives the
+/// pretty writer's bytes.
+#[test]
+fn corpus_prettified_compact_is_pretty() {
+    let docs = documents();
+    let mut compared = 0;
+    for doc in &docs {
+        let (_, utf8) = jomini_view(&doc.bytes);
+        let encoding = if utf8 {
+            Encoding::Utf8
+        } else {
+            Encoding::Windows1252
+        };
+        for mode in [Mode::Preserve, Mode::Group, Mode::KeyValuePairs] {
+            let compact = pdxedge_core::to_json(&doc.bytes, options(mode, false, encoding));
+            let pretty = pdxedge_core::to_json(&doc.bytes, options(mode, true, encoding));
+            if let (Ok(compact), Ok(pretty)) = (compact, pretty) {
+                assert!(
+                    pdxedge_core::json::group::prettify(&compact) == pretty,
+                    "{} {mode:?}",
+                    doc.name
+                );
+                compared += 1;
+            }
+        }
+    }
+    if !docs.is_empty() {
+        assert!(compared > 150, "too few documents compared: {compared}");
+    }
 }

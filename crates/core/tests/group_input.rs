@@ -1,5 +1,5 @@
-//! Group mode holds its whole input: that hold is bounded (a clear error past the limit)
-//! and a known input size changes nothing but the allocation.
+//! Group mode holds its JSON until the input ends: the input it accepts is bounded (a clear
+//! error past the limit) and a known input size changes nothing but the allocation.
 
 mod common;
 
@@ -127,4 +127,42 @@ fn save_json_with_a_hint_gives_the_same_group_json() {
     };
     assert_eq!(convert(None), GROUPED);
     assert_eq!(convert(Some(DOC.len() as u64)), GROUPED);
+}
+
+/// Group mode counts its input as it arrives (it holds its JSON, not the input): the
+/// limit's error is raised by the `feed` that crosses it, at the same place whatever the
+/// chunking, and the JSON is handed on only at the end.
+#[test]
+fn the_limit_is_met_at_the_same_place_in_any_chunking() {
+    for chunk in 1..=DOC.len() {
+        let mut t = Transcoder::new(group());
+        t.set_max_group_input(20);
+        let mut out = Vec::new();
+        let mut failed = None;
+        for piece in DOC.chunks(chunk) {
+            if let Err(e) = t.feed(piece, &mut out) {
+                failed = Some(e);
+                break;
+            }
+        }
+        let err = failed.expect("a feed crosses the limit");
+        assert_eq!(err.kind(), &ErrorKind::GroupInputTooLarge { limit: 20 });
+        assert_eq!(
+            (
+                err.position().offset,
+                err.position().line,
+                err.position().column
+            ),
+            (26, 4, 2),
+            "chunk {chunk}"
+        );
+        assert!(out.is_empty(), "chunk {chunk}");
+    }
+    // Under the limit, nothing is handed on before `finish`.
+    let mut t = Transcoder::new(group());
+    let mut out = Vec::new();
+    t.feed(DOC, &mut out).expect("fits");
+    assert!(out.is_empty());
+    t.finish(&mut out).expect("converts");
+    assert_eq!(out, GROUPED);
 }

@@ -1,1032 +1,604 @@
 //! Group mode: `{"core":["A","B"]}`, a key's values gathered at its first place.
 //!
 //! A streaming writer cannot do this naively: when it writes the first `core`, the second
-//! has not been read yet. So group mode reads its input twice:
+//! has not been read yet. So group mode reads its input once, as preserve mode does, but
+//! holds its (compact) output and fixes objects up when they close:
 //!
-//! 1. **Index**: a skim (`text::skim`; a parse for a document the skim declines)
-//!    that records, for each object with a repeated key, where each of
-//!    that key's later values starts (byte offset and operator; the first is written where
-//!    it stands), and each later place's extent: from its key to the next item of its
-//!    object. Objects without repeated keys leave nothing in the index; memory is the
-//!    keys of the objects currently open (input ranges with a fingerprint) plus, per
-//!    repeated key, its bytes, 32-48 bytes and 16 + 16 bytes per later value (8 + 16 in
-//!    32-bit Wasm).
-//! 2. **Write**: a streaming write as in preserve mode, except that at a repeated key's
-//!    first place it writes `[`, that value, then re-reads each later value from its
-//!    offset, then `]`. The parser jumps over the later places without reading them
-//!    (`Parser::skip_input`); one whose extent the index could not pin down (rare:
-//!    a `{}` the parser drops after it, a parameter block) is parsed and not written.
+//! - While an object is open, each of its fields is recorded: where it starts in the
+//!   output (its comma included) and its key's identity (the key's bytes as the parser
+//!   gave them: `a` and `"a"` are one key, `"a "` another, a parameter `[[a] ...]` is the
+//!   key `a`). A field's value runs to the next field's start, or to where the object
+//!   closes or turns mixed. A key seen before in the object is found when it is written
+//!   (a 256-bit filter per object, then a scan of the object's keys, or a hash map once
+//!   it has more than 32 of them) and chained to its first place.
+//! - When an object closes (or turns mixed: its remainder is a list, never grouped), if
+//!   no key repeated (most objects), its records are dropped. Else its fields are rebuilt
+//!   in first-place order, `"k":[v1,v2,...]` for a repeated key, into a scratch buffer
+//!   that replaces them in the output. Inner objects are rebuilt at their own close, so
+//!   a value is moved as finished bytes and nothing is re-read.
+//! - The document's root object is not copied: at the end the output is handed on as
+//!   ranges of the held buffer in first-place order.
+//! - Pretty output is the compact output re-formatted as it is handed on
+//!   ([`Prettifier`]): jomini's pretty JSON is `serde_json`'s pretty formatting of the
+//!   same value, which depends on the compact bytes alone.
 //!
-//! So memory is the input (kept for the re-reads) plus that index: far below a parsed
-//! tape of the whole document (jomini's is about 4x the input).
+//! Memory: the compact JSON of the document (held until the end, since the root's
+//! later keys may move anything), the scratch of the largest rebuilt object, and per
+//! field of each *open* object a record of [`FIELD_BYTES`] bytes, plus its key's bytes
+//! when it is longer than 16. There is no recursion, so no nesting limit beyond the
+//! parser's. What group mode accepts is bounded by the input it is fed
+//! ([`Transcoder::set_max_group_input`](crate::Transcoder::set_max_group_input)); the
+//! held JSON is a constant factor of that input (on the EU4 Korea save, 0.90x; at worst
+//! the JSON's expansion of a token, such as a control byte in a quoted string written
+//! as `\u00XX`, or an operator wrapped as `{"GREATER_THAN_EQUAL":...}`).
 
-use super::JsonOptions;
-use super::render::Renderer;
-use crate::error::{Error, ErrorKind};
-use crate::text::skim::{Skim, blank, skim};
-use crate::text::{Limits, Operator, Parser, Sink, SinkResult, Token, tail};
+use super::writer::JsonWriter;
 use rustc_hash::FxHashMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::collections::hash_map::Entry;
 
-/// Where one of a repeated key's later values starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Occurrence {
-    pub offset: u64,
-    pub op: Option<Operator>,
-    /// A `[[param] ...]` block: the value is the rest of the block.
-    pub block: bool,
-    /// Its place's entry in [`Index::jumps`] ([`NONE`] for none): when that is
-    /// delimited, the write pass re-reads the place as a field of its own, with the
-    /// parser's fast paths (see [`Index::place`]).
-    jump: u32,
-}
-
-/// A key that appears more than once in one object. Its key bytes and later values live
-/// in the [`Index`]'s flat arrays (no allocation per group: a save can have a repeated
-/// key in most of its objects).
-#[derive(Debug)]
-pub(crate) struct Group {
-    /// `Index::keys[key.0..key.1]`.
-    key: (usize, usize),
-    /// `Index::later[later.0..later.1]`: the values after the first, in document order.
-    later: (usize, usize),
-    /// Where the first value starts (an object's groups come in this order).
-    first: u64,
-    /// Set once the first place has been written. An atomic rather than a `Cell` only so
-    /// that the index is `Sync` and a transcoder can move between threads (an HTTP
-    /// handler's future); it is never shared, so `Relaxed` is enough.
-    written: AtomicBool,
-}
-
-/// The repeated keys of every object that has any: per object (sorted by its offset) a
-/// run of `groups`.
-#[derive(Debug, Default)]
-pub(crate) struct Index {
-    objects: Vec<(u64, usize, usize)>,
-    groups: Vec<Group>,
-    keys: Vec<u8>,
-    later: Vec<Occurrence>,
-    /// The later places the write pass may jump over, in document order.
-    jumps: Vec<Jump>,
-    /// Where [`find`](Index::find) left off (atomic for the reason `Group::written` is).
-    hint: AtomicUsize,
-    all_delimited: bool,
-}
-
-/// A later place as a byte range of the (held) input: from its key's first byte to where
-/// the next item of its object starts (the next key or the closing `}`). Deleting that
-/// range from the input deletes exactly that field's tokens, so the write pass can skip
-/// it without parsing it. `to == 0` while (or when) that could not be established.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Jump {
-    from: usize,
-    to: usize,
-}
-
-/// The identity of the document's root object (it has no opening token).
-pub(crate) const ROOT: u64 = u64::MAX;
-
-impl Group {
-    pub fn written(&self) -> bool {
-        self.written.load(Ordering::Relaxed)
-    }
-
-    pub fn mark_written(&self) {
-        self.written.store(true, Ordering::Relaxed);
-    }
-
-    /// Where the first value starts (the offset the write pass's parser gives it).
-    pub fn first(&self) -> u64 {
-        self.first
-    }
-}
-
-impl Index {
-    /// The finished index: objects are recorded as they close (inner ones first), and
-    /// [`find`](Index::find) wants them by offset.
-    fn sorted(mut self) -> Index {
-        self.objects.sort_unstable_by_key(|(offset, _, _)| *offset);
-        let jumps = &self.jumps;
-        self.all_delimited = self
-            .later
-            .iter()
-            .all(|o| jumps.get(o.jump as usize).is_some_and(|j| j.to != 0));
-        self
-    }
-
-    /// Is every later place delimited (so that, jumped over, none reaches the write
-    /// pass's renderer outside a re-read)?
-    pub fn all_delimited(&self) -> bool {
-        self.all_delimited
-    }
-
-    /// The position in the index of the object at `offset`, if it has repeated keys.
-    /// The write pass asks for every object it opens, mostly in document order: the
-    /// answer then lies at the place the last one left off, else a binary search finds it.
-    pub fn find(&self, offset: u64) -> Option<u32> {
-        let objects = &self.objects;
-        let hint = self.hint.load(Ordering::Relaxed);
-        let after_previous = hint
-            .checked_sub(1)
-            .is_none_or(|p| objects.get(p).is_some_and(|o| o.0 < offset));
-        let at_or_before_hint = objects.get(hint).is_none_or(|o| o.0 >= offset);
-        let i = if after_previous && at_or_before_hint {
-            hint
-        } else {
-            objects.partition_point(|(o, _, _)| *o < offset)
-        };
-        let found = objects.get(i).is_some_and(|o| o.0 == offset);
-        self.hint
-            .store(if found { i + 1 } else { i }, Ordering::Relaxed);
-        if found { u32::try_from(i).ok() } else { None }
-    }
-
-    /// [`find`](Index::find), and the offsets of the objects with repeated keys either
-    /// side of `offset` (0 and `u64::MAX` for none): no object strictly between them has
-    /// any, so the write pass looks up only objects outside that gap.
-    pub fn find_with_gap(&self, offset: u64) -> (Option<u32>, (u64, u64)) {
-        let found = self.find(offset);
-        let hint = self.hint.load(Ordering::Relaxed);
-        let before = hint
-            .checked_sub(1)
-            .and_then(|i| self.objects.get(i))
-            .map_or(0, |o| o.0);
-        let after = self.objects.get(hint).map_or(u64::MAX, |o| o.0);
-        (found, (before, after))
-    }
-
-    pub fn groups(&self, object: u32) -> &[Group] {
-        self.objects
-            .get(object as usize)
-            .and_then(|&(_, start, end)| self.groups.get(start..end))
-            .unwrap_or_default()
-    }
-
-    pub fn key(&self, group: &Group) -> &[u8] {
-        self.keys.get(group.key.0..group.key.1).unwrap_or_default()
-    }
-
-    /// Where the values after the first start, in document order.
-    pub fn later(&self, group: &Group) -> &[Occurrence] {
-        let (start, end) = group.later;
-        self.later.get(start..end).unwrap_or_default()
-    }
-
-    /// A later place with a plain `key = value` (or `key {`) as input range, from its
-    /// key to the next item of its object, when the index delimited it: parsing that
-    /// range alone as a document gives the key and then exactly the events of the value.
-    #[inline]
-    pub fn place(&self, occurrence: &Occurrence, base: u64) -> Option<(usize, usize)> {
-        if occurrence.op.is_some() || occurrence.block {
-            return None;
-        }
-        let jump = self.jumps.get(occurrence.jump as usize)?;
-        let value = usize::try_from(occurrence.offset.checked_sub(base)?).ok()?;
-        (jump.to != 0 && jump.from < value && value < jump.to).then_some((jump.from, jump.to))
-    }
-}
-
-/// A key of an object being indexed: a range of the input, or of [`Indexer::spill`] for
-/// a token the parser copied (one that met the end of the input), plus its fingerprint.
-/// `Copy`, so that a frame's keys are dropped for free when it closes.
-#[derive(Debug, Clone, Copy)]
-struct Key {
-    fp: u64,
-    start: usize,
-    len: usize,
-    spilled: bool,
-}
-
-/// One distinct key of an open object.
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    key: Key,
-    /// The previous entry with the same fingerprint ([`NONE`] for none), once the object
-    /// uses its map.
-    next: u32,
-    /// Where its first value starts.
-    first: u64,
-}
-
+/// No record.
 const NONE: u32 = u32::MAX;
 
-/// Objects with at most this many distinct keys find a key by scanning their entries'
-/// fingerprints; larger ones switch to a map from fingerprint to entry.
+/// Objects with at most this many distinct keys find a key by scanning them; larger ones
+/// switch to a map from fingerprint to record.
 const SCAN: usize = 32;
 
-/// A key's fingerprint: a mix of its length and its first and last 8 bytes. `rest` is the
-/// input from the key's first byte on, when there is one (so that a short key is read in
-/// one 8-byte load). Equal keys have equal fingerprints; equal fingerprints are checked
-/// byte by byte.
-#[inline]
-fn fingerprint(key: &[u8], rest: &[u8]) -> u64 {
-    let n = key.len();
-    let word = |s: Option<&[u8]>| s.and_then(|s| s.try_into().ok()).map(u64::from_le_bytes);
-    let (head, last) = if n >= 8 {
-        let head = word(key.get(..8)).unwrap_or(0);
-        (head, word(key.get(n - 8..)).unwrap_or(0))
-    } else {
-        let head = match word(rest.get(..8)) {
-            // `rest` starts where `key` does, so it starts with `key`.
-            Some(w) if rest.as_ptr() == key.as_ptr() => w & ((1u64 << (8 * n)) - 1),
-            _ => key
-                .iter()
-                .rev()
-                .fold(0u64, |acc, &b| (acc << 8) | u64::from(b)),
+/// The size of one field's record (64-bit targets).
+pub const FIELD_BYTES: usize = std::mem::size_of::<Field>();
+
+/// A key's identity: its length and its bytes, the first 16 inline (two words), the
+/// rest (a longer key's whole bytes) in [`Grouper::long_keys`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Key {
+    head: u64,
+    tail: u64,
+    len: u32,
+    /// Where a key longer than 16 bytes starts in [`Grouper::long_keys`].
+    long: u32,
+}
+
+impl Key {
+    /// The key of `bytes`; `rest` is the input from its first byte on when the caller
+    /// has it (a short key is then read in two 8-byte loads).
+    #[inline(always)]
+    fn new(bytes: &[u8], rest: &[u8], long_keys: &mut Vec<u8>) -> Key {
+        let n = bytes.len();
+        let word = |s: &[u8]| {
+            s.first_chunk::<8>()
+                .map_or_else(|| fold(s), |w| u64::from_le_bytes(*w))
         };
-        (head, 0)
-    };
-    let x = (head ^ last.rotate_left(23))
-        .wrapping_add(n as u64)
-        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    x ^ (x >> 31)
-}
-
-/// Where a frame is in establishing the [`Jump`] of its latest later place.
-#[derive(Debug, Default, Clone, Copy)]
-enum JumpState {
-    #[default]
-    None,
-    /// `jumps[i]`'s value is being read.
-    Value(usize),
-    /// `jumps[i]`'s value ended at this input index; the next item of the object says
-    /// where the jump lands.
-    Ended(usize, usize),
-}
-
-#[derive(Debug, Default)]
-struct IndexFrame {
-    object: bool,
-    offset: u64,
-    /// One bit per key fingerprint seen (of 256, by its top 8 bits): a key whose bit is
-    /// clear is new without a look at the others, which is most keys of most objects
-    /// (a save's larger objects have 50-100 keys, which fill 64 bits).
-    bloom: [u64; 4],
-    /// The last entry of each fingerprint, once there are more than [`SCAN`] entries.
-    map: FxHashMap<u64, u32>,
-    entries: Vec<Entry>,
-    /// The later values of repeated keys, by entry, in document order.
-    later: Vec<(u32, Occurrence)>,
-    key: Option<Key>,
-    /// The next scalar is a key (not a value).
-    expect_key: bool,
-    remainder: bool,
-    /// Where the current key starts in the input, quote included (`usize::MAX`: not
-    /// known, or a parameter key).
-    key_start: usize,
-    jump: JumpState,
-}
-
-/// The first read: finds repeated keys. Keys are ranges of the input (no copy per key),
-/// frames are reused, and a key is compared with others only when its fingerprint's bloom
-/// bit says it may repeat.
-#[derive(Debug)]
-struct Indexer<'a> {
-    input: &'a [u8],
-    /// The bytes of keys that are not a slice of the input.
-    spill: Vec<u8>,
-    /// The absolute offset of `input`'s first byte.
-    base: u64,
-    /// Where the last token seen ends (an input index; `usize::MAX` when it was a copied
-    /// token, whose place is unknown) and the nesting depth it was at.
-    last: usize,
-    last_depth: usize,
-    /// How many frames are reading a later place's value (`JumpState::Value`): only
-    /// then is `last` kept up to date.
-    reading: usize,
-    /// The open containers are `frames[..depth]`; frames stay in place when they close,
-    /// to be reused (moving a frame in and out of a stack costs two copies per container).
-    frames: Vec<IndexFrame>,
-    depth: usize,
-    index: Index,
-}
-
-impl<'a> Indexer<'a> {
-    /// Key `bytes`, which start at input index `start` (`usize::MAX`: not a slice of the
-    /// input, as a token the parser copied is not), and `rest`, the input from there on.
-    #[inline]
-    fn key(&mut self, bytes: &[u8], start: usize, rest: &[u8]) -> Key {
-        let fp = fingerprint(bytes, rest);
-        if start != usize::MAX {
-            return Key {
-                fp,
-                start,
-                len: bytes.len(),
-                spilled: false,
-            };
+        let (head, tail) = if n <= 16 {
+            match rest.first_chunk::<16>() {
+                Some(w) if rest.as_ptr() == bytes.as_ptr() => {
+                    let lo = u64::from_le_bytes(*w.first_chunk::<8>().unwrap_or(&[0; 8]));
+                    let hi = u64::from_le_bytes(*w.last_chunk::<8>().unwrap_or(&[0; 8]));
+                    (lo & low_bytes(n), hi & low_bytes(n.saturating_sub(8)))
+                }
+                _ => {
+                    let (a, b) = bytes.split_at(n.min(8));
+                    (fold(a), fold(b))
+                }
+            }
+        } else {
+            (
+                word(bytes),
+                bytes
+                    .last_chunk::<8>()
+                    .map_or(0, |w| u64::from_le_bytes(*w)),
+            )
+        };
+        let mut long = 0;
+        if n > 16 {
+            long = u32::try_from(long_keys.len()).unwrap_or(u32::MAX);
+            long_keys.extend_from_slice(bytes);
         }
-        let start = self.spill.len();
-        self.spill.extend_from_slice(bytes);
         Key {
-            fp,
-            start,
-            len: bytes.len(),
-            spilled: true,
+            head,
+            tail,
+            len: u32::try_from(n).unwrap_or(u32::MAX),
+            long,
         }
     }
 
-    /// Where token `bytes` starts in the input (`usize::MAX` when it is not a slice of
-    /// it). Tokens are slices of the input but for one the parser copied across a chunk
-    /// boundary, which lies in another allocation.
-    #[inline]
-    fn start_of(&self, bytes: &[u8]) -> usize {
-        let start = (bytes.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
-        if start <= self.input.len() && bytes.len() <= self.input.len() - start {
-            start
-        } else {
-            usize::MAX
+    #[inline(always)]
+    fn fingerprint(self) -> u64 {
+        let x = (self.head ^ self.tail.rotate_left(23))
+            .wrapping_add(u64::from(self.len))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        x ^ (x >> 31)
+    }
+
+    /// The same key? (`long_keys` holds both keys' bytes when they are long.)
+    #[inline(always)]
+    fn same(self, other: Key, long_keys: &[u8]) -> bool {
+        if self.head != other.head || self.tail != other.tail || self.len != other.len {
+            return false;
         }
-    }
-
-    /// Where token `bytes` (and its closing quote) ends in the input (`usize::MAX` when
-    /// it is not a slice of it).
-    #[inline]
-    fn end_of(&self, bytes: &[u8], quoted: bool) -> usize {
-        let start = self.start_of(bytes);
-        let end = start.wrapping_add(bytes.len() + usize::from(quoted));
-        if start != usize::MAX && end <= self.input.len() {
-            end
-        } else {
-            usize::MAX
-        }
-    }
-
-    /// Note a token that ends the input after `bytes` (and its closing quote).
-    #[inline]
-    fn saw(&mut self, bytes: &[u8], quoted: bool) {
-        if self.reading == 0 {
-            return;
-        }
-        self.last = self.end_of(bytes, quoted);
-        self.last_depth = self.depth;
-    }
-
-    #[inline]
-    fn top(&self) -> Option<&IndexFrame> {
-        self.depth.checked_sub(1).and_then(|d| self.frames.get(d))
-    }
-
-    fn open(&mut self, object: bool, offset: u64) {
-        open_frame(&mut self.frames, &mut self.depth, object, offset);
-    }
-
-    /// A scalar or parameter: a key when one is expected, else a value that ends a field.
-    #[inline]
-    fn token(&mut self, bytes: &[u8], quoted: bool) {
-        self.saw(bytes, quoted);
-        let Some(top) = self.top() else {
-            return;
-        };
-        if !top.object || top.remainder {
-            return;
-        }
-        if top.expect_key {
-            let start = self.start_of(bytes);
-            // A token that is not a slice of the input (`start` unknown) is its own rest.
-            let rest = self.input.get(start..).unwrap_or(bytes);
-            let key = self.key(bytes, start, rest);
-            let input = self.input;
-            if let Some(top) = top_of(&mut self.frames, self.depth) {
-                top.expect_key = false;
-                top.key = Some(key);
-                top.key_start = start.wrapping_sub(usize::from(quoted));
-                top.next_item(top.key_start, input, &mut self.index.jumps);
-            }
-        } else {
-            let last = self.last;
-            if let Some(top) = top_of(&mut self.frames, self.depth) {
-                top.expect_key = true;
-                top.value_ended(last, &mut self.reading);
-            }
-        }
-    }
-
-    fn close_frame(&mut self) {
-        let Some(depth) = self.depth.checked_sub(1) else {
-            return;
-        };
-        self.depth = depth;
-        let (parents, rest) = self.frames.split_at_mut(depth);
-        let Some(frame) = rest.first_mut() else {
-            return;
-        };
-        // The next item after the frame's last later place is its closing `}` (or the
-        // end of the input, for the root and a forgiven missing `}`).
-        if let JumpState::Ended(i, end) = frame.jump
-            && let Some(at) = blank(self.input, end)
-            && matches!(self.input.get(at), None | Some(b'}'))
-            && let Some(jump) = self.index.jumps.get_mut(i)
-        {
-            jump.to = at;
-        }
-        frame.set_jump(JumpState::None, &mut self.reading);
-        let (input, last, last_depth) = (self.input, self.last, self.last_depth);
-        if let Some(parent) = parents.last_mut() {
-            parent.expect_key = true;
-            // A container value ends at its closing bracket: only brackets, operators,
-            // blanks and comments lie between the last token and it.
-            if let JumpState::Value(_) = parent.jump {
-                let end = match last_depth.checked_sub(depth) {
-                    Some(open) if last != usize::MAX => container_end(input, last, open),
-                    _ => None,
-                };
-                parent.value_ended(end.unwrap_or(usize::MAX), &mut self.reading);
-            }
-        }
-        frame.finish(&mut self.index, self.input, &self.spill);
-    }
-}
-
-impl Sink for Indexer<'_> {
-    fn open_object(&mut self, offset: u64) -> SinkResult {
-        self.open(true, offset);
-        Ok(())
-    }
-
-    fn open_array(&mut self, offset: u64) -> SinkResult {
-        self.open(false, offset);
-        Ok(())
-    }
-
-    fn close(&mut self) -> SinkResult {
-        self.close_frame();
-        Ok(())
-    }
-
-    fn scalar(&mut self, bytes: &[u8], quoted: bool, _then_op: bool) -> SinkResult {
-        self.token(bytes, quoted);
-        Ok(())
-    }
-
-    fn header(&mut self, name: &[u8]) -> SinkResult {
-        self.saw(name, false);
-        Ok(())
-    }
-
-    fn parameter(&mut self, name: &[u8], _defined: bool) -> SinkResult {
-        self.token(name, false);
-        // Its brackets are not tracked: no jump over it, from it or inside it.
-        self.last = usize::MAX;
-        if let Some(top) = top_of(&mut self.frames, self.depth) {
-            top.set_jump(JumpState::None, &mut self.reading);
-            top.key_start = usize::MAX;
-        }
-        Ok(())
-    }
-
-    fn operator(&mut self, _op: Operator, _then_op: bool) -> SinkResult {
-        Ok(())
-    }
-
-    fn mixed(&mut self) -> SinkResult {
-        if let Some(top) = top_of(&mut self.frames, self.depth) {
-            top.remainder = true;
-            top.key = None;
-            top.set_jump(JumpState::None, &mut self.reading);
-        }
-        Ok(())
-    }
-
-    fn value_start(&mut self, offset: u64, op: Option<Operator>, block: bool) {
-        self.last = rel(offset, self.base);
-        self.last_depth = self.depth;
-        let Some(top) = top_of(&mut self.frames, self.depth) else {
-            return;
-        };
-        let Some(key) = top.key.take() else {
-            return;
-        };
-        // The entry `begin_jump` pushes, if it does.
-        let jump = if block || top.key_start == usize::MAX {
-            NONE
-        } else {
-            jump_number(&self.index.jumps)
-        };
-        let later = top.record(
-            key,
-            Occurrence {
-                offset,
-                op,
-                block,
-                jump,
-            },
-            self.input,
-            &self.spill,
-        );
-        if later && !block {
-            top.begin_jump(&mut self.index.jumps, &mut self.reading);
-        }
-    }
-
-    /// A list element: nothing to note unless a later place's value is being read (its
-    /// end) or the list is an object's remainder.
-    #[inline]
-    fn element(&mut self, Token { bytes, .. }: Token<'_>) -> SinkResult {
-        if self.reading != 0 || self.top().is_none_or(|top| top.object) {
-            self.token(bytes, false);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    fn field(
-        &mut self,
-        Token {
-            bytes: key,
-            rest: key_rest,
-            ..
-        }: Token<'_>,
-        offset: u64,
-        Token { bytes: value, .. }: Token<'_>,
-        quoted: bool,
-    ) -> SinkResult {
-        let key_start = self.start_of(key);
-        let key = match self.top() {
-            Some(top) if top.object && !top.remainder && top.expect_key => {
-                self.key(key, key_start, key_rest)
-            }
-            // Not where a key is expected: the generic path keeps the state right.
-            _ => {
-                self.token(key, false);
-                self.value_start(offset, None, false);
-                self.token(value, quoted);
-                return Ok(());
-            }
-        };
-        let value_end = self.end_of(value, quoted);
-        self.saw(value, quoted);
-        let input = self.input;
-        if let Some(top) = top_of(&mut self.frames, self.depth) {
-            top.next_item(key_start, input, &mut self.index.jumps);
-            top.key_start = key_start;
-            let jump = if key_start == usize::MAX {
-                NONE
-            } else {
-                jump_number(&self.index.jumps)
-            };
-            let later = top.record(
-                key,
-                Occurrence {
-                    offset,
-                    op: None,
-                    block: false,
-                    jump,
-                },
-                input,
-                &self.spill,
-            );
-            if later {
-                top.begin_jump(&mut self.index.jumps, &mut self.reading);
-                top.value_ended(value_end, &mut self.reading);
-            }
-        }
-        Ok(())
-    }
-}
-
-impl IndexFrame {
-    /// The frame closes: its repeated keys go into `index`, and it is left empty for
-    /// reuse.
-    fn finish(&mut self, index: &mut Index, input: &[u8], spill: &[u8]) {
-        if self.object && !self.later.is_empty() {
-            // By entry (a stable sort keeps each key's values in document order), so the
-            // groups come in the order of their keys' first places.
-            self.later.sort_by_key(|&(entry, _)| entry);
-            let start = index.groups.len();
-            for run in self.later.chunk_by(|a, b| a.0 == b.0) {
-                let Some(&(entry, _)) = run.first() else {
-                    continue;
-                };
-                let Some(e) = self.entries.get(entry as usize) else {
-                    continue;
-                };
-                let key = index.keys.len();
-                index.keys.extend_from_slice(key_bytes(e.key, input, spill));
-                let first = index.later.len();
-                index.later.extend(run.iter().map(|&(_, o)| o));
-                index.groups.push(Group {
-                    key: (key, index.keys.len()),
-                    later: (first, index.later.len()),
-                    first: e.first,
-                    written: AtomicBool::new(false),
-                });
-            }
-            index.objects.push((self.offset, start, index.groups.len()));
-        }
-        // Clearing a map costs its capacity even when empty (a frame reused after a big
-        // object would pay that on every small one).
-        if !self.map.is_empty() {
-            self.map.clear();
-        }
-        self.entries.clear();
-        self.later.clear();
-        self.key = None;
-    }
-
-    /// Change the jump state, keeping the count of frames `reading` a value.
-    #[inline]
-    fn set_jump(&mut self, jump: JumpState, reading: &mut usize) {
-        if let JumpState::Value(_) = self.jump {
-            *reading -= 1;
-        }
-        if let JumpState::Value(_) = jump {
-            *reading += 1;
-        }
-        self.jump = jump;
-    }
-
-    /// A later place's value starts: its jump starts at its key.
-    fn begin_jump(&mut self, jumps: &mut Vec<Jump>, reading: &mut usize) {
-        if self.key_start == usize::MAX {
-            self.set_jump(JumpState::None, reading);
-        } else {
-            jumps.push(Jump {
-                from: self.key_start,
-                to: 0,
-            });
-            self.set_jump(JumpState::Value(jumps.len() - 1), reading);
-        }
-    }
-
-    /// The current field's value ended at input index `end` (`usize::MAX`: unknown, no
-    /// jump).
-    #[inline]
-    fn value_ended(&mut self, end: usize, reading: &mut usize) {
-        if let JumpState::Value(i) = self.jump {
-            let jump = if end == usize::MAX {
-                JumpState::None
-            } else {
-                JumpState::Ended(i, end)
-            };
-            self.set_jump(jump, reading);
-        }
-    }
-
-    /// A key starting at input index `start` follows the field before it: if that was a
-    /// later place, its jump lands here, provided only blanks and comments lie between
-    /// (anything else the parser reads there, such as a `{}` it drops, belongs to that
-    /// field).
-    #[inline]
-    fn next_item(&mut self, start: usize, input: &[u8], jumps: &mut [Jump]) {
-        if let JumpState::Ended(i, end) = self.jump {
-            self.jump = JumpState::None;
-            if start != usize::MAX
-                && blank(input, end) == Some(start)
-                && let Some(jump) = jumps.get_mut(i)
-            {
-                jump.to = start;
-            }
-        }
-    }
-
-    /// One more value of `key` in this object; true when it is not the first.
-    #[inline]
-    fn record(&mut self, key: Key, occurrence: Occurrence, input: &[u8], spill: &[u8]) -> bool {
-        let bit = 1u64 << ((key.fp >> 56) & 63);
-        let bloom = self.bloom.get_mut((key.fp >> 62) as usize);
-        let seen = bloom.as_ref().is_some_and(|w| **w & bit != 0);
-        if let Some(w) = bloom {
-            *w |= bit;
-        }
-        if seen && let Some(entry) = self.find(key, input, spill) {
-            self.later.push((entry, occurrence));
+        if self.len <= 16 {
             return true;
         }
-        let Ok(i) = u32::try_from(self.entries.len()) else {
-            return false;
+        let bytes = |k: Key| {
+            let from = k.long as usize;
+            long_keys
+                .get(from..from.saturating_add(k.len as usize))
+                .unwrap_or_default()
         };
-        let mut entry = Entry {
+        bytes(self) == bytes(other)
+    }
+}
+
+/// The little-endian word of up to 8 bytes.
+#[inline]
+fn fold(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .rev()
+        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
+}
+
+/// A mask of the low `n` bytes of a word (`n` >= 8: all of it), without a branch.
+#[inline(always)]
+fn low_bytes(n: usize) -> u64 {
+    let shift = 64usize.saturating_sub(8 * n.min(8));
+    u64::MAX.checked_shr(shift as u32).unwrap_or(0)
+}
+
+/// One field of an open object.
+#[derive(Debug, Clone, Copy)]
+struct Field {
+    /// Where the field starts in the output (at its comma, if it has one).
+    start: usize,
+    key: Key,
+    /// A first place: the previous first place in the object whose key has the same
+    /// fingerprint (the map's chain). A later place: unused.
+    same_fp: u32,
+    /// The next place of this key in the object.
+    next: u32,
+    /// A first place: its key's last place so far (itself when alone).
+    last: u32,
+    /// Not the key's first place: written at the first.
+    later: bool,
+}
+
+/// An open object.
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    /// Its first record in [`Grouper::fields`].
+    fields: usize,
+    /// [`Grouper::long_keys`]'s length when it opened.
+    long: usize,
+    /// Where its first field starts in the output (just after its `{`).
+    start: usize,
+    /// One bit per key fingerprint seen (of 256): a key whose bit is clear is new
+    /// without a look at the others.
+    bloom: [u64; 4],
+    /// Distinct keys so far.
+    distinct: usize,
+    /// Its map (in [`Grouper::maps`], by depth) is in use.
+    mapped: bool,
+    /// A key repeated: the object is rebuilt when it closes.
+    repeats: bool,
+}
+
+/// Group mode's bookkeeping beside the renderer: the fields of the open objects.
+#[derive(Debug, Default)]
+pub(crate) struct Grouper {
+    fields: Vec<Field>,
+    long_keys: Vec<u8>,
+    objects: Vec<Open>,
+    /// Fingerprint to the last first place with it, per object depth, once that object
+    /// has more than [`SCAN`] distinct keys (kept for reuse: they are cleared, not
+    /// dropped).
+    maps: Vec<FxHashMap<u64, u32>>,
+    scratch: Vec<u8>,
+}
+
+impl Grouper {
+    /// An object opens; its first field will start at output offset `start`.
+    #[inline]
+    pub fn open(&mut self, start: usize) {
+        self.objects.push(Open {
+            fields: self.fields.len(),
+            long: self.long_keys.len(),
+            start,
+            bloom: [0; 4],
+            distinct: 0,
+            mapped: false,
+            repeats: false,
+        });
+    }
+
+    /// Open objects (the root included).
+    pub fn depth(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// A key of the innermost open object is written from output offset `start` on.
+    /// `bytes` is the key as the parser gave it; `rest` the input from its first byte
+    /// (or `bytes` itself).
+    #[inline(always)]
+    pub fn key(&mut self, bytes: &[u8], rest: &[u8], start: usize) {
+        let long_before = self.long_keys.len();
+        let key = Key::new(bytes, rest, &mut self.long_keys);
+        let fp = key.fingerprint();
+        let Some(open) = self.objects.last_mut() else {
+            return;
+        };
+        let bit = 1u64 << ((fp >> 56) & 63);
+        let mut seen = true;
+        if let Some(word) = open.bloom.get_mut((fp >> 62) as usize) {
+            seen = *word & bit != 0;
+            *word |= bit;
+        }
+        open.distinct += 1;
+        if seen || open.distinct > SCAN {
+            self.key_general(key, fp, start, seen, long_before);
+            return;
+        }
+        let i = u32::try_from(self.fields.len()).unwrap_or(NONE);
+        self.fields.push(Field {
+            start,
             key,
+            same_fp: NONE,
             next: NONE,
-            first: occurrence.offset,
-        };
-        if self.entries.len() >= SCAN {
-            if self.map.is_empty() {
-                for (j, e) in (0u32..).zip(self.entries.iter_mut()) {
-                    e.next = self.map.insert(e.key.fp, j).unwrap_or(NONE);
-                }
-            }
-            entry.next = self.map.insert(key.fp, i).unwrap_or(NONE);
-        }
-        self.entries.push(entry);
-        false
+            last: i,
+            later: false,
+        });
     }
 
-    /// The entry of `key`, if it has one.
-    #[inline]
-    fn find(&self, key: Key, input: &[u8], spill: &[u8]) -> Option<u32> {
-        let bytes = key_bytes(key, input, spill);
-        let same = |e: &Entry| e.key.fp == key.fp && key_bytes(e.key, input, spill) == bytes;
-        if self.map.is_empty() {
-            let i = self.entries.iter().position(same)?;
-            return u32::try_from(i).ok();
-        }
-        let mut i = *self.map.get(&key.fp)?;
-        loop {
-            let e = self.entries.get(i as usize)?;
-            if same(e) {
-                return Some(i);
-            }
-            i = e.next;
-        }
-    }
-}
-
-/// The bytes of `key`.
-#[inline]
-fn key_bytes<'k>(key: Key, input: &'k [u8], spill: &'k [u8]) -> &'k [u8] {
-    let from = if key.spilled { spill } else { input };
-    from.get(key.start..key.start.wrapping_add(key.len))
-        .unwrap_or_default()
-}
-
-/// The number the next entry pushed on `jumps` gets.
-#[inline]
-fn jump_number(jumps: &[Jump]) -> u32 {
-    u32::try_from(jumps.len()).unwrap_or(NONE)
-}
-
-/// The innermost open frame (a function of the fields, not of the indexer, so that the
-/// indexer's other fields stay free to borrow).
-#[inline]
-fn top_of(frames: &mut [IndexFrame], depth: usize) -> Option<&mut IndexFrame> {
-    depth.checked_sub(1).and_then(|d| frames.get_mut(d))
-}
-
-/// Open a frame at `frames[depth]` (reusing the one left there) and go in.
-fn open_frame(frames: &mut Vec<IndexFrame>, depth: &mut usize, object: bool, offset: u64) {
-    if *depth == frames.len() {
-        frames.push(IndexFrame::default());
-    }
-    let Some(frame) = frames.get_mut(*depth) else {
-        return;
-    };
-    frame.object = object;
-    frame.offset = offset;
-    frame.expect_key = true;
-    frame.remainder = false;
-    frame.jump = JumpState::None;
-    frame.bloom = [0; 4];
-    *depth += 1;
-}
-
-/// `offset` as an index into the input that starts at `base`.
-fn rel(offset: u64, base: u64) -> usize {
-    usize::try_from(offset.saturating_sub(base)).unwrap_or(usize::MAX)
-}
-
-/// Just past the bracket that closes a container value, scanning from `i`, `open` levels
-/// inside it, through what the parser reads there without a token: blanks, comments,
-/// operators and brackets (`{}` it drops). Anything else: none (no jump).
-fn container_end(input: &[u8], mut i: usize, mut open: usize) -> Option<usize> {
-    loop {
-        i = blank(input, i)?;
-        match *input.get(i)? {
-            b'{' => open += 1,
-            b'}' => {
-                open = open.checked_sub(1)?;
-                if open == 0 {
-                    return Some(i + 1);
-                }
-            }
-            b'=' | b'<' | b'>' | b'!' | b'?' => {}
-            _ => return None,
-        }
-        i += 1;
-    }
-}
-
-/// Find the repeated keys of `input` (the document after any BOM/header, which starts
-/// at absolute offset `base`): with a skim when the document is one it reads exactly
-/// (most saves), else with the parser.
-pub(crate) fn index(input: &[u8], base: u64, limits: Limits) -> Result<Index, Error> {
-    match skim_index(input, base, limits) {
-        Some(index) => {
-            // Fuzz builds keep debug assertions: they check the skim on every input.
-            debug_assert!(
-                parse_index(input, base, limits).is_ok_and(|p| p.same_as(&index)),
-                "the skim's index differs from the parser's"
-            );
-            Ok(index)
-        }
-        None => parse_index(input, base, limits),
-    }
-}
-
-/// [`index`] through a [`skim`]; `None` when the skim declines the document.
-fn skim_index(input: &[u8], base: u64, limits: Limits) -> Option<Index> {
-    let mut indexer = SkimIndexer {
-        input,
-        frames: Vec::new(),
-        depth: 0,
-        index: Index::default(),
-    };
-    open_frame(&mut indexer.frames, &mut indexer.depth, true, ROOT);
-    if !skim(input, base, limits.max_depth, &mut indexer) {
-        return None;
-    }
-    while indexer.depth > 0 {
-        indexer.close_object();
-    }
-    Some(indexer.index.sorted())
-}
-
-/// [`index`] through the parser: any document it accepts.
-fn parse_index(input: &[u8], base: u64, limits: Limits) -> Result<Index, Error> {
-    let mut indexer = Indexer {
-        input,
-        spill: Vec::new(),
-        base,
-        last: usize::MAX,
-        last_depth: 0,
-        reading: 0,
-        frames: Vec::new(),
-        depth: 0,
-        index: Index::default(),
-    };
-    indexer.open(true, ROOT);
-    let mut parser = Parser::new(limits).starting_at(base);
-    parser.feed(input, &mut indexer)?;
-    parser.finish(&mut indexer)?;
-    while indexer.depth > 0 {
-        indexer.close_frame();
-    }
-    Ok(indexer.index.sorted())
-}
-
-/// The index pass over a document the [`skim`] reads: the frames and records of
-/// [`Indexer`], driven by keys and field ends instead of tokens. Keys are always slices
-/// of the input (nothing is copied), and a later place's jump ends where the skim says
-/// the next item starts.
-struct SkimIndexer<'a> {
-    input: &'a [u8],
-    frames: Vec<IndexFrame>,
-    depth: usize,
-    index: Index,
-}
-
-impl Skim for SkimIndexer<'_> {
-    fn object(&mut self, offset: u64) {
-        open_frame(&mut self.frames, &mut self.depth, true, offset);
-    }
-
-    #[inline]
-    fn key(&mut self, start: usize, body: (usize, usize), value_offset: u64) {
-        let input = self.input;
-        let bytes = input.get(body.0..body.1).unwrap_or_default();
-        let key = Key {
-            fp: fingerprint(bytes, tail(input, body.0)),
-            start: body.0,
-            len: bytes.len(),
-            spilled: false,
-        };
-        let Some(top) = top_of(&mut self.frames, self.depth) else {
+    /// [`key`](Grouper::key) for a key that may repeat (its filter bit was set) or in an
+    /// object past [`SCAN`] distinct keys (found through the object's map, in one probe).
+    #[inline(never)]
+    fn key_general(&mut self, key: Key, fp: u64, start: usize, seen: bool, long_before: usize) {
+        let depth = self.objects.len();
+        let Some(open) = self.objects.last_mut() else {
             return;
         };
-        let occurrence = Occurrence {
-            offset: value_offset,
-            op: None,
-            block: false,
-            jump: jump_number(&self.index.jumps),
+        let Ok(i) = u32::try_from(self.fields.len()) else {
+            return;
         };
-        if top.record(key, occurrence, input, &[]) {
-            let jumps = &mut self.index.jumps;
-            jumps.push(Jump { from: start, to: 0 });
-            top.jump = JumpState::Value(jumps.len() - 1);
+        let mut first = None;
+        let mut same_fp = NONE;
+        if open.distinct > SCAN {
+            while self.maps.len() < depth {
+                self.maps.push(FxHashMap::default());
+            }
+            let Some(map) = self.maps.get_mut(depth.wrapping_sub(1)) else {
+                return;
+            };
+            if !open.mapped {
+                open.mapped = true;
+                map.clear();
+                let from = open.fields;
+                for (j, f) in (0u32..).zip(self.fields.iter_mut()).skip(from) {
+                    if !f.later {
+                        f.same_fp = map.insert(f.key.fingerprint(), j).unwrap_or(NONE);
+                    }
+                }
+            }
+            match map.entry(fp) {
+                Entry::Vacant(e) => {
+                    e.insert(i);
+                }
+                Entry::Occupied(mut e) => {
+                    let mut j = *e.get();
+                    while let Some(f) = self.fields.get(j as usize) {
+                        if f.key.same(key, &self.long_keys) {
+                            first = Some(j);
+                            break;
+                        }
+                        j = f.same_fp;
+                    }
+                    if first.is_none() {
+                        same_fp = e.insert(i);
+                    }
+                }
+            }
+        } else if seen {
+            first = find(&self.fields, open, key, &self.long_keys);
         }
+        if let Some(first) = first {
+            // A later place: chained to its key's first place, its key bytes not kept.
+            open.distinct -= 1;
+            self.long_keys.truncate(long_before);
+            if let Some(f) = self.fields.get_mut(first as usize) {
+                let last = std::mem::replace(&mut f.last, i);
+                if let Some(l) = self.fields.get_mut(last as usize) {
+                    l.next = i;
+                }
+            }
+            open.repeats = true;
+            self.fields.push(Field {
+                start,
+                key,
+                same_fp: NONE,
+                next: NONE,
+                last: NONE,
+                later: true,
+            });
+            return;
+        }
+        self.fields.push(Field {
+            start,
+            key,
+            same_fp,
+            next: NONE,
+            last: i,
+            later: false,
+        });
     }
 
+    /// The innermost object closes (or turns mixed) with its fields ending at the
+    /// writer's cursor: rebuilt in place when a key repeated, and forgotten.
     #[inline]
-    fn next_item(&mut self, next: Option<usize>) {
-        if let Some(top) = top_of(&mut self.frames, self.depth)
-            && let JumpState::Value(i) = std::mem::take(&mut top.jump)
-            && let (Some(next), Some(jump)) = (next, self.index.jumps.get_mut(i))
+    pub fn close(&mut self, w: &mut JsonWriter) {
+        if self.objects.last().is_some_and(|o| o.repeats) {
+            self.rebuild(w);
+        }
+        self.forget();
+    }
+
+    /// Drop the innermost object's records.
+    #[inline]
+    fn forget(&mut self) {
+        let depth = self.objects.len();
+        let Some(open) = self.objects.pop() else {
+            return;
+        };
+        if open.mapped
+            && let Some(map) = self.maps.get_mut(depth.wrapping_sub(1))
         {
-            jump.to = next;
+            map.clear();
         }
+        self.fields.truncate(open.fields);
+        self.long_keys.truncate(open.long);
     }
 
-    fn close_object(&mut self) {
-        let Some(depth) = self.depth.checked_sub(1) else {
+    /// Rebuild the innermost object's fields in first-place order.
+    #[inline(never)]
+    fn rebuild(&mut self, w: &mut JsonWriter) {
+        let Some(open) = self.objects.last().copied() else {
             return;
         };
-        self.depth = depth;
-        if let Some(frame) = self.frames.get_mut(depth) {
-            frame.finish(&mut self.index, self.input, &[]);
-        }
+        let scratch = &mut self.scratch;
+        scratch.clear();
+        let out = w.output();
+        let fields = self.fields.get(open.fields..).unwrap_or_default();
+        emit_fields(out, fields, open.fields, out.len(), &mut |b: &[u8]| {
+            scratch.extend_from_slice(b)
+        });
+        w.rewrite_from(open.start, scratch);
     }
-}
 
-impl Index {
-    /// Do both hold the same objects, groups, later places and jumps?
-    fn same_as(&self, other: &Index) -> bool {
-        let groups = |i: &Index| -> Vec<(Vec<u8>, u64, Vec<Occurrence>)> {
-            i.groups
-                .iter()
-                .map(|g| (i.key(g).to_vec(), g.first, i.later(g).to_vec()))
-                .collect()
-        };
-        self.objects == other.objects && groups(self) == groups(other) && self.jumps == other.jumps
-    }
-}
-
-/// Write `input` as group-mode JSON, handing output to `emit` in chunks.
-pub(crate) fn render<F: FnMut(&[u8])>(
-    input: &[u8],
-    base: u64,
-    options: &JsonOptions,
-    limits: Limits,
-    emit: &mut F,
-) -> Result<(), Error> {
-    write(input, base, options, limits, emit, true)
-}
-
-/// [`render`], jumping over the later places the index delimited when `jumping` (tests
-/// compare with and without).
-fn write<F: FnMut(&[u8])>(
-    input: &[u8],
-    base: u64,
-    options: &JsonOptions,
-    limits: Limits,
-    emit: &mut F,
-    jumping: bool,
-) -> Result<(), Error> {
-    let index = index(input, base, limits)?;
-    let mut renderer = Renderer::new(options);
-    renderer.enable_groups(input, base, &index, limits, jumping);
-    renderer.begin_document();
-    let mut parser = Parser::new(limits).starting_at(base);
-    let mut out = Vec::new();
-    // Feed the input but for the later places the index could delimit, which the
-    // parser jumps over: they are written at their key's first place.
-    let mut pos = 0;
-    let jumps = if jumping { &index.jumps[..] } else { &[] };
-    for jump in jumps.iter().filter(|j| j.to != 0) {
-        let (from, to) = (jump.from, jump.to);
-        // Inside a later place already jumped over.
-        if from < pos {
-            continue;
-        }
-        let (Some(before), Some(skipped)) = (input.get(pos..from), input.get(from..to)) else {
-            continue;
-        };
-        feed(&mut parser, &mut renderer, before, &mut out, emit)?;
-        pos = from;
-        if parser.skip_input(skipped) {
-            pos = to;
-        } else {
-            renderer.jump_failed();
-        }
-    }
-    feed(&mut parser, &mut renderer, tail(input, pos), &mut out, emit)?;
-    parser.finish(&mut renderer)?;
-    renderer.take_group_error()?;
-    let end = base + input.len() as u64;
-    renderer.end_document().map_err(|k| {
-        Error::new(
-            k,
-            crate::Position {
-                offset: end,
-                ..Default::default()
-            },
-        )
-    })?;
-    renderer.writer().drain_into(&mut out);
-    emit(&out);
-    Ok(())
-}
-
-/// Feed `input` to the write pass, handing output on about every [`SLICE`] bytes.
-fn feed<F: FnMut(&[u8])>(
-    parser: &mut Parser,
-    renderer: &mut Renderer,
-    input: &[u8],
-    out: &mut Vec<u8>,
-    emit: &mut F,
-) -> Result<(), Error> {
-    for chunk in input.chunks(SLICE) {
-        parser.feed(chunk, renderer)?;
-        renderer.take_group_error()?;
-        if renderer.writer().len() >= SLICE {
-            renderer.writer().drain_into(out);
+    /// The document ends with the root object's fields ending at `end` of `out`; hand
+    /// on `out` with them in first-place order (as ranges of `out`, no copy).
+    pub fn emit_root<F: FnMut(&[u8])>(&mut self, out: &[u8], end: usize, emit: &mut F) {
+        let Some(open) = self.objects.last().copied() else {
             emit(out);
-            out.clear();
+            return;
+        };
+        if !open.repeats {
+            emit(out);
+        } else {
+            emit(out.get(..open.start).unwrap_or_default());
+            let fields = self.fields.get(open.fields..).unwrap_or_default();
+            emit_fields(out, fields, open.fields, end, emit);
+            emit(out.get(end..).unwrap_or_default());
         }
+        self.forget();
     }
-    Ok(())
 }
 
-/// The write pass feeds and hands on output in pieces of about this size.
-const SLICE: usize = 1 << 20;
+/// The first place of `key` among the fields of `open`, a small object (no map).
+#[inline]
+fn find(fields: &[Field], open: &Open, key: Key, long_keys: &[u8]) -> Option<u32> {
+    let from = open.fields;
+    let mine = fields.get(from..)?;
+    let i = mine
+        .iter()
+        .position(|f| !f.later && f.key.same(key, long_keys))?;
+    u32::try_from(from + i).ok()
+}
 
-/// The deepest nesting of re-reads (a repeated key inside a re-read value inside ...).
-/// Each level uses native stack, so it is bounded; real saves nest a handful deep.
-pub(crate) const MAX_GROUP_NESTING: usize = 128;
-
-pub(crate) fn too_deep() -> ErrorKind {
-    ErrorKind::TooDeep {
-        limit: MAX_GROUP_NESTING,
+/// Hand on the fields `fields` (the records from index `base` of the grouper's, ending
+/// at `end` of `out`) in first-place order, a repeated key's values as an array.
+fn emit_fields<F: FnMut(&[u8])>(
+    out: &[u8],
+    fields: &[Field],
+    base: usize,
+    end: usize,
+    emit: &mut F,
+) {
+    let at = |i: usize| fields.get(i.wrapping_sub(base));
+    // Where field `i` (an index into the grouper's records) ends.
+    let field_end = |i: usize| at(i + 1).map_or(end, |f| f.start);
+    let bytes = |from: usize, to: usize| out.get(from..to).unwrap_or_default();
+    for (i, f) in (base..).zip(fields) {
+        if f.later {
+            continue;
+        }
+        let to = field_end(i);
+        if f.next == NONE {
+            emit(bytes(f.start, to));
+            continue;
+        }
+        let value = value_start(out, f.start, to);
+        emit(bytes(f.start, value));
+        emit(b"[");
+        emit(bytes(value, to));
+        let mut j = f.next;
+        while let Some(g) = at(j as usize) {
+            let to = field_end(j as usize);
+            emit(b",");
+            emit(bytes(value_start(out, g.start, to), to));
+            j = g.next;
+        }
+        emit(b"]");
     }
+}
+
+/// Where the value of the compact field `out[start..end]` (`,"key":value`) starts.
+fn value_start(out: &[u8], start: usize, end: usize) -> usize {
+    let field = out.get(start..end).unwrap_or_default();
+    let mut i = usize::from(field.first() == Some(&b','));
+    // The key: a JSON string.
+    i += 1;
+    while let Some(&b) = field.get(i) {
+        match b {
+            b'\\' => i += 2,
+            b'"' => break,
+            _ => i += 1,
+        }
+    }
+    // Past the closing quote and the colon.
+    (start + i + 2).min(end)
+}
+
+/// Re-formats compact JSON as `serde_json`'s pretty printer writes the same value
+/// (two-space indentation, `": "` after keys, `{}` and `[]` for empty containers), fed
+/// in pieces of any size.
+#[derive(Debug, Default)]
+pub struct Prettifier {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    /// A `{` or `[` was written and nothing after it yet: an empty container closes on
+    /// the same line, else the first member goes on a new line.
+    opened: bool,
+    buf: Vec<u8>,
+}
+
+/// A newline and the indentation of up to 32 levels, written in one copy.
+// Built at compile time: an index out of bounds fails the build, it cannot run.
+#[allow(clippy::indexing_slicing)]
+const NEWLINE_INDENT: [u8; 65] = {
+    let mut t = [b' '; 65];
+    t[0] = b'\n';
+    t
+};
+
+/// Pretty output is handed on in pieces of about this size.
+const PRETTY_PIECE: usize = 64 << 10;
+
+impl Prettifier {
+    fn newline(&mut self) {
+        match NEWLINE_INDENT.get(..1 + 2 * self.depth) {
+            Some(indent) => self.buf.extend_from_slice(indent),
+            None => {
+                self.buf.push(b'\n');
+                for _ in 0..self.depth {
+                    self.buf.extend_from_slice(b"  ");
+                }
+            }
+        }
+    }
+
+    /// The first member of a container just opened goes on a new line.
+    #[inline]
+    fn member(&mut self) {
+        if self.opened {
+            self.opened = false;
+            self.newline();
+        }
+    }
+
+    /// Re-format `json` (the next piece of the compact output), handing the result to
+    /// `emit` in pieces.
+    pub fn feed<F: FnMut(&[u8])>(&mut self, json: &[u8], emit: &mut F) {
+        let mut rest = json;
+        while !rest.is_empty() {
+            if self.in_string {
+                // Copy up to the closing quote (or the piece's end), a run at a time.
+                if self.escaped {
+                    // The byte after a backslash.
+                    self.escaped = false;
+                    let (run, after) = rest.split_at(1);
+                    self.buf.extend_from_slice(run);
+                    rest = after;
+                    continue;
+                }
+                let n = memchr::memchr2(b'"', b'\\', rest).map_or(rest.len(), |i| i + 1);
+                let (run, after) = rest.split_at(n);
+                match run.last() {
+                    Some(b'"') => self.in_string = false,
+                    Some(b'\\') => self.escaped = true,
+                    _ => {}
+                }
+                self.buf.extend_from_slice(run);
+                rest = after;
+                continue;
+            }
+            let Some((&b, after)) = rest.split_first() else {
+                break;
+            };
+            rest = after;
+            match b {
+                b'{' | b'[' => {
+                    self.member();
+                    self.buf.push(b);
+                    self.depth += 1;
+                    self.opened = true;
+                }
+                b'}' | b']' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.opened {
+                        self.opened = false;
+                    } else {
+                        self.newline();
+                    }
+                    self.buf.push(b);
+                }
+                b',' => {
+                    self.buf.push(b',');
+                    self.newline();
+                }
+                b':' => self.buf.extend_from_slice(b": "),
+                b'"' => {
+                    self.member();
+                    self.buf.push(b);
+                    self.in_string = true;
+                }
+                _ => {
+                    self.member();
+                    // A number or literal: copy it whole.
+                    let n = rest
+                        .iter()
+                        .position(|&c| matches!(c, b',' | b'}' | b']' | b':' | b'"'))
+                        .unwrap_or(rest.len());
+                    self.buf.push(b);
+                    let (run, after) = rest.split_at(n);
+                    self.buf.extend_from_slice(run);
+                    rest = after;
+                }
+            }
+            if self.buf.len() >= PRETTY_PIECE {
+                emit(&self.buf);
+                self.buf.clear();
+            }
+        }
+        if self.buf.len() >= PRETTY_PIECE {
+            emit(&self.buf);
+            self.buf.clear();
+        }
+    }
+
+    /// Hand on what is left.
+    pub fn finish<F: FnMut(&[u8])>(&mut self, emit: &mut F) {
+        if !self.buf.is_empty() {
+            emit(&self.buf);
+            self.buf.clear();
+        }
+    }
+}
+
+/// `json` (compact, as this crate writes it) re-formatted by a [`Prettifier`].
+pub fn prettify(json: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len() * 2);
+    let mut p = Prettifier::default();
+    let mut emit = |b: &[u8]| out.extend_from_slice(b);
+    p.feed(json, &mut emit);
+    p.finish(&mut emit);
+    out
 }
 
 #[cfg(test)]
@@ -1034,368 +606,103 @@ mod tests {
     use super::*;
     use crate::json::{DuplicateKeyMode, JsonOptions};
 
-    fn group(input: &str, jumping: bool) -> Result<String, Error> {
+    fn json(input: &str, mode: DuplicateKeyMode, pretty: bool) -> String {
         let options = JsonOptions {
-            mode: DuplicateKeyMode::Group,
+            mode,
+            pretty,
             ..JsonOptions::default()
         };
-        let mut out = Vec::new();
-        write(
-            input.as_bytes(),
-            0,
-            &options,
-            Limits::default(),
-            &mut |chunk: &[u8]| out.extend_from_slice(chunk),
-            jumping,
-        )?;
-        Ok(String::from_utf8(out).unwrap())
-    }
-
-    /// The later places the index delimited, as the text jumped over.
-    fn jumped(input: &str) -> Vec<&str> {
-        let index = index(input.as_bytes(), 0, Limits::default()).unwrap();
-        index
-            .jumps
-            .iter()
-            .filter(|j| j.to != 0)
-            .map(|j| &input[j.from..j.to])
-            .collect()
-    }
-
-    /// Where the skim reads a document, its index is the parser's; `skimmed` says
-    /// whether it did.
-    fn skim_agrees(input: &str) -> bool {
-        let limits = Limits {
-            max_depth: 6,
-            ..Limits::default()
-        };
-        let Some(skimmed) = skim_index(input.as_bytes(), 7, limits) else {
-            return false;
-        };
-        match parse_index(input.as_bytes(), 7, limits) {
-            Ok(parsed) => assert!(parsed.same_as(&skimmed), "{input:?}"),
-            Err(e) => panic!("the skim read {input:?}, which the parser refuses: {e}"),
-        }
-        true
-    }
-
-    #[test]
-    fn skim_reads_plain_documents_as_the_parser_does() {
-        let read = [
-            "",
-            "a=1 a=2 b=3\n",
-            "a=1 a=2\n",
-            "a=1 a=2 # c\n",
-            "a=1 a=\"2\"",
-            "\"a\"=1 a=\"x\\\"y\" \"a\" = { 1 2 } b=1",
-            "a={ b=1 b=2 } a={ 1 2 3 } a={ } a={ {} b=1 b={} } c=1",
-            "k = { a = 1 a = { b = 2 b = 3 } c = 4 a = 5 }",
-            "x={ a=1 a={ } } x={ a=2 a=3 }",
-            "l={ { a=1 a=2 } { a=3 } {} { 1 2 } \"s\" 3 } l={ {} {} }",
-            "a{ b=1 b=2 } a { c=1 } a=1",
-            "a=1 # c\n a={ # d\n b=1 # e\n b=2 }\n # f\n a=3 ",
-            "n={ 1 2 3 4 5 6 7 8 9 10 } n={ -1 0.5 1444.11.11 x_y } n={ 1 \"q\" 2 }",
-            "n={ 1 2 { 3 } 4 } n={ \"rgb\" { 1 } } n={ 12 { a=1 a=2 } }",
-            "a=b\"c\" a=x@y d=1;e=2;d=3",
-            "a={{{a=1 a=2}}} a={{{}}}",
-            "o={ a=1 } o={ a=1 a=1 } o={ \"a\"=1 a=2 }",
-        ];
-        for case in read {
-            let case = format!("{case}\n");
-            assert!(skim_agrees(&case), "not skimmed: {case:?}");
-        }
-        let declined = [
-            // A token the input ends in.
-            "a=1 a=2",
-            "a=1 a=2 {} b=3",
-            "a=rgb{1 2} a=rgb {3}",
-            "a=1 [[p] a=2 ] b=2",
-            "a=1 a=2 } b=1",
-            "a=1 a={ b=2",
-            "a = 1 a < 2",
-            "a == 1",
-            "a=1 b c",
-            "a={ 1 b=2 }",
-            "a={ x rgb { 1 } }",
-            "a={ x _y { 1 } }",
-            "a={ 1 2 = 3 }",
-            "a={ {a=1} = {1} }",
-            "a=@[x+1]",
-            "a=1 # unterminated",
-            "a=x!y",
-            "a={ 1 2 ] }",
-            "a=1 a=2x",
-            "a={{{{{{{b=1}}}}}}}",
-            "a={ 1 2 ?x }",
-            "a={ \"a\" = 1 }x",
-            "a=\"unclosed",
-        ];
-        for case in declined {
-            assert!(!skim_agrees(case), "skimmed: {case:?}");
-        }
-    }
-
-    /// Generated documents, mostly plain with now and then something the skim must
-    /// decline or read exactly: wherever it reads one, its index is the parser's.
-    #[test]
-    fn skim_agrees_on_generated_documents() {
-        struct Gen(u64);
-        impl Gen {
-            fn next(&mut self, n: u64) -> u64 {
-                self.0 ^= self.0 << 13;
-                self.0 ^= self.0 >> 7;
-                self.0 ^= self.0 << 17;
-                self.0 % n
-            }
-            fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-                from[self.next(from.len() as u64) as usize]
-            }
-            fn blank(&mut self, out: &mut String) {
-                let b = self.pick(&[" ", " ", "\n\t", "", "  ", " # c\n", ";", "\r\n"]);
-                out.push_str(b);
-            }
-            fn odd(&mut self, out: &mut String) -> bool {
-                if self.next(40) == 0 {
-                    let odd = [
-                        "{}",
-                        "}",
-                        "]",
-                        "[[p] a=1 ]",
-                        "==",
-                        "<",
-                        "!=",
-                        "?=",
-                        "x",
-                        "rgb {",
-                        "@[a]",
-                        "#",
-                        "\"",
-                        "a!",
-                        "=",
-                        "{",
-                        "\"q\"",
-                    ];
-                    out.push_str(self.pick(&odd));
-                    return true;
-                }
-                false
-            }
-            fn value(&mut self, out: &mut String, depth: usize) {
-                match self.next(if depth > 4 { 3 } else { 6 }) {
-                    0 => out.push_str(self.pick(&["1", "-2.5", "yes", "x_y", "1444.1.1"])),
-                    1 => out.push_str(self.pick(&["\"s\"", "\"a b\"", "\"\\\"\"", "\"\""])),
-                    2 => out.push_str(self.pick(&["{}", "{ }", "{ {} }"])),
-                    3 => self.object(out, depth + 1),
-                    4 => {
-                        out.push('{');
-                        for _ in 0..self.next(6) {
-                            self.blank(out);
-                            if self.next(4) == 0 {
-                                self.value(out, depth + 1);
-                            } else {
-                                out.push_str(self.pick(&["1", "22", "\"q\"", "-3", "w"]));
-                            }
-                            self.odd(out);
-                        }
-                        self.blank(out);
-                        out.push('}');
-                    }
-                    _ => self.object(out, depth + 1),
-                }
-            }
-            fn fields(&mut self, out: &mut String, depth: usize) {
-                for _ in 0..self.next(7) {
-                    self.blank(out);
-                    out.push_str(self.pick(&["a", "b", "\"a\"", "c", "ab", "\"b c\""]));
-                    self.blank(out);
-                    if !self.odd(out) {
-                        out.push_str(if self.next(8) == 0 { "" } else { "=" });
-                    }
-                    self.blank(out);
-                    self.value(out, depth);
-                    self.odd(out);
-                }
-                self.blank(out);
-            }
-            fn object(&mut self, out: &mut String, depth: usize) {
-                out.push('{');
-                self.fields(out, depth);
-                out.push('}');
-            }
-        }
-        let mut generator = Gen(0x9E37_79B9_7F4A_7C15);
-        let (mut skimmed, mut total) = (0, 0);
-        for _ in 0..20_000 {
-            let mut doc = String::new();
-            generator.fields(&mut doc, 0);
-            total += 1;
-            if skim_agrees(&doc) {
-                skimmed += 1;
-            }
-        }
-        // Both kinds are common: the comparison is not vacuous either way.
-        assert!(
-            skimmed > total / 5 && skimmed < total * 4 / 5,
-            "{skimmed} of {total}"
-        );
-    }
-
-    #[test]
-    fn find_in_any_order() {
-        let input = "a={ b=1 b=2 } c={ d=1 } e={ f=1 f=2 } g={ h=1 h=2 } b=1 b=2";
-        let index = index(input.as_bytes(), 0, Limits::default()).unwrap();
-        let objects: Vec<u64> = index.objects.iter().map(|o| o.0).collect();
-        assert_eq!(objects, [4, 28, 42, ROOT]);
-        let queries = [ROOT, 4, 18, 28, 42, 4, 42, 43, 0, 28, 28, ROOT, 60, 3, 4];
-        for q in queries {
-            let expected = objects.iter().position(|&o| o == q).map(|i| i as u32);
-            assert_eq!(index.find(q), expected, "{q}");
-            // The gap around `q` holds no object of the index.
-            let (found, (before, after)) = index.find_with_gap(q);
-            assert_eq!(found, expected, "{q}");
-            assert!(
-                before <= q && (q < after || after == u64::MAX),
-                "{q}: {before}..{after}"
-            );
-            assert!(objects.iter().all(|&o| o <= before || o >= after), "{q}");
-        }
-    }
-
-    #[test]
-    fn jumps_span_from_the_key_to_the_next_item() {
-        assert_eq!(jumped("a=1 a=2 b=3"), ["a=2 "]);
-        assert_eq!(jumped("x={ a=1 a={ y=2 } }"), ["a={ y=2 } "]);
-        assert_eq!(jumped("a=1 \"a\"=\"2\" # c\nb=1"), ["\"a\"=\"2\" # c\n"]);
-        assert_eq!(jumped("a=1 a = rgb { 1 2 }"), ["a = rgb { 1 2 }"]);
-        assert_eq!(
-            jumped("a={} a={ {} } a = { b={} }"),
-            ["a={ {} } ", "a = { b={} }"]
-        );
-        assert_eq!(
-            jumped("k={ a=1 a={ b=2 b=3 } a=4 }"),
-            ["a={ b=2 b=3 } ", "b=3 ", "a=4 "]
-        );
-        // A `{}` the parser drops after a scalar value belongs to that field: no jump.
-        assert!(jumped("a=1 a=2 {} b=3").is_empty());
-        // A parameter block is not delimited.
-        assert!(jumped("a=1 [[p] a=2 ] b=1").is_empty());
-        // A stray `}` at the root after a later place.
-        assert!(jumped("a=1 a=2 } b=1").is_empty());
-    }
-
-    /// Jumping over a later place writes what reading and dropping it does.
-    #[test]
-    fn jumping_writes_what_reading_writes() {
-        let cases = [
-            "a=1 a=2 b=3",
-            "a=1 a=2 {} b=3",
-            "a=rgb{1 2} a=rgb {3} b=1 a=x",
-            "a={x=1} a = { {} y=2 } # c\n a=3",
-            "k = { a = 1 a = { b = 2 b = 3 } c = 4 a = 5 }",
-            "\"a\"=1 \"a\"=\"2\" b=1 \"a\"=3",
-            "a=1 a=b}{c} d=1 a=2",
-            "a=1\na={\n}\nb=1 }",
-            "a=1 a=2 # comment }\n}",
-            "x={ a=1 a={ } } x={ a=2 a=3 }",
-            "a=1 a={1 2} a=3",
-            "a = 1 a < 2 a ?= 3 b = 1 a != 4",
-            "a=1 [[p] a=2 ] b=2 a=3",
-            "a={ b=1 b=2 c=3 } a={ b=4 b={ c=5 c=6 } } a=7",
-            "a=1 a=2 b=3 x y z",
-            "a={ 1 2 } a={ 3 } b={ c=1 c=2 } a=4",
-            "a=1 a=2",
-            "a=1 a={ b=2",
-            "a=1 a=2 b = { c=1 } } } a=3",
-        ];
-        for case in cases {
-            let read = group(case, false).map_err(|e| e.to_string());
-            let jump = group(case, true).map_err(|e| e.to_string());
-            assert_eq!(jump, read, "{case}");
-        }
-    }
-
-    /// `input` written with the jumps taken up to the `fail`-th delimited one, which is
-    /// read instead (as when `Parser::skip_input` refuses); `tell`: the renderer is told.
-    fn write_failing_at(input: &str, fail: usize, tell: bool) -> String {
-        let options = JsonOptions {
-            mode: DuplicateKeyMode::Group,
-            ..JsonOptions::default()
-        };
-        let bytes = input.as_bytes();
-        let index = index(bytes, 0, Limits::default()).unwrap();
-        let mut renderer = Renderer::new(&options);
-        renderer.enable_groups(bytes, 0, &index, Limits::default(), true);
-        renderer.begin_document();
-        let mut parser = Parser::new(Limits::default());
-        let mut pos = 0;
-        for (n, jump) in index.jumps.iter().filter(|j| j.to != 0).enumerate() {
-            if jump.from < pos {
-                continue;
-            }
-            parser.feed(&bytes[pos..jump.from], &mut renderer).unwrap();
-            pos = jump.from;
-            if n == fail {
-                if tell {
-                    renderer.jump_failed();
-                }
-                break;
-            }
-            assert!(parser.skip_input(&bytes[jump.from..jump.to]));
-            pos = jump.to;
-        }
-        parser.feed(&bytes[pos..], &mut renderer).unwrap();
-        parser.finish(&mut renderer).unwrap();
-        renderer.take_group_error().unwrap();
-        renderer.end_document().unwrap();
-        let mut out = Vec::new();
-        renderer.writer().drain_into(&mut out);
+        let out = crate::to_json(input.as_bytes(), options).unwrap();
         String::from_utf8(out).unwrap()
     }
 
-    /// A later place that reaches the renderer after all (a jump refused) is still
-    /// found: the objects' keys are looked up from then on.
-    #[test]
-    fn a_refused_jump_falls_back_to_looking_keys_up() {
-        let cases = [
-            "a=1 b=2 a=3 c=4 b=5 d=6 a=7",
-            "x={ a=1 b={ c=1 c=2 } a=2 d=3 b=4 } y=1 x={ a=5 }",
-            "k={ p=1 q=2 p={ r=1 r=2 } s=3 q=4 t=5 } k=6 u=7",
-        ];
-        let mut differs = false;
-        for case in cases {
-            let expected = group(case, true).unwrap();
-            let jumps = index(case.as_bytes(), 0, Limits::default())
-                .unwrap()
-                .jumps
-                .len();
-            for fail in 0..=jumps {
-                assert_eq!(
-                    write_failing_at(case, fail, true),
-                    expected,
-                    "{case} {fail}"
-                );
-                differs |= write_failing_at(case, fail, false) != expected;
-            }
-        }
-        // Untold, the renderer writes a later place as a field of its own.
-        assert!(differs);
+    fn group(input: &str) -> String {
+        json(input, DuplicateKeyMode::Group, false)
     }
 
-    /// Repeats are found in objects past the scanned size (the fingerprint map) and among
-    /// keys that share their length, first or last 8 bytes.
     #[test]
-    fn repeats_in_large_objects_and_similar_keys() {
-        let mut keys: Vec<String> = (0..40).map(|i| format!("k{i}")).collect();
-        keys.extend(
-            [
-                "prefix__middle_a__suffix",
-                "prefix__middle_b__suffix",
-                "prefix__suffix",
-            ]
-            .map(String::from),
+    fn repeated_keys_are_gathered_at_their_first_place() {
+        assert_eq!(group("a=1 b=2 a=3 c=4 a=5"), r#"{"a":[1,3,5],"b":2,"c":4}"#);
+        assert_eq!(group("a=1 b=2 c=3"), r#"{"a":1,"b":2,"c":3}"#);
+        assert_eq!(group(""), "{}");
+        // Nested objects rebuilt at their own close, then moved whole.
+        assert_eq!(
+            group("x={ a=1 b={ c=1 d=2 c=3 } a=2 } y=1 x={ a=3 a=4 }"),
+            r#"{"x":[{"a":[1,2],"b":{"c":[1,3],"d":2}},{"a":[3,4]}],"y":1}"#
         );
-        keys.extend(["ab", "ba", "abcdefgh", "abcdefgi", "\"quoted key\""].map(String::from));
-        let repeated = |i: usize| i.is_multiple_of(7) || i >= 40;
+        assert_eq!(
+            group("k={ p={ q={ r=1 r=2 } q=3 } p=4 }"),
+            r#"{"k":{"p":[{"q":[{"r":[1,2]},3]},4]}}"#
+        );
+    }
+
+    #[test]
+    fn any_value_moves_whole() {
+        // Objects, arrays, operators, headers, empty containers, strings with escapes.
+        assert_eq!(
+            group("a={1 2} b=1 a=rgb{1 2} a>3 a={} a=\"x\\\"}\" a={ c=1 }"),
+            r#"{"a":[[1,2],{"rgb":[1,2]},{"GREATER_THAN":3},[],"x\"}",{"c":1}],"b":1}"#
+        );
+        assert_eq!(
+            group("a=1 [[a] b=1 ] a=2 [[!a] c=1 ]"),
+            r#"{"a":[1,{"b":1},2,{"c":1}]}"#
+        );
+        assert_eq!(
+            group("l={ { a=1 a=2 } { a=3 } } l={ x y }"),
+            r#"{"l":[[{"a":[1,2]},{"a":3}],["x","y"]]}"#
+        );
+    }
+
+    #[test]
+    fn keys_are_the_bytes_the_parser_gives() {
+        // Quotes do not count; trailing whitespace in quotes and encodings do.
+        assert_eq!(group("a=1 \"a\"=2 \"a \"=3 a=4"), r#"{"a":[1,2,4],"a":3}"#);
+        let mixed_encodings = crate::to_json(
+            b"a\xe9=1 a\xc3\xa9=2 a\xe9=3",
+            JsonOptions {
+                mode: DuplicateKeyMode::Group,
+                ..JsonOptions::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(mixed_encodings).unwrap(),
+            "{\"a\u{e9}\":[1,3],\"a\u{e9}\":2}"
+        );
+        // Keys past 16 bytes, alike in length, head or tail.
+        let long = "prefix__middle_a__suffix=1 prefix__middle_b__suffix=2 \
+                    prefix__middle_a__suffix=3 abcdefghijklmnopq=4 abcdefghijklmnopr=5 \
+                    abcdefghijklmnopq=6 abcdefgh=7 abcdefgi=8 abcdefgh=9";
+        assert_eq!(
+            group(long),
+            concat!(
+                r#"{"prefix__middle_a__suffix":[1,3],"prefix__middle_b__suffix":2,"#,
+                r#""abcdefghijklmnopq":[4,6],"abcdefghijklmnopr":5,"abcdefgh":[7,9],"#,
+                r#""abcdefgi":8}"#
+            )
+        );
+    }
+
+    #[test]
+    fn mixed_objects_group_their_fields_before_the_remainder() {
+        assert_eq!(
+            group("x={ a=1 b=2 a=3 1 a=5 } y=1"),
+            r#"{"x":{"a":[1,3],"b":2,"remainder":[1,{"a":5}]},"y":1}"#
+        );
+        assert_eq!(
+            group("x={ a=1 remainder=2 a=3 b 1 }"),
+            r#"{"x":{"a":[1,3],"remainder":2,"__remainder":["b",1]}}"#
+        );
+        // Objects inside a remainder are grouped.
+        assert_eq!(group("x={ 1 { a=1 a=2 } }"), r#"{"x":[1,{"a":[1,2]}]}"#);
+    }
+
+    /// Repeats are found in objects past the scanned size (the fingerprint map),
+    /// nested in each other, and the maps are reused cleanly.
+    #[test]
+    fn repeats_in_large_objects() {
+        let keys: Vec<String> = (0..100).map(|i| format!("k{i}")).collect();
+        let repeated = |i: usize| i.is_multiple_of(7);
         let mut fields = String::new();
         for (i, k) in keys.iter().enumerate() {
             fields += &format!("{k}={i} ");
@@ -1405,7 +712,6 @@ mod tests {
         }
         let mut object = String::new();
         for (i, k) in keys.iter().enumerate() {
-            let k = k.trim_matches('"');
             if repeated(i) {
                 object += &format!("\"{k}\":[{i},\"x{i}\"],");
             } else {
@@ -1413,34 +719,94 @@ mod tests {
             }
         }
         let object = object.trim_end_matches(',');
-        for jumping in [false, true] {
-            let json = group(&format!("o={{ {fields} }} {fields}"), jumping).unwrap();
-            assert_eq!(json, format!("{{\"o\":{{{object}}},{object}}}"));
-        }
+        let input = format!("o={{ {fields} p={{ {fields} }} }} q={{ {fields} }} {fields}");
+        assert_eq!(
+            group(&input),
+            format!("{{\"o\":{{{object},\"p\":{{{object}}}}},\"q\":{{{object}}},{object}}}")
+        );
     }
 
-    /// An error after a jump still names its line and column: the newlines jumped over
-    /// count.
+    /// The root's fields are handed on as ranges of the held output, in first-place
+    /// order: the pieces are what a rebuild would have written.
     #[test]
-    fn lines_count_across_jumps() {
-        let options = JsonOptions::default();
-        let mut sink = Renderer::new(&options);
-        sink.begin_document();
-        let mut parser = Parser::new(Limits::default());
-        parser.feed(b"a=1\n", &mut sink).unwrap();
-        assert!(parser.skip_input(b"b={\n\n}\n  "));
-        let e = parser.feed(b"c=}", &mut sink).unwrap_err();
-        let mut whole = Parser::new(Limits::default());
-        let mut sink = Renderer::new(&options);
-        sink.begin_document();
-        let read = whole.feed(b"a=1\nb={\n\n}\n  c=}", &mut sink).unwrap_err();
-        assert_eq!(e.position(), read.position());
-        assert_eq!(e.position().line, 5);
-        // Not inside a token.
-        let mut parser = Parser::new(Limits::default());
-        let mut sink = Renderer::new(&options);
-        sink.begin_document();
-        parser.feed(b"a=1 b", &mut sink).unwrap();
-        assert!(!parser.skip_input(b"=2"));
+    fn the_root_is_handed_on_by_ranges() {
+        let options = JsonOptions {
+            mode: DuplicateKeyMode::Group,
+            ..JsonOptions::default()
+        };
+        let input = b"a=1 b={ c=1 c=2 } a=2 d=3 b=4";
+        let mut t = crate::Transcoder::new(options);
+        let mut fed = Vec::new();
+        t.feed(input, &mut fed).unwrap();
+        // Nothing is handed on before the end: a later key may move anything.
+        assert!(fed.is_empty());
+        let mut pieces = Vec::new();
+        t.finish_with(|b| pieces.push(String::from_utf8(b.to_vec()).unwrap()))
+            .unwrap();
+        assert_eq!(pieces.concat(), r#"{"a":[1,2],"b":[{"c":[1,2]},4],"d":3}"#);
+        // The root's first field's key, then its first value, come as separate ranges.
+        assert!(pieces.len() > 3, "{pieces:?}");
+        assert!(pieces.contains(&"[".to_string()), "{pieces:?}");
+    }
+
+    /// Pretty output is the pretty writer's, for every shape.
+    #[test]
+    fn prettified_compact_json_is_the_pretty_writers() {
+        let cases = [
+            "",
+            "a=1",
+            "a={} b={ } c={ {} } d={ 1 2 } e={ f={ g=h } }",
+            "a=\"x{y}[z],:\\\"q\\\\\" b=\"\\\\\" c=\"\" d={ \"}\" \"{\" \"[\" }",
+            "a=1 a={ b=1 b={} } a={ } a=rgb{1 2} a<=3 x={ 1 b=2 }",
+            "l={ { a=1 } { } { 1 } } m={ a=1 2 { } }",
+            "a=\"\t\x01\" b=\"é\"",
+        ];
+        for case in cases {
+            for mode in [
+                DuplicateKeyMode::Preserve,
+                DuplicateKeyMode::Group,
+                DuplicateKeyMode::KeyValuePairs,
+            ] {
+                let compact = json(case, mode, false);
+                let pretty = json(case, mode, true);
+                assert_eq!(
+                    String::from_utf8(prettify(compact.as_bytes())).unwrap(),
+                    pretty,
+                    "{case:?} {mode:?}"
+                );
+                // Fed in pieces split anywhere, byte by byte included.
+                for split in 0..=compact.len() {
+                    let (a, b) = compact.as_bytes().split_at(split);
+                    let mut out = Vec::new();
+                    let mut p = Prettifier::default();
+                    let mut emit = |x: &[u8]| out.extend_from_slice(x);
+                    p.feed(a, &mut emit);
+                    for byte in b.chunks(1) {
+                        p.feed(byte, &mut emit);
+                    }
+                    p.finish(&mut emit);
+                    assert_eq!(String::from_utf8(out).unwrap(), pretty, "{case:?} {split}");
+                }
+            }
+        }
+        assert_eq!(
+            String::from_utf8(prettify(br#"{"a":[],"b":{},"c":[{}],"d":"\\"}"#)).unwrap(),
+            "{\n  \"a\": [],\n  \"b\": {},\n  \"c\": [\n    {}\n  ],\n  \"d\": \"\\\\\"\n}"
+        );
+    }
+
+    #[test]
+    fn group_pretty_output() {
+        assert_eq!(
+            json("a=1 b={ c=1 c={ } } a=2", DuplicateKeyMode::Group, true),
+            "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {\n    \"c\": [\n      1,\n      []\n    ]\n  }\n}"
+        );
+    }
+
+    #[test]
+    fn value_start_skips_the_key() {
+        let out = br#"{"a":1,"b\"\\":{"c":2}}"#;
+        assert_eq!(value_start(out, 1, 6), 5);
+        assert_eq!(&out[value_start(out, 6, 22)..22], br#"{"c":2}"#);
     }
 }

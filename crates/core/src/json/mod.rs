@@ -4,8 +4,9 @@
 //! - [`DuplicateKeyMode::Group`] gathers a key's values into an array at its first place;
 //! - [`DuplicateKeyMode::KeyValuePairs`] writes objects as lists of `[key, value]` pairs.
 //!
-//! Preserve and key-value-pairs stream ([`render`]); group mode needs to see a key's later
-//! values when it writes the first, so it reads its input twice ([`group`]).
+//! Preserve and key-value-pairs stream ([`render`]); group mode needs a key's later values
+//! where it writes the first, so it reads its input once but holds its output until the
+//! input ends, rebuilding each object with a repeated key when it closes ([`group`]).
 
 pub mod group;
 pub mod render;

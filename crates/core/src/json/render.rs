@@ -11,21 +11,16 @@
 
 use super::DuplicateKeyMode;
 use super::JsonOptions;
-use super::group::{self, Index};
+use super::group::{Grouper, Prettifier};
 use super::writer::JsonWriter;
-use crate::error::{Error, ErrorKind};
-use crate::text::{Limits, Operator, Parser, Sink, SinkResult, Token};
+use crate::error::ErrorKind;
+use crate::text::{Operator, Sink, SinkResult, Token};
 
 /// Closers owed when a value ends, innermost first.
 const HEADER: u8 = 1;
 const OPWRAP: u8 = 2;
 const KVP_PAIR: u8 = 4;
 const SINGLE: u8 = 8;
-/// Group mode: after a repeated key's first value, write its later values and `]`.
-const GROUP: u8 = 16;
-
-/// No entry in the group index.
-const NO_GROUPS: u32 = u32::MAX;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FrameKind {
@@ -71,13 +66,6 @@ struct Frame {
     saw_remainder_key: bool,
     /// The last element was a container (an operator may not follow it).
     after_container: bool,
-    /// Group mode: this object's entry in the index, and the group being written.
-    groups: u32,
-    group: u32,
-    /// Where the value of the next repeated key's first place starts: a field whose
-    /// value starts before it is not a repeated key (`u64::MAX` for an object without
-    /// any, 0 where that is not known and every key is looked up).
-    next_head: u64,
 }
 
 impl Frame {
@@ -100,41 +88,14 @@ impl Frame {
             remainder: false,
             saw_remainder_key: false,
             after_container: false,
-            groups: NO_GROUPS,
-            group: 0,
-            next_head: u64::MAX,
         }
     }
 }
 
-/// What group mode needs while writing: the input (for re-reads) and the index.
+/// Writes JSON as tokens arrive: preserve and key-value-pairs modes, and group mode's
+/// held output (see [`super::group`]).
 #[derive(Debug)]
-struct GroupContext<'a> {
-    input: &'a [u8],
-    base: u64,
-    index: &'a Index,
-    limits: Limits,
-    nesting: usize,
-    error: Option<Error>,
-    /// Inside a repeated key's later place: events are read but not written until the
-    /// value ends (`depth` counts its open containers).
-    skipping: bool,
-    skip_depth: usize,
-    /// Every later place is jumped over, so that outside re-reads only first places
-    /// reach the renderer ([`Frame::next_head`] is then known).
-    all_jumped: bool,
-    /// No object opening strictly between these offsets has repeated keys (where the
-    /// last lookup in the index left off).
-    gap: (u64, u64),
-    /// A later place is re-read as a field of its own: its key, the next scalar, is not
-    /// written (the first place wrote it).
-    drop_key: bool,
-}
-
-/// Writes JSON as tokens arrive: preserve and key-value-pairs modes, and the writing pass
-/// of group mode.
-#[derive(Debug)]
-pub struct Renderer<'a> {
+pub struct Renderer {
     w: JsonWriter,
     kvp: bool,
     stack: Vec<Frame>,
@@ -143,242 +104,45 @@ pub struct Renderer<'a> {
     pend_quoted: bool,
     /// Closers owed by a header, applied to the container that follows it.
     header_suffix: Option<u8>,
-    groups: Option<GroupContext<'a>>,
+    /// Group mode: the fields of the open objects (the output is then compact and held
+    /// until the end).
+    grouper: Option<Box<Grouper>>,
+    pretty: bool,
 }
 
-impl GroupContext<'_> {
-    /// [`Frame::next_head`] of an object opening with index entry `groups`.
-    #[inline]
-    fn first_head(&self, groups: u32) -> u64 {
-        if groups == NO_GROUPS {
-            return u64::MAX;
-        }
-        if !self.all_jumped || self.nesting != 0 {
-            // Inside a re-read, later places are read, not jumped over.
-            return 0;
-        }
-        self.index
-            .groups(groups)
-            .first()
-            .map_or(0, group::Group::first)
-    }
-
-    /// The index entry of the object opening at `offset` ([`NO_GROUPS`] for none).
-    #[inline]
-    fn groups_of(&mut self, offset: u64) -> u32 {
-        if self.gap.0 < offset && offset < self.gap.1 {
-            return NO_GROUPS;
-        }
-        self.look_up(offset)
-    }
-
-    #[inline(never)]
-    fn look_up(&mut self, offset: u64) -> u32 {
-        let (found, gap) = self.index.find_with_gap(offset);
-        self.gap = gap;
-        found.unwrap_or(NO_GROUPS)
-    }
-}
-
-impl<'a> Renderer<'a> {
-    /// A renderer for `options` (group mode writes as preserve until
-    /// `enable_groups`).
+impl Renderer {
+    /// A renderer for `options`.
     pub fn new(options: &JsonOptions) -> Self {
+        let group = options.mode == DuplicateKeyMode::Group;
         Renderer {
-            w: JsonWriter::new(options.pretty, options.encoding, options.narrow),
+            // Group mode holds compact JSON and re-formats it as it hands it on.
+            w: JsonWriter::new(options.pretty && !group, options.encoding, options.narrow),
             kvp: options.mode == DuplicateKeyMode::KeyValuePairs,
             stack: Vec::new(),
             pend: Pend::None,
             pend_key: Vec::new(),
             pend_quoted: false,
             header_suffix: None,
-            groups: None,
+            grouper: group.then(Box::default),
+            pretty: options.pretty,
         }
     }
 
-    /// Group mode's writing pass: `index` says which keys repeat; `input` (starting at
-    /// absolute offset `base`) is re-read for their later values.
-    pub(crate) fn enable_groups(
-        &mut self,
-        input: &'a [u8],
-        base: u64,
-        index: &'a Index,
-        limits: Limits,
-        jumping: bool,
-    ) {
-        self.groups = Some(GroupContext {
-            input,
-            base,
-            index,
-            limits,
-            nesting: 0,
-            error: None,
-            skipping: false,
-            skip_depth: 0,
-            drop_key: false,
-            gap: (0, 0),
-            all_jumped: jumping && index.all_delimited(),
-        });
-    }
-
-    /// The write pass could not jump over a later place: it reaches the renderer, which
-    /// must look up every key of an object with repeated keys from now on.
-    pub(crate) fn jump_failed(&mut self) {
-        if let Some(g) = self.groups.as_mut() {
-            g.all_jumped = false;
-        }
-        for frame in &mut self.stack {
-            if frame.groups != NO_GROUPS {
-                frame.next_head = 0;
-            }
-        }
-    }
-
-    /// An error met while re-reading a repeated key's value.
-    pub(crate) fn take_group_error(&mut self) -> Result<(), Error> {
-        match self.groups.as_mut().and_then(|g| g.error.take()) {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
-    }
-
-    /// In group mode, while skipping a repeated key's later place: account for one event.
-    /// Returns true when the event is swallowed.
+    /// Group mode: the fields of the innermost object end here; rebuild it if a key
+    /// repeated.
     #[inline]
-    fn skipped(&mut self, opens: bool, closes: bool, ends_scalar: bool) -> bool {
-        let Some(g) = self.groups.as_mut() else {
-            return false;
-        };
-        if !g.skipping {
-            return false;
+    fn group_close(&mut self) {
+        if let Some(g) = self.grouper.as_mut() {
+            g.close(&mut self.w);
         }
-        if opens {
-            g.skip_depth += 1;
-        } else if closes {
-            g.skip_depth = g.skip_depth.saturating_sub(1);
-            if g.skip_depth == 0 {
-                g.skipping = false;
-            }
-        } else if ends_scalar && g.skip_depth == 0 {
-            g.skipping = false;
-        }
-        true
     }
 
-    /// Group mode, at an object key: is it a repeated key? Writes the first place's
-    /// opening (`"key":[`) or starts skipping a later place. Returns true when handled.
-    fn group_key(&mut self, key: &[u8]) -> bool {
-        let Some(g) = self.groups.as_mut() else {
-            return false;
-        };
-        let Some(top) = self.stack.last_mut() else {
-            return false;
-        };
-        if top.groups == NO_GROUPS {
-            return false;
+    /// Group mode: an object key is about to be written at the cursor.
+    #[inline(always)]
+    fn group_key(&mut self, bytes: &[u8], rest: &[u8]) {
+        if let Some(g) = self.grouper.as_mut() {
+            g.key(bytes, rest, self.w.len());
         }
-        let groups = g.index.groups(top.groups);
-        let Some(i) = groups.iter().position(|grp| g.index.key(grp) == key) else {
-            top.group = u32::MAX;
-            return false;
-        };
-        let Some(grp) = groups.get(i) else {
-            return false;
-        };
-        if grp.written() {
-            g.skipping = true;
-            g.skip_depth = 0;
-            return true;
-        }
-        grp.mark_written();
-        top.group = i as u32;
-        if top.next_head != 0 {
-            top.next_head = groups.get(i + 1).map_or(u64::MAX, group::Group::first);
-        }
-        false
-    }
-
-    /// After a repeated key's first value: re-read and write its later values, then `]`.
-    fn write_group_rest(&mut self) -> SinkResult {
-        let Some(g) = self.groups.as_ref() else {
-            return Ok(());
-        };
-        let (input, base, index, limits) = (g.input, g.base, g.index, g.limits);
-        if g.nesting >= group::MAX_GROUP_NESTING {
-            return Err(group::too_deep());
-        }
-        let Some(top) = self.stack.last() else {
-            return Ok(());
-        };
-        let occurrences = index
-            .groups(top.groups)
-            .get(top.group as usize)
-            .map_or(&[][..], |grp| index.later(grp));
-        // While re-reading, the object's keys are looked up (a re-read place's key must
-        // reach `scalar` to be dropped).
-        let next_head = top.next_head;
-        for occurrence in occurrences {
-            if let Some(top) = self.stack.last_mut() {
-                top.expect = Expect::Value;
-                top.field_suffix = 0;
-                top.next_head = 0;
-            }
-            if let Some(op) = occurrence.op.filter(|op| *op != Operator::Equal) {
-                self.w.begin_object();
-                self.w.key_str(op.name());
-                if let Some(top) = self.stack.last_mut() {
-                    top.field_suffix = OPWRAP;
-                }
-            }
-            if let Some((from, to)) = index.place(occurrence, base) {
-                // The place alone, key and all, read as a document: the parser's fast
-                // paths apply (a single-value parser takes none), and it reads nothing
-                // past the place.
-                if let Some(g) = self.groups.as_mut() {
-                    g.nesting += 1;
-                    g.drop_key = true;
-                }
-                let mut parser = Parser::new(limits).starting_at(base + from as u64);
-                let slice = input.get(from..to).unwrap_or_default();
-                let result = parser.feed(slice, self).and_then(|()| parser.finish(self));
-                if let Some(g) = self.groups.as_mut() {
-                    g.nesting -= 1;
-                    g.drop_key = false;
-                    if let Err(e) = result {
-                        let kind = e.kind().clone();
-                        g.error.get_or_insert(e);
-                        return Err(kind);
-                    }
-                }
-                continue;
-            }
-            let start = occurrence.offset.saturating_sub(base) as usize;
-            let slice = input.get(start..).unwrap_or(&[]);
-            if occurrence.block {
-                self.open(true, occurrence.offset)?;
-            }
-            if let Some(g) = self.groups.as_mut() {
-                g.nesting += 1;
-            }
-            // Only the document's root object is on the stack: a root key's value.
-            let at_root = self.stack.len() == 1;
-            let mut parser =
-                Parser::for_value(limits, occurrence.offset, occurrence.block, at_root);
-            let result = parser.parse_value(slice, self);
-            if let Some(g) = self.groups.as_mut() {
-                g.nesting -= 1;
-                if let Err(e) = result {
-                    let kind = e.kind().clone();
-                    g.error.get_or_insert(e);
-                    return Err(kind);
-                }
-            }
-        }
-        if let Some(top) = self.stack.last_mut() {
-            top.next_head = next_head;
-        }
-        self.w.end_array();
-        Ok(())
     }
 
     pub fn writer(&mut self) -> &mut JsonWriter {
@@ -388,17 +152,56 @@ impl<'a> Renderer<'a> {
     /// Open the document's root object.
     pub fn begin_document(&mut self) {
         self.begin_object_json();
-        let mut root = Frame::new(FrameKind::Object, 0);
-        if let Some(g) = self.groups.as_ref() {
-            root.groups = g.index.find(group::ROOT).unwrap_or(NO_GROUPS);
-            root.next_head = g.first_head(root.groups);
+        if let Some(g) = self.grouper.as_mut() {
+            g.open(self.w.len());
         }
-        self.stack.push(root);
+        self.stack.push(Frame::new(FrameKind::Object, 0));
     }
 
     /// Close the root object (the parser has closed everything else).
     pub fn end_document(&mut self) -> SinkResult {
         self.close()
+    }
+
+    /// Close the root object and hand on the output not handed on yet (in group mode,
+    /// all of it: the root's fields in first-place order, re-formatted when pretty).
+    pub fn end_document_with<F: FnMut(&[u8])>(&mut self, emit: &mut F) -> SinkResult {
+        let Some(mut g) = self.grouper.take() else {
+            self.end_document()?;
+            let mut out = Vec::new();
+            self.w.drain_into(&mut out);
+            emit(&out);
+            return Ok(());
+        };
+        let root_open = matches!(self.stack.as_slice(), [root] if root.kind == FrameKind::Object);
+        let end = self.w.len();
+        if !root_open {
+            // The root turned mixed (its fields were rebuilt then), or something is left
+            // open: close as usual.
+            self.grouper = Some(g);
+            self.end_document()?;
+            g = self.grouper.take().unwrap_or_default();
+        } else {
+            // The root's own fields are handed on by ranges, not rebuilt.
+            self.stack.clear();
+            self.w.end_object();
+        }
+        let out = self.w.output();
+        let mut pretty = self.pretty.then(Prettifier::default);
+        let mut sink = |b: &[u8]| match pretty.as_mut() {
+            Some(p) => p.feed(b, emit),
+            None => emit(b),
+        };
+        if root_open && g.depth() == 1 {
+            g.emit_root(out, end, &mut sink);
+        } else {
+            sink(out);
+        }
+        if let Some(p) = pretty.as_mut() {
+            p.finish(emit);
+        }
+        self.w.clear();
+        Ok(())
     }
 
     fn begin_object_json(&mut self) {
@@ -442,9 +245,6 @@ impl<'a> Renderer<'a> {
         }
         if suffix & SINGLE != 0 {
             self.w.end_object();
-        }
-        if suffix & GROUP != 0 {
-            self.write_group_rest()?;
         }
         Ok(())
     }
@@ -501,24 +301,21 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The frame of an object opening at `offset`; in group mode it carries the object's
-    /// index entry and where its first repeated key's first value starts.
+    /// The frame of an object just opened (`{` written); group mode starts recording
+    /// its fields.
     #[inline]
-    fn object_frame(&mut self, suffix: u8, offset: u64) -> Frame {
-        let mut frame = Frame::new(FrameKind::Object, suffix);
-        if let Some(g) = self.groups.as_mut() {
-            frame.groups = g.groups_of(offset);
-            frame.next_head = g.first_head(frame.groups);
+    fn object_frame(&mut self, suffix: u8) -> Frame {
+        if let Some(g) = self.grouper.as_mut() {
+            g.open(self.w.len());
         }
-        frame
+        Frame::new(FrameKind::Object, suffix)
     }
 
     #[inline]
-    fn open(&mut self, object: bool, offset: u64) -> SinkResult {
+    fn open(&mut self, object: bool) -> SinkResult {
         // The hot path: an object field's value or a list element, outside key-value-pairs
-        // mode and group mode's skipped places, after no header.
-        if self.groups.as_ref().is_none_or(|g| !g.skipping)
-            && !self.kvp
+        // mode, after no header.
+        if !self.kvp
             && self.header_suffix.is_none()
             && let Some(top) = self.stack.last_mut()
         {
@@ -531,11 +328,11 @@ impl<'a> Renderer<'a> {
                     top.after_container = false;
                     0
                 }
-                _ => return self.open_general(object, offset),
+                _ => return self.open_general(object),
             };
             if object {
                 self.w.begin_object();
-                let frame = self.object_frame(suffix, offset);
+                let frame = self.object_frame(suffix);
                 self.stack.push(frame);
             } else {
                 self.w.begin_array();
@@ -543,20 +340,17 @@ impl<'a> Renderer<'a> {
             }
             return Ok(());
         }
-        self.open_general(object, offset)
+        self.open_general(object)
     }
 
-    fn open_general(&mut self, object: bool, offset: u64) -> SinkResult {
-        if self.skipped(true, false, false) {
-            return Ok(());
-        }
+    fn open_general(&mut self, object: bool) -> SinkResult {
         let suffix = match self.header_suffix.take() {
             Some(header) => header,
             None => self.begin_value()?,
         };
         if object {
             self.begin_object_json();
-            let frame = self.object_frame(suffix, offset);
+            let frame = self.object_frame(suffix);
             self.stack.push(frame);
         } else {
             self.begin_array_json();
@@ -590,23 +384,22 @@ impl<'a> Renderer<'a> {
     }
 }
 
-impl Sink for Renderer<'_> {
+impl Sink for Renderer {
     #[inline]
-    fn open_object(&mut self, offset: u64) -> SinkResult {
-        self.open(true, offset)
+    fn open_object(&mut self, _offset: u64) -> SinkResult {
+        self.open(true)
     }
 
     #[inline]
-    fn open_array(&mut self, offset: u64) -> SinkResult {
-        self.open(false, offset)
+    fn open_array(&mut self, _offset: u64) -> SinkResult {
+        self.open(false)
     }
 
     #[inline]
     fn close(&mut self) -> SinkResult {
-        // The hot path: a container that owes no closers, outside key-value-pairs mode and
-        // group mode's skipped places, with no list element pending.
-        if self.groups.as_ref().is_none_or(|g| !g.skipping)
-            && !self.kvp
+        // The hot path: a container that owes no closers, outside key-value-pairs mode,
+        // with no list element pending.
+        if !self.kvp
             && self.pend == Pend::None
             && let [.., parent, top] = self.stack.as_mut_slice()
             && top.suffix == 0
@@ -616,7 +409,10 @@ impl Sink for Renderer<'_> {
             parent.after_container = parent.kind == FrameKind::List;
             self.stack.pop();
             match kind {
-                FrameKind::Object => self.w.end_object(),
+                FrameKind::Object => {
+                    self.group_close();
+                    self.w.end_object();
+                }
                 FrameKind::List => self.w.end_array(),
             }
             return Ok(());
@@ -626,22 +422,6 @@ impl Sink for Renderer<'_> {
 
     #[inline]
     fn scalar(&mut self, bytes: &[u8], quoted: bool, then_op: bool) -> SinkResult {
-        if let Some(g) = self.groups.as_mut() {
-            if g.drop_key {
-                g.drop_key = false;
-                return Ok(());
-            }
-            if self.skipped(false, false, true) {
-                return Ok(());
-            }
-            let is_key = self
-                .stack
-                .last()
-                .is_some_and(|f| f.kind == FrameKind::Object && f.expect == Expect::Key);
-            if is_key && self.group_key(bytes) {
-                return Ok(());
-            }
-        }
         let Some(top) = self.stack.last_mut() else {
             return Err(ErrorKind::Syntax("a value outside the document"));
         };
@@ -655,8 +435,8 @@ impl Sink for Renderer<'_> {
                     self.w.scalar_str(bytes, quoted);
                 } else {
                     top.field_suffix = 0;
+                    self.group_key(bytes, bytes);
                     self.w.key_scalar(bytes, quoted);
-                    self.begin_group_if_head();
                 }
                 Ok(())
             }
@@ -693,9 +473,8 @@ impl Sink for Renderer<'_> {
 
     #[inline]
     fn element(&mut self, token: Token<'_>) -> SinkResult {
-        // The hot path: a plain list element with nothing pending, outside a skipped place.
-        if self.groups.as_ref().is_none_or(|g| !g.skipping)
-            && self.pend == Pend::None
+        // The hot path: a plain list element with nothing pending.
+        if self.pend == Pend::None
             && let Some(top) = self.stack.last_mut()
             && top.kind == FrameKind::List
         {
@@ -711,7 +490,6 @@ impl Sink for Renderer<'_> {
         // `element`'s hot path, checked once for the run: nothing else reaches the
         // renderer until the run ends, so none of this changes during it.
         if self.w.is_compact()
-            && self.groups.as_ref().is_none_or(|g| !g.skipping)
             && self.pend == Pend::None
             && let Some(top) = self.stack.last_mut()
             && top.kind == FrameKind::List
@@ -741,18 +519,14 @@ impl Sink for Renderer<'_> {
 
     #[inline(always)]
     fn field(&mut self, key: Token<'_>, offset: u64, value: Token<'_>, quoted: bool) -> SinkResult {
-        // The hot path: a plain field in an object without repeated keys (group mode), outside
-        // a skipped place.
+        // The hot path: a plain field in an object.
         if !self.kvp
             && let Some(top) = self.stack.last_mut()
             && top.kind == FrameKind::Object
             && top.expect == Expect::Key
-            && self
-                .groups
-                .as_ref()
-                .is_none_or(|g| !g.skipping && offset < top.next_head)
         {
             top.note_key(key.bytes);
+            self.group_key(key.bytes, key.rest);
             self.w.field_in(key, value, quoted);
             return Ok(());
         }
@@ -761,15 +535,10 @@ impl Sink for Renderer<'_> {
 
     #[inline]
     fn container_key(&mut self, key: Token<'_>, value_offset: u64) -> SinkResult {
-        // The hot path: an object's key, in an object without repeated keys (group mode),
-        // outside a skipped place.
+        // The hot path: an object's key.
         if let Some(top) = self.stack.last_mut()
             && top.kind == FrameKind::Object
             && top.expect == Expect::Key
-            && self
-                .groups
-                .as_ref()
-                .is_none_or(|g| !g.skipping && value_offset < top.next_head)
         {
             top.note_key(key.bytes);
             top.expect = Expect::OpOrValue;
@@ -778,6 +547,7 @@ impl Sink for Renderer<'_> {
                 self.w.pair_key_in(key);
             } else {
                 top.field_suffix = 0;
+                self.group_key(key.bytes, key.rest);
                 self.w.key_in(key);
             }
             return Ok(());
@@ -788,9 +558,6 @@ impl Sink for Renderer<'_> {
     }
 
     fn header(&mut self, name: &[u8]) -> SinkResult {
-        if self.skipped(false, false, false) {
-            return Ok(());
-        }
         let suffix = self.begin_value()?;
         self.w.begin_object();
         self.w.key_scalar(name, false);
@@ -799,18 +566,6 @@ impl Sink for Renderer<'_> {
     }
 
     fn parameter(&mut self, name: &[u8], defined: bool) -> SinkResult {
-        if self.groups.is_some() {
-            if self.skipped(false, false, false) {
-                return Ok(());
-            }
-            let is_key = self
-                .stack
-                .last()
-                .is_some_and(|f| f.kind == FrameKind::Object && f.expect == Expect::Key);
-            if is_key && self.group_key(name) {
-                return Ok(());
-            }
-        }
         let Some(top) = self.stack.last_mut() else {
             return Err(ErrorKind::Syntax("a parameter outside the document"));
         };
@@ -823,8 +578,8 @@ impl Sink for Renderer<'_> {
                     self.w.parameter_value(name, defined);
                 } else {
                     top.field_suffix = 0;
+                    self.group_key(name, name);
                     self.w.key_parameter(name, defined);
-                    self.begin_group_if_head();
                 }
                 Ok(())
             }
@@ -839,9 +594,6 @@ impl Sink for Renderer<'_> {
     }
 
     fn operator(&mut self, op: Operator, then_op: bool) -> SinkResult {
-        if self.skipped(false, false, false) {
-            return Ok(());
-        }
         let Some(top) = self.stack.last_mut() else {
             return Err(ErrorKind::Syntax("an operator outside the document"));
         };
@@ -891,9 +643,6 @@ impl Sink for Renderer<'_> {
     }
 
     fn mixed(&mut self) -> SinkResult {
-        if self.skipped(false, false, false) {
-            return Ok(());
-        }
         let kvp = self.kvp;
         let Some(top) = self.stack.last_mut() else {
             return Err(ErrorKind::Syntax("a value outside the document"));
@@ -909,6 +658,8 @@ impl Sink for Renderer<'_> {
         } else {
             "remainder"
         };
+        // Group mode: the object's fields end here (its remainder is not grouped).
+        self.group_close();
         if !kvp {
             self.w.key_str(name);
         }
@@ -917,14 +668,11 @@ impl Sink for Renderer<'_> {
     }
 }
 
-impl Renderer<'_> {
+impl Renderer {
     /// [`Sink::close`] off its hot path, kept out of line so that the parser's loops carry
     /// only the hot path.
     #[inline(never)]
     fn close_general(&mut self) -> SinkResult {
-        if self.skipped(false, true, false) {
-            return Ok(());
-        }
         if self.stack.last().is_some_and(|f| f.kind == FrameKind::List) {
             self.flush_pend_at_close();
         }
@@ -936,6 +684,7 @@ impl Renderer<'_> {
                 if self.kvp {
                     self.w.end_array();
                 }
+                self.group_close();
                 self.w.end_object();
             }
             FrameKind::List => {
@@ -965,8 +714,7 @@ impl Renderer<'_> {
         value: Token<'_>,
         quoted: bool,
     ) -> SinkResult {
-        if self.groups.is_none()
-            && self.kvp
+        if self.kvp
             && let Some(top) = self.stack.last_mut()
             && top.kind == FrameKind::Object
             && top.expect == Expect::Key
@@ -979,28 +727,5 @@ impl Renderer<'_> {
         self.scalar(key.bytes, false, false)?;
         self.value_start(offset, None, false);
         self.scalar(value.bytes, quoted, false)
-    }
-
-    /// Group mode: if the key just written is a repeated key's first place, open its
-    /// array; the later values and `]` follow the first value (the `GROUP` closer).
-    fn begin_group_if_head(&mut self) {
-        let Some(g) = self.groups.as_ref() else {
-            return;
-        };
-        let Some(top) = self.stack.last_mut() else {
-            return;
-        };
-        if top.groups == NO_GROUPS {
-            return;
-        }
-        let head = g
-            .index
-            .groups(top.groups)
-            .get(top.group as usize)
-            .is_some_and(|grp| grp.written());
-        if head && top.group != u32::MAX {
-            top.field_suffix = GROUP;
-            self.w.begin_array();
-        }
     }
 }

@@ -378,6 +378,27 @@ impl JsonWriter {
         self.pos
     }
 
+    /// Make room for `len` bytes of output in one allocation, if memory allows (group
+    /// mode's size hint; a failure is left for the growth that needs it).
+    pub fn try_reserve(&mut self, len: usize) {
+        let want = len.saturating_add(ROOM);
+        if want > self.buf.len() && self.buf.try_reserve_exact(want - self.buf.len()).is_ok() {
+            self.buf.resize(want, 0);
+        }
+    }
+
+    /// Drop the output written so far, keeping the buffer.
+    pub fn clear(&mut self) {
+        self.pos = 0;
+    }
+
+    /// Replace the output from offset `at` on with `bytes` (group mode's rebuilt
+    /// objects, which are never longer than what they replace).
+    pub(crate) fn rewrite_from(&mut self, at: usize, bytes: &[u8]) {
+        self.pos = at.min(self.pos);
+        self.put(bytes);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.pos == 0
     }

@@ -304,9 +304,9 @@ impl SaveJson {
     }
 
     /// The whole input's size, when the caller knows it: an input that must be held
-    /// whole (zip, `SAV`, zstd; plain text in group mode) is then held in one allocation
-    /// of that size instead of one that doubles as it grows (holding two copies while it
-    /// is copied). Sizes over `archive_limits.max_input` (`max_inflated` for text) are
+    /// whole (zip, `SAV`, zstd) is then held in one allocation of that size instead of
+    /// one that doubles as it grows (holding two copies while it is copied); plain text
+    /// in group mode starts its held JSON at that size. Sizes over `archive_limits.max_input` (`max_inflated` for text) are
     /// ignored (the input is refused as it arrives).
     pub fn input_len_hint(&mut self, len: u64) {
         self.input_len = len;

@@ -3,7 +3,6 @@
 pub mod encoding;
 pub mod parser;
 pub mod scalar;
-pub(crate) mod skim;
 
 pub use encoding::Encoding;
 pub use parser::{Limits, Parser, Sink, SinkResult};

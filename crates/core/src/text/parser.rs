@@ -364,13 +364,6 @@ pub struct Parser {
     line_base: u64,
     last_line_start: u64,
     limits: Limits,
-    /// When set, stop after one complete value at the starting depth (group mode's
-    /// re-reads of a duplicate key's value).
-    single_value: bool,
-    /// In single-value mode: the value belongs to a key of the document's root object,
-    /// where a stray `}` or `]` is skipped rather than ending the value (`a=b}{c}`).
-    value_at_root: bool,
-    value_done: bool,
     /// Where the root first met a value without a key (for the error if the document
     /// then ends inside that list).
     root_mixed_at: Option<u64>,
@@ -400,9 +393,6 @@ impl Parser {
             line_base: 0,
             last_line_start: 0,
             limits,
-            single_value: false,
-            value_at_root: false,
-            value_done: false,
             root_mixed_at: None,
         }
     }
@@ -415,28 +405,6 @@ impl Parser {
         self
     }
 
-    /// A parser that reads exactly one object field value starting at absolute `offset`
-    /// (as if after `key =`), then stops. `block` starts inside a `[[param] ...]` block;
-    /// `at_root` says the key is in the document's root object, which reads stray
-    /// closing brackets as the first read did.
-    pub(crate) fn for_value(limits: Limits, offset: u64, block: bool, at_root: bool) -> Self {
-        let mut p = Parser::new(limits);
-        p.base = offset;
-        p.line_base = offset;
-        p.single_value = true;
-        p.value_at_root = at_root;
-        if block {
-            p.stack.push(Frame {
-                kind: Kind::Object,
-                mixed: false,
-            });
-            p.state = State::Key;
-        } else {
-            p.state = State::ObjectValue;
-        }
-        p
-    }
-
     /// The current nesting depth.
     pub fn depth(&self) -> usize {
         self.stack.len()
@@ -445,23 +413,6 @@ impl Parser {
     /// Bytes consumed so far (fed minus carried over).
     pub fn offset(&self) -> u64 {
         self.base + self.carry.len() as u64
-    }
-
-    /// Parse the one value of a [`for_value`](Parser::for_value) parser from `input`,
-    /// which starts at the value and may run on past it (to the end of the document).
-    pub(crate) fn parse_value<S: Sink>(&mut self, input: &[u8], sink: &mut S) -> Result<(), Error> {
-        self.run(input, true, sink)?;
-        if !self.value_done {
-            // The value runs to the end of the document. The first read accepted the
-            // document, so what is still open is the one missing `}` it forgives.
-            self.finish_pending(sink)?;
-            while !self.stack.is_empty() {
-                self.stack.pop();
-                sink.close().map_err(|k| self.error_at(k, self.base))?;
-            }
-        }
-        self.state = State::Done;
-        Ok(())
     }
 
     /// Feed the next chunk of input.
@@ -505,11 +456,7 @@ impl Parser {
         }
         let buf = std::mem::take(&mut self.carry);
         let used = self.run(&buf, true, sink)?;
-        debug_assert!(used == buf.len() || self.value_done);
-        if self.single_value && self.value_done {
-            self.state = State::Done;
-            return Ok(());
-        }
+        debug_assert!(used == buf.len());
         let end = self.base;
         self.finish_pending(sink)?;
         self.finish_containers(sink, end)?;
@@ -670,14 +617,12 @@ impl Parser {
 
     /// Close the innermost container and restore the parent's state, as jomini restores
     /// it from the parent's token: a mixed parent continues as a list.
+    #[inline(always)]
     fn close_frame<S: Sink>(&mut self, sink: &mut S) -> SinkResult {
         self.stack.pop();
         sink.close()?;
         self.last = Last::End;
         self.restore_parent_state();
-        if self.single_value && self.stack.is_empty() {
-            self.value_done = true;
-        }
         Ok(())
     }
 
@@ -768,9 +713,6 @@ impl Parser {
             let Some(&c) = buf.get(p) else {
                 return Ok(());
             };
-            if self.single_value && self.at_value_end(c) {
-                return Ok(());
-            }
             let offset = self.base + p as u64;
 
             match self.state {
@@ -783,23 +725,13 @@ impl Parser {
                         }
                         // A stray `}` at the root is skipped without ending the pending
                         // value, which may still turn out a header (`a=b}{c}`), as in jomini.
-                        if matches!(c, b'}' | b']')
-                            && self.stack.is_empty()
-                            && (!self.single_value || self.value_at_root)
-                        {
+                        if matches!(c, b'}' | b']') && self.stack.is_empty() {
                             *pos = p + 1;
                             continue;
                         }
                         self.flush_pending(buf, false, sink)?;
-                        if self.single_value && self.stack.is_empty() {
-                            self.value_done = true;
-                            return Ok(());
-                        }
                     }
-                    if starts_plain(c)
-                        && !self.single_value
-                        && self.fast_field(buf, pos, None, sink)?
-                    {
+                    if starts_plain(c) && self.fast_field(buf, pos, None, sink)? {
                         continue;
                     }
                     match c {
@@ -905,10 +837,6 @@ impl Parser {
                         if c == b'"' {
                             self.last = Last::Scalar;
                             sink.scalar(span(buf, start, end), true, false)?;
-                            if self.single_value && self.stack.is_empty() {
-                                self.value_done = true;
-                                return Ok(());
-                            }
                         } else {
                             self.pending.set(PendKind::Unquoted, start, end, offset);
                         }
@@ -918,7 +846,6 @@ impl Parser {
 
                 State::ParseOpen => match c {
                     _ if starts_plain(c)
-                        && !self.single_value
                         && (self.fast_field(buf, pos, Some(offset), sink)?
                             || self.fast_open(buf, pos, offset, sink)?) => {}
                     b'}' => {
@@ -1338,23 +1265,6 @@ impl Parser {
                 .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
     }
 
-    /// In single-value mode: has the value ended before byte `c`?
-    #[inline]
-    fn at_value_end(&mut self, c: u8) -> bool {
-        if self.value_done {
-            return true;
-        }
-        if self.stack.is_empty()
-            && self.state == State::Key
-            && (self.pending.kind == PendKind::None || c != b'{')
-        {
-            // A pending value is flushed by the Key state first, which then ends the value.
-            self.value_done = self.pending.kind == PendKind::None;
-            return self.value_done;
-        }
-        false
-    }
-
     /// Lex a list element into the pending slot. Returns false when more input is needed.
     fn array_scalar(
         &mut self,
@@ -1499,22 +1409,6 @@ impl Parser {
         sink.open_object(self.pending.offset)?;
         self.state = State::KeyValueSeparator;
         Ok(())
-    }
-}
-
-/// Group mode's hook: jumping over input the caller knows to be a whole field.
-impl Parser {
-    /// Continue after `skipped`, the input that follows what was fed so far, as if it
-    /// had been read and held nothing (its newlines still count for error positions).
-    /// Only between tokens: returns false, changing nothing, when a partial token or a
-    /// comment is open.
-    pub(crate) fn skip_input(&mut self, skipped: &[u8]) -> bool {
-        if !self.carry.is_empty() || self.in_comment || self.state == State::Done {
-            return false;
-        }
-        self.account_lines(skipped, skipped.len());
-        self.base += skipped.len() as u64;
-        true
     }
 }
 
