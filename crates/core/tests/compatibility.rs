@@ -84,10 +84,7 @@ fn header_inside_a_list() {
     // The same as an object template's value: the template makes its container a list
     // (found by the differential fuzz target).
     let input = "a = { { i } = rgb { 1 } }";
-    assert_eq!(
-        theirs(input).as_deref(),
-        Some(r#"{"a":[["i"],"rgb",[1]]}"#)
-    );
+    assert_eq!(theirs(input).as_deref(), Some(r#"{"a":[["i"],"rgb",[1]]}"#));
     assert_eq!(ours(input), r#"{"a":[["i"],{"rgb":[1]}]}"#);
 }
 
