@@ -24,8 +24,9 @@ impl Default for ApiConfig {
 /// Limits on one request and on the whole process.
 ///
 /// Text bodies stream through the engine, so their size costs time, not memory. What
-/// costs memory is input that has to be held whole: group mode reads its input twice,
-/// and zip saves need their central directory at the end. Those are capped by
+/// costs memory is what has to be held whole: group mode holds its JSON until the input
+/// ends (at most twice its input), and zip saves need their central directory at the
+/// end. Those are capped by
 /// [`max_buffered_bytes`](Limits::max_buffered_bytes) and may run only
 /// [`max_buffered_conversions`](Limits::max_buffered_conversions) at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +36,8 @@ pub struct Limits {
     /// Request body after `Content-Encoding` is decoded (a guard against
     /// decompression bombs). 413 beyond it.
     pub max_inflated_bytes: u64,
-    /// Input a conversion must hold in memory whole (group mode). 413 beyond it.
+    /// Input a conversion must hold in memory whole (zip saves), or group mode's input
+    /// (whose JSON it holds, at most twice this). 413 beyond it.
     pub max_buffered_bytes: u64,
     /// Wall time of one conversion, from the request's arrival to the last output
     /// byte. Before the response has started: 503; after: the stream is aborted.
@@ -60,7 +62,8 @@ impl Default for Limits {
             max_body_bytes: 100 << 20,
             // The largest real text saves are ~200 MB; time is the cost, not memory.
             max_inflated_bytes: 512 << 20,
-            // One held input plus its JSON output must fit a 128 MB isolate.
+            // A held zip, or group mode's held JSON (0.9x a save's size, capped at twice
+            // this), must fit a 128 MB isolate; the held buffer's growth is fallible.
             max_buffered_bytes: 40 << 20,
             max_duration: Duration::from_secs(60),
             max_conversions: 8,

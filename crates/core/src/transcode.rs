@@ -72,7 +72,7 @@ impl Transcoder {
     }
 
     pub fn with_limits(options: JsonOptions, limits: Limits) -> Self {
-        Transcoder {
+        let mut transcoder = Transcoder {
             options,
             limits,
             prelude: Vec::new(),
@@ -82,7 +82,9 @@ impl Transcoder {
             group: (options.mode == DuplicateKeyMode::Group).then(Fed::default),
             max_group_input: DEFAULT_MAX_GROUP_INPUT,
             finished: false,
-        }
+        };
+        transcoder.set_max_group_input(DEFAULT_MAX_GROUP_INPUT);
+        transcoder
     }
 
     /// The whole input's size, when the caller knows it (a zip entry's declared size, an
@@ -101,12 +103,30 @@ impl Transcoder {
         }
     }
 
-    /// The most input group mode accepts (default [`DEFAULT_MAX_GROUP_INPUT`]); more is
-    /// refused with [`ErrorKind::GroupInputTooLarge`]. Group mode holds the JSON of what
-    /// it has read (see [`json::group`](crate::json::group) for that bound). Other modes
-    /// stream any size.
+    /// The most input group mode accepts (default [`DEFAULT_MAX_GROUP_INPUT`]); it holds
+    /// the JSON of what it has read until the input ends, at most twice `limit` bytes
+    /// (see [`json::group`](crate::json::group)). More input, more held JSON, or a held
+    /// buffer that memory cannot give is refused with [`ErrorKind::GroupInputTooLarge`].
+    /// Other modes stream any size.
     pub fn set_max_group_input(&mut self, limit: u64) {
         self.max_group_input = limit;
+        if self.group.is_some() {
+            self.renderer.set_group_limit(limit);
+        }
+    }
+
+    /// Group mode at the end of input: has the held JSON passed its cap (or memory run
+    /// out) since the last key, which checks it? Then the error, at the end.
+    fn check_held(&mut self) -> Result<(), Error> {
+        match self.group {
+            Some(fed) if self.renderer.writer().over_cap() => Err(Error::new(
+                ErrorKind::GroupInputTooLarge {
+                    limit: self.max_group_input,
+                },
+                fed.position(),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Feed the next chunk of input; JSON produced so far is appended to `out`.
@@ -145,6 +165,7 @@ impl Transcoder {
         }
         self.finished = true;
         self.parser.finish(&mut self.renderer)?;
+        self.check_held()?;
         let end = self.parser.offset();
         self.renderer.end_document_with(&mut emit).map_err(|k| {
             Error::new(

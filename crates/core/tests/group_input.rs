@@ -166,3 +166,52 @@ fn the_limit_is_met_at_the_same_place_in_any_chunking() {
     t.finish(&mut out).expect("converts");
     assert_eq!(out, GROUPED);
 }
+
+/// Group mode's held JSON may be at most twice its input limit: an input within the limit
+/// whose JSON is far larger (each control byte of a quoted string is six bytes of JSON) is
+/// refused, at the first field after the JSON passed the cap (its value: the key is
+/// written when its value arrives), whatever the chunking.
+#[test]
+fn held_json_over_twice_the_limit_is_refused_at_the_next_key() {
+    let mut doc = b"a=\"".to_vec();
+    doc.extend([1u8; 30]);
+    doc.extend(b"\"\nb=1\n");
+    let convert = |limit: u64, chunk: usize| {
+        let mut t = Transcoder::new(group());
+        t.set_max_group_input(limit);
+        run(t, &doc, chunk)
+    };
+    // 41 bytes of input; the string alone is 180 bytes of JSON.
+    let limit = doc.len() as u64 + 4;
+    for chunk in 1..=doc.len() {
+        let err = convert(limit, chunk).expect_err("JSON over twice the limit");
+        assert_eq!(err.kind(), &ErrorKind::GroupInputTooLarge { limit });
+        let at = err.position();
+        assert_eq!((at.offset, at.line, at.column), (37, 2, 3), "chunk {chunk}");
+        assert!(err.to_string().contains("twice that of JSON"), "{err}");
+    }
+    // With room for the JSON, the same input converts.
+    let out = convert(120, 7).expect("JSON within twice the limit");
+    let expected = format!("{{\"a\":\"{}\",\"b\":1}}", "\\u0001".repeat(30));
+    assert_eq!(String::from_utf8(out).unwrap(), expected);
+}
+
+/// Past the last key, the cap is checked when the input ends.
+#[test]
+fn held_json_over_the_cap_after_the_last_key_is_refused_at_the_end() {
+    let mut doc = b"a=\"".to_vec();
+    doc.extend([1u8; 30]);
+    doc.extend(b"\"\n");
+    for chunk in [1, 5, doc.len()] {
+        let mut t = Transcoder::new(group());
+        t.set_max_group_input(doc.len() as u64);
+        let err = run(t, &doc, chunk).expect_err("JSON over twice the limit");
+        assert_eq!(
+            err.kind(),
+            &ErrorKind::GroupInputTooLarge {
+                limit: doc.len() as u64
+            }
+        );
+        assert_eq!(err.position().offset, doc.len() as u64, "chunk {chunk}");
+    }
+}

@@ -30,7 +30,11 @@
 //! ([`Transcoder::set_max_group_input`](crate::Transcoder::set_max_group_input)); the
 //! held JSON is a constant factor of that input (on the EU4 Korea save, 0.90x; at worst
 //! the JSON's expansion of a token, such as a control byte in a quoted string written
-//! as `\u00XX`, or an operator wrapped as `{"GREATER_THAN_EQUAL":...}`).
+//! as `\u00XX`, or an operator wrapped as `{"GREATER_THAN_EQUAL":...}`), and is capped
+//! at twice the input limit: past that, or when the held buffer cannot grow (its growth
+//! is fallible and stops at the cap), the next field is refused with
+//! [`GroupInputTooLarge`](crate::ErrorKind::GroupInputTooLarge) rather than memory
+//! running out (which would end a Wasm instance).
 
 use super::writer::JsonWriter;
 use rustc_hash::FxHashMap;

@@ -41,6 +41,11 @@ pub struct JsonWriter {
     narrow_unquoted: bool,
     /// For the few writers that produce a `Vec` (escaping, number formatting).
     scratch: Vec<u8>,
+    /// The most output the buffer may hold (group mode's held JSON; `usize::MAX`
+    /// otherwise), and whether a write found it, or memory, exhausted: the writes from
+    /// then on are dropped, and the caller must report the error.
+    cap: usize,
+    over_cap: bool,
 }
 
 /// What a short value token is written as, decided from its 16-byte window.
@@ -356,7 +361,23 @@ impl JsonWriter {
             narrow_quoted: narrowing == Narrowing::All,
             narrow_unquoted: narrowing != Narrowing::None,
             scratch: Vec::new(),
+            cap: usize::MAX,
+            over_cap: false,
         }
+    }
+
+    /// Hold at most `cap` bytes of output: a write beyond it, or one whose memory cannot
+    /// be had, is dropped and [`over_cap`](JsonWriter::over_cap) says so (group mode,
+    /// whose output is held until the input ends). Without a cap the buffer grows
+    /// infallibly, as `Vec` does (the streaming modes drain it after every feed).
+    pub fn set_cap(&mut self, cap: usize) {
+        self.cap = cap;
+    }
+
+    /// Has a write been dropped at the cap (or for want of memory), or the output passed
+    /// the cap (a fixed-size write near it may go up to [`ROOM`] bytes past)?
+    pub fn over_cap(&self) -> bool {
+        self.over_cap || self.pos > self.cap
     }
 
     pub fn set_encoding(&mut self, encoding: Encoding) {
@@ -381,7 +402,7 @@ impl JsonWriter {
     /// Make room for `len` bytes of output in one allocation, if memory allows (group
     /// mode's size hint; a failure is left for the growth that needs it).
     pub fn try_reserve(&mut self, len: usize) {
-        let want = len.saturating_add(ROOM);
+        let want = len.min(self.cap).saturating_add(ROOM);
         if want > self.buf.len() && self.buf.try_reserve_exact(want - self.buf.len()).is_ok() {
             self.buf.resize(want, 0);
         }
@@ -410,6 +431,18 @@ impl JsonWriter {
     fn grow(&mut self, need: usize) {
         let want = self.pos.saturating_add(need).saturating_add(ROOM);
         let len = want.max(self.buf.len().saturating_mul(2)).max(INITIAL);
+        if self.cap == usize::MAX {
+            self.buf.resize(len, 0);
+            return;
+        }
+        // Doubling stops at the cap (plus the room the fixed-size writes need).
+        let len = len.min(self.cap.saturating_add(ROOM)).max(want);
+        if self.pos.saturating_add(need) > self.cap
+            || self.buf.try_reserve_exact(len - self.buf.len()).is_err()
+        {
+            self.over_cap = true;
+            return;
+        }
         self.buf.resize(len, 0);
     }
 
