@@ -359,10 +359,18 @@ fn structural(input: &[u8]) -> Option<Divergence> {
                 return Some(Divergence::HeaderValueInMixedList);
             }
             (Token::Operator(false), Frame::List(_)) => {}
-            // Where a key is expected, an operator followed by `{` is a key named by its
-            // symbol to both (`r=6 ={x=1}` is `"=":{"x":1}`), and the object stays plain.
-            (Token::Operator(false), Frame::Object(Phase::Key)) if next == Some(Token::Open) => {
+            // Where a key is expected, an operator followed by `{` or by another operator
+            // is a key named by its symbol to both (`r=6 ={x=1}` is `"=":{"x":1}`, `< < 5`
+            // is `"<":{"LESS_THAN":5}`), and the object stays plain.
+            (Token::Operator(false), Frame::Object(Phase::Key) | Frame::Undecided)
+                if next == Some(Token::Open) =>
+            {
                 *top = Frame::Object(Phase::Value)
+            }
+            (Token::Operator(false), Frame::Object(Phase::Key) | Frame::Undecided)
+                if matches!(next, Some(Token::Operator(_))) =>
+            {
+                *top = Frame::Object(Phase::Operator)
             }
             // Where a value is expected, an operator is the value (`b = = c=d` is
             // `"b":"="`) to both, and the object stays plain.
@@ -502,6 +510,8 @@ mod tests {
         assert_eq!(rule("S{p\ne={r=6={}]=}"), Some(InvalidKey));
         // Found by the differential target: `x == =` is a plain field whose value is `=`.
         assert_eq!(rule("k{s\ns={\u{d0}===]=}"), Some(InvalidKey));
+        // Found by the differential target: `< < <` is the key `<`, an operator, a value.
+        assert_eq!(rule("\0{\0\tg={<<<]<}"), Some(InvalidKey));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
@@ -532,6 +542,8 @@ mod tests {
             "a={r=6={x=1} y=2}",
             "a={r=6 = 5 y=2}",
             "a={ b == = c=d }",
+            "a={ < < 5 b=c }",
+            "a={ b=c < < 5 }",
             "a = { x } { y }",
             "gen = { [[!scaled_skill] c=d ] [[x] a=b ] rgb { 1 } }",
         ] {
