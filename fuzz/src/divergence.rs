@@ -362,9 +362,8 @@ fn structural(input: &[u8]) -> Option<Divergence> {
             // Where a key is expected, an operator followed by `{` or by another operator
             // is a key named by its symbol to both (`r=6 ={x=1}` is `"=":{"x":1}`, `< < 5`
             // is `"<":{"LESS_THAN":5}`), and the object stays plain.
-            (Token::Operator(false), Frame::Object(Phase::Key) | Frame::Undecided)
-                if next == Some(Token::Open) =>
-            {
+            // (First in a container, `= {` is two list elements instead.)
+            (Token::Operator(false), Frame::Object(Phase::Key)) if next == Some(Token::Open) => {
                 *top = Frame::Object(Phase::Value)
             }
             (Token::Operator(false), Frame::Object(Phase::Key) | Frame::Undecided)
@@ -512,6 +511,9 @@ mod tests {
         assert_eq!(rule("k{s\ns={\u{d0}===]=}"), Some(InvalidKey));
         // Found by the differential target: `< < <` is the key `<`, an operator, a value.
         assert_eq!(rule("\0{\0\tg={<<<]<}"), Some(InvalidKey));
+        // Found by the differential target: first in a container, `= {}` is two
+        // elements, so the container is a list and `l {}` a header in it.
+        assert_eq!(rule("\u{ff}{={}l{}}"), Some(HeaderInList));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
