@@ -375,7 +375,7 @@ impl JsonWriter {
     }
 
     /// Has a write been dropped at the cap (or for want of memory), or the output passed
-    /// the cap (a fixed-size write near it may go up to [`ROOM`] bytes past)?
+    /// the cap (a fixed-size write near it may go up to `ROOM` (64) bytes past)?
     pub fn over_cap(&self) -> bool {
         self.over_cap || self.pos > self.cap
     }
@@ -778,7 +778,7 @@ impl JsonWriter {
     /// [`Sink::number_run`](crate::text::Sink::number_run)), in compact output with
     /// unquoted scalars narrowed: their JSON is the run with a comma for each space and
     /// each decimal's trailing fraction zeros dropped (one kept), as
-    /// [`decimal_len`](Window::decimal_len) decides for one.
+    /// `Window::decimal_len` decides for one.
     #[inline]
     pub fn number_run(&mut self, run: &[u8]) {
         debug_assert!(!self.pretty && self.narrow_unquoted);
