@@ -402,20 +402,32 @@ impl Grouper {
         self.long_keys.truncate(open.long);
     }
 
-    /// Rebuild the innermost object's fields in first-place order.
+    /// Rebuild the innermost object's fields in first-place order: from the first
+    /// repeated key's first place on (the fields before it stay where they are).
     #[inline(never)]
     fn rebuild(&mut self, w: &mut JsonWriter) {
         let Some(open) = self.objects.last().copied() else {
             return;
         };
+        let fields = self.fields.get(open.fields..).unwrap_or_default();
+        let kept = fields
+            .iter()
+            .position(|f| f.next != NONE)
+            .unwrap_or(fields.len());
+        let (Some(moved), Some(from)) = (fields.get(kept..), fields.get(kept)) else {
+            return;
+        };
         let scratch = &mut self.scratch;
         scratch.clear();
         let out = w.output();
-        let fields = self.fields.get(open.fields..).unwrap_or_default();
-        emit_fields(out, fields, open.fields, out.len(), &mut |b: &[u8]| {
-            scratch.extend_from_slice(b)
-        });
-        w.rewrite_from(open.start, scratch);
+        emit_fields(
+            out,
+            moved,
+            open.fields + kept,
+            out.len(),
+            &mut |b: &[u8]| scratch.extend_from_slice(b),
+        );
+        w.rewrite_from(from.start, scratch);
     }
 
     /// The document ends with the root object's fields ending at `end` of `out`; hand
