@@ -9,9 +9,8 @@
 //!   gave them: `a` and `"a"` are one key, `"a "` another, a parameter `[[a] ...]` is the
 //!   key `a`). A field's value runs to the next field's start, or to where the object
 //!   closes or turns mixed. A key seen before in the object is found when it is written
-//!   (one table for all open objects, keyed by the object's generation and the key's
-//!   fingerprint: one hash and, mostly, one probe per key; a closed object's entries
-//!   are left stale, not cleared) and chained to its first place.
+//!   (a 256-bit filter per object, then a scan of the object's keys, or a hash map once
+//!   it has more than 32 of them) and chained to its first place.
 //! - When an object closes (or turns mixed: its remainder is a list, never grouped), if
 //!   no key repeated (most objects), its records are dropped. Else its fields are rebuilt
 //!   in first-place order, `"k":[v1,v2,...]` for a repeated key, into a scratch buffer
@@ -26,25 +25,26 @@
 //! Memory: the compact JSON of the document (held until the end, since the root's
 //! later keys may move anything), the scratch of the largest rebuilt object, and per
 //! field of each *open* object a record of [`FIELD_BYTES`] bytes, plus its key's bytes
-//! when it is longer than 16; and a key table of at most 8 slots of [`SLOT_BYTES`]
-//! bytes per key (first place) open at the peak, at least 1,024 (rebuilt when half
-//! full at four times the open keys, rounded up to a power of two; it does not
-//! shrink). There is no recursion, so no nesting limit beyond the parser's. What group mode accepts is bounded by the input it is fed
+//! when it is longer than 16. There is no recursion, so no nesting limit beyond the
+//! parser's. What group mode accepts is bounded by the input it is fed
 //! ([`Transcoder::set_max_group_input`](crate::Transcoder::set_max_group_input)); the
 //! held JSON is a constant factor of that input (on the EU4 Korea save, 0.90x; at worst
 //! the JSON's expansion of a token, such as a control byte in a quoted string written
 //! as `\u00XX`, or an operator wrapped as `{"GREATER_THAN_EQUAL":...}`).
 
 use super::writer::JsonWriter;
+use rustc_hash::FxHashMap;
+use std::collections::hash_map::Entry;
 
 /// No record.
 const NONE: u32 = u32::MAX;
 
+/// Objects with at most this many distinct keys find a key by scanning them; larger ones
+/// switch to a map from fingerprint to record.
+const SCAN: usize = 32;
+
 /// The size of one field's record (64-bit targets).
 pub const FIELD_BYTES: usize = std::mem::size_of::<Field>();
-
-/// The size of one slot of the key table.
-pub const SLOT_BYTES: usize = std::mem::size_of::<Slot>();
 
 /// A key's identity: its length and its bytes, the first 16 inline (two words), the
 /// rest (a longer key's whole bytes) in [`Grouper::long_keys`].
@@ -149,19 +149,15 @@ struct Field {
     /// Where the field starts in the output (at its comma, if it has one).
     start: usize,
     key: Key,
+    /// A first place: the previous first place in the object whose key has the same
+    /// fingerprint (the map's chain). A later place: unused.
+    same_fp: u32,
     /// The next place of this key in the object.
     next: u32,
-    /// A first place: its key's last place so far (itself when alone). A later place
-    /// (written at the key's first): [`NONE`].
+    /// A first place: its key's last place so far (itself when alone).
     last: u32,
-}
-
-impl Field {
     /// Not the key's first place: written at the first.
-    #[inline(always)]
-    fn later(&self) -> bool {
-        self.last == NONE
-    }
+    later: bool,
 }
 
 /// An open object.
@@ -173,34 +169,16 @@ struct Open {
     long: usize,
     /// Where its first field starts in the output (just after its `{`).
     start: usize,
-    /// Its generation: its keys' tag in [`Grouper::table`].
-    generation: u32,
-    /// Its distinct keys (first places) so far.
-    keys: u32,
+    /// One bit per key fingerprint seen (of 256): a key whose bit is clear is new
+    /// without a look at the others.
+    bloom: [u64; 4],
+    /// Distinct keys so far.
+    distinct: usize,
+    /// Its map (in [`Grouper::maps`], by depth) is in use.
+    mapped: bool,
     /// A key repeated: the object is rebuilt when it closes.
     repeats: bool,
 }
-
-/// One slot of the key table: a first place of a key in an object. It is live while
-/// the object at its depth has its generation, else stale, free to reuse.
-#[derive(Debug, Clone, Copy, Default)]
-struct Slot {
-    /// The object's generation; 0 (no object's): the slot is empty.
-    generation: u32,
-    /// The object's depth (index in [`Grouper::objects`]).
-    depth: u32,
-    /// The key's fingerprint's low half (a record is read only when it matches).
-    check: u32,
-    /// The first place's record.
-    first: u32,
-}
-
-/// The key table's smallest size (slots, a power of two).
-const TABLE_MIN: usize = 1 << 10;
-
-/// The last generation handed out before the open objects are renumbered (small in
-/// tests, so that they renumber).
-const LAST_GENERATION: u32 = if cfg!(test) { 40 } else { u32::MAX };
 
 /// Group mode's bookkeeping beside the renderer: the fields of the open objects.
 #[derive(Debug, Default)]
@@ -208,16 +186,10 @@ pub(crate) struct Grouper {
     fields: Vec<Field>,
     long_keys: Vec<u8>,
     objects: Vec<Open>,
-    /// The first places of the keys of all open objects, by (generation, fingerprint),
-    /// open addressing with linear probing (a power of two in size, or empty). Closing
-    /// an object leaves its slots, stale; a probe stops at the first stale or empty
-    /// slot, since between a live slot's home and the slot itself all slots were live
-    /// when it was written, of its object or its ancestors, which close after it.
-    table: Vec<Slot>,
-    /// Live slots: the open objects' distinct keys.
-    live: usize,
-    /// The last generation handed out.
-    generation: u32,
+    /// Fingerprint to the last first place with it, per object depth, once that object
+    /// has more than [`SCAN`] distinct keys (kept for reuse: they are cleared, not
+    /// dropped).
+    maps: Vec<FxHashMap<u64, u32>>,
     scratch: Vec<u8>,
 }
 
@@ -225,28 +197,15 @@ impl Grouper {
     /// An object opens; its first field will start at output offset `start`.
     #[inline]
     pub fn open(&mut self, start: usize) {
-        if self.generation == LAST_GENERATION {
-            self.renumber();
-        }
-        self.generation += 1;
         self.objects.push(Open {
             fields: self.fields.len(),
             long: self.long_keys.len(),
             start,
-            generation: self.generation,
-            keys: 0,
+            bloom: [0; 4],
+            distinct: 0,
+            mapped: false,
             repeats: false,
         });
-    }
-
-    /// Generations ran out: number the open objects 1, 2, ... and rebuild the table.
-    #[cold]
-    fn renumber(&mut self) {
-        for (generation, open) in (1u32..).zip(self.objects.iter_mut()) {
-            open.generation = generation;
-        }
-        self.generation = u32::try_from(self.objects.len()).unwrap_or(LAST_GENERATION);
-        self.rehash();
     }
 
     /// Open objects (the root included).
@@ -261,124 +220,112 @@ impl Grouper {
     pub fn key(&mut self, bytes: &[u8], rest: &[u8], start: usize) {
         let long_before = self.long_keys.len();
         let key = Key::new(bytes, rest, &mut self.long_keys);
-        if self.live >= self.table.len() / 2 {
-            self.rehash();
+        let fp = key.fingerprint();
+        let Some(open) = self.objects.last_mut() else {
+            return;
+        };
+        let bit = 1u64 << ((fp >> 56) & 63);
+        let mut seen = true;
+        if let Some(word) = open.bloom.get_mut((fp >> 62) as usize) {
+            seen = *word & bit != 0;
+            *word |= bit;
         }
-        let depth = self.objects.len().wrapping_sub(1);
-        let Some(generation) = self.objects.last().map(|o| o.generation) else {
+        open.distinct += 1;
+        if seen || open.distinct > SCAN {
+            self.key_general(key, fp, start, seen, long_before);
+            return;
+        }
+        let i = u32::try_from(self.fields.len()).unwrap_or(NONE);
+        self.fields.push(Field {
+            start,
+            key,
+            same_fp: NONE,
+            next: NONE,
+            last: i,
+            later: false,
+        });
+    }
+
+    /// [`key`](Grouper::key) for a key that may repeat (its filter bit was set) or in an
+    /// object past [`SCAN`] distinct keys (found through the object's map, in one probe).
+    #[inline(never)]
+    fn key_general(&mut self, key: Key, fp: u64, start: usize, seen: bool, long_before: usize) {
+        let depth = self.objects.len();
+        let Some(open) = self.objects.last_mut() else {
             return;
         };
         let Ok(i) = u32::try_from(self.fields.len()) else {
             return;
         };
-        let fp = key.fingerprint();
-        let mask = self.table.len().wrapping_sub(1);
-        let check = fp as u32;
-        let mut at = slot_of(fp, generation, mask);
-        while let Some(slot) = self.table.get_mut(at) {
-            if slot.generation == generation {
-                if slot.check == check
-                    && self
-                        .fields
-                        .get(slot.first as usize)
-                        .is_some_and(|f| f.key.same(key, &self.long_keys))
-                {
-                    let first = slot.first;
-                    self.repeat(first, i, start, key, long_before);
-                    return;
-                }
-            } else if self
-                .objects
-                .get(slot.depth as usize)
-                .is_none_or(|o| o.generation != slot.generation)
-            {
-                // Stale or empty: the key is new in the object, this is its first place.
-                *slot = Slot {
-                    generation,
-                    depth: u32::try_from(depth).unwrap_or(u32::MAX),
-                    check,
-                    first: i,
-                };
-                self.live += 1;
-                if let Some(open) = self.objects.last_mut() {
-                    open.keys += 1;
-                }
-                self.fields.push(Field {
-                    start,
-                    key,
-                    next: NONE,
-                    last: i,
-                });
+        let mut first = None;
+        let mut same_fp = NONE;
+        if open.distinct > SCAN {
+            while self.maps.len() < depth {
+                self.maps.push(FxHashMap::default());
+            }
+            let Some(map) = self.maps.get_mut(depth.wrapping_sub(1)) else {
                 return;
+            };
+            if !open.mapped {
+                open.mapped = true;
+                map.clear();
+                let from = open.fields;
+                for (j, f) in (0u32..).zip(self.fields.iter_mut()).skip(from) {
+                    if !f.later {
+                        f.same_fp = map.insert(f.key.fingerprint(), j).unwrap_or(NONE);
+                    }
+                }
             }
-            at = (at + 1) & mask;
-        }
-    }
-
-    /// A later place `i` of the key first placed at record `first`: chained to it, its
-    /// key bytes not kept.
-    #[inline(never)]
-    fn repeat(&mut self, first: u32, i: u32, start: usize, key: Key, long_before: usize) {
-        self.long_keys.truncate(long_before);
-        if let Some(f) = self.fields.get_mut(first as usize) {
-            let last = std::mem::replace(&mut f.last, i);
-            if let Some(l) = self.fields.get_mut(last as usize) {
-                l.next = i;
+            match map.entry(fp) {
+                Entry::Vacant(e) => {
+                    e.insert(i);
+                }
+                Entry::Occupied(mut e) => {
+                    let mut j = *e.get();
+                    while let Some(f) = self.fields.get(j as usize) {
+                        if f.key.same(key, &self.long_keys) {
+                            first = Some(j);
+                            break;
+                        }
+                        j = f.same_fp;
+                    }
+                    if first.is_none() {
+                        same_fp = e.insert(i);
+                    }
+                }
             }
+        } else if seen {
+            first = find(&self.fields, open, key, &self.long_keys);
         }
-        if let Some(open) = self.objects.last_mut() {
+        if let Some(first) = first {
+            // A later place: chained to its key's first place, its key bytes not kept.
+            open.distinct -= 1;
+            self.long_keys.truncate(long_before);
+            if let Some(f) = self.fields.get_mut(first as usize) {
+                let last = std::mem::replace(&mut f.last, i);
+                if let Some(l) = self.fields.get_mut(last as usize) {
+                    l.next = i;
+                }
+            }
             open.repeats = true;
+            self.fields.push(Field {
+                start,
+                key,
+                same_fp: NONE,
+                next: NONE,
+                last: NONE,
+                later: true,
+            });
+            return;
         }
         self.fields.push(Field {
             start,
             key,
+            same_fp,
             next: NONE,
-            last: NONE,
+            last: i,
+            later: false,
         });
-    }
-
-    /// Rebuild the table, at four times the open objects' distinct keys (at least
-    /// [`TABLE_MIN`]), from their first places, outer objects first.
-    #[cold]
-    #[inline(never)]
-    fn rehash(&mut self) {
-        let size = self
-            .live
-            .saturating_mul(4)
-            .max(TABLE_MIN)
-            .checked_next_power_of_two()
-            .unwrap_or(usize::MAX);
-        self.table.clear();
-        self.table.resize(size, Slot::default());
-        let mask = size.wrapping_sub(1);
-        let ends = self
-            .objects
-            .iter()
-            .skip(1)
-            .map(|o| o.fields)
-            .chain([self.fields.len()]);
-        for ((depth, open), end) in (0u32..).zip(&self.objects).zip(ends) {
-            let mine = self.fields.get(open.fields..end).unwrap_or_default();
-            for (i, f) in (0u32..).zip(mine) {
-                if f.later() {
-                    continue;
-                }
-                let fp = f.key.fingerprint();
-                let mut at = slot_of(fp, open.generation, mask);
-                while let Some(slot) = self.table.get_mut(at) {
-                    if slot.generation == 0 {
-                        *slot = Slot {
-                            generation: open.generation,
-                            depth,
-                            check: fp as u32,
-                            first: u32::try_from(open.fields).unwrap_or(NONE).saturating_add(i),
-                        };
-                        break;
-                    }
-                    at = (at + 1) & mask;
-                }
-            }
-        }
     }
 
     /// The innermost object closes (or turns mixed) with its fields ending at the
@@ -391,13 +338,18 @@ impl Grouper {
         self.forget();
     }
 
-    /// Drop the innermost object's records (its table slots go stale).
+    /// Drop the innermost object's records.
     #[inline]
     fn forget(&mut self) {
+        let depth = self.objects.len();
         let Some(open) = self.objects.pop() else {
             return;
         };
-        self.live = self.live.saturating_sub(open.keys as usize);
+        if open.mapped
+            && let Some(map) = self.maps.get_mut(depth.wrapping_sub(1))
+        {
+            map.clear();
+        }
         self.fields.truncate(open.fields);
         self.long_keys.truncate(open.long);
     }
@@ -449,12 +401,15 @@ impl Grouper {
     }
 }
 
-/// The slot where a probe for a key with fingerprint `fp` in the object of generation
-/// `generation` starts (`mask`: the table's size less one).
-#[inline(always)]
-fn slot_of(fp: u64, generation: u32, mask: usize) -> usize {
-    let h = fp.wrapping_add(u64::from(generation).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    ((h >> 32) as usize) & mask
+/// The first place of `key` among the fields of `open`, a small object (no map).
+#[inline]
+fn find(fields: &[Field], open: &Open, key: Key, long_keys: &[u8]) -> Option<u32> {
+    let from = open.fields;
+    let mine = fields.get(from..)?;
+    let i = mine
+        .iter()
+        .position(|f| !f.later && f.key.same(key, long_keys))?;
+    u32::try_from(from + i).ok()
 }
 
 /// Hand on the fields `fields` (the records from index `base` of the grouper's, ending
@@ -471,7 +426,7 @@ fn emit_fields<F: FnMut(&[u8])>(
     let field_end = |i: usize| at(i + 1).map_or(end, |f| f.start);
     let bytes = |from: usize, to: usize| out.get(from..to).unwrap_or_default();
     for (i, f) in (base..).zip(fields) {
-        if f.later() {
+        if f.later {
             continue;
         }
         let to = field_end(i);
@@ -781,25 +736,6 @@ mod tests {
             group(&input),
             format!("{{\"o\":{{{object},\"p\":{{{object}}}}},\"q\":{{{object}}},{object}}}")
         );
-    }
-
-    /// The key table grows (rebuilt while objects are open at several depths) and
-    /// generations run out (renumbered every [`LAST_GENERATION`] opens in tests) many
-    /// times; keys of the root and of inner objects are still found.
-    #[test]
-    fn repeats_across_table_growth_and_renumbering() {
-        let n = 1500;
-        let mut input = String::new();
-        for round in 0..3 {
-            for k in 0..n {
-                input += &format!("k{k}={{ x={round} y={{ z=1 w={{ }} z=2 }} x=a }} ");
-            }
-        }
-        let object = |round: usize| format!(r#"{{"x":[{round},"a"],"y":{{"z":[1,2],"w":[]}}}}"#);
-        let fields: Vec<String> = (0..n)
-            .map(|k| format!("\"k{k}\":[{},{},{}]", object(0), object(1), object(2)))
-            .collect();
-        assert_eq!(group(&input), format!("{{{}}}", fields.join(",")));
     }
 
     /// The root's fields are handed on as ranges of the held output, in first-place
