@@ -9,8 +9,9 @@
 //!   gave them: `a` and `"a"` are one key, `"a "` another, a parameter `[[a] ...]` is the
 //!   key `a`). A field's value runs to the next field's start, or to where the object
 //!   closes or turns mixed. A key seen before in the object is found when it is written
-//!   (a 256-bit filter per object, then a scan of the object's keys, or a hash map once
-//!   it has more than 32 of them) and chained to its first place.
+//!   (a 256-bit filter per object, then a scan of the object's keys, or, once it has
+//!   more than 32 of them, a probe of the object's own open-addressing table) and
+//!   chained to its first place.
 //! - When an object closes (or turns mixed: its remainder is a list, never grouped), if
 //!   no key repeated (most objects), its records are dropped. Else its fields are rebuilt
 //!   in first-place order, `"k":[v1,v2,...]` for a repeated key, into a scratch buffer
@@ -25,8 +26,11 @@
 //! Memory: the compact JSON of the document (held until the end, since the root's
 //! later keys may move anything), the scratch of the largest rebuilt object, and per
 //! field of each *open* object a record of [`FIELD_BYTES`] bytes, plus its key's bytes
-//! when it is longer than 16. There is no recursion, so no nesting limit beyond the
-//! parser's. What group mode accepts is bounded by the input it is fed
+//! when it is longer than 16, plus, in an object with more than 32 distinct keys, at
+//! most 8 table slots of [`SLOT_BYTES`] bytes per distinct key (a table is rebuilt at
+//! four times the keys, rounded up to a power of two, when half full). There is no
+//! recursion, so no nesting limit beyond the parser's. What group mode accepts is
+//! bounded by the input it is fed
 //! ([`Transcoder::set_max_group_input`](crate::Transcoder::set_max_group_input)); the
 //! held JSON is a constant factor of that input (on the EU4 Korea save, 0.90x; at worst
 //! the JSON's expansion of a token, such as a control byte in a quoted string written
@@ -37,18 +41,22 @@
 //! running out (which would end a Wasm instance).
 
 use super::writer::JsonWriter;
-use rustc_hash::FxHashMap;
-use std::collections::hash_map::Entry;
 
 /// No record.
 const NONE: u32 = u32::MAX;
 
 /// Objects with at most this many distinct keys find a key by scanning them; larger ones
-/// switch to a map from fingerprint to record.
+/// switch to a table of their own (in [`Grouper::slots`]).
 const SCAN: usize = 32;
+
+/// An object's table's smallest size (slots, a power of two).
+const TABLE_MIN: usize = 128;
 
 /// The size of one field's record (64-bit targets).
 pub const FIELD_BYTES: usize = std::mem::size_of::<Field>();
+
+/// The size of one slot of an object's key table.
+pub const SLOT_BYTES: usize = std::mem::size_of::<Slot>();
 
 /// A key's identity: its length and its bytes, the first 16 inline (two words), the
 /// rest (a longer key's whole bytes) in [`Grouper::long_keys`].
@@ -153,9 +161,6 @@ struct Field {
     /// Where the field starts in the output (at its comma, if it has one).
     start: usize,
     key: Key,
-    /// A first place: the previous first place in the object whose key has the same
-    /// fingerprint (the map's chain). A later place: unused.
-    same_fp: u32,
     /// The next place of this key in the object.
     next: u32,
     /// A first place: its key's last place so far (itself when alone).
@@ -178,8 +183,10 @@ struct Open {
     bloom: [u64; 4],
     /// Distinct keys so far.
     distinct: usize,
-    /// Its map (in [`Grouper::maps`], by depth) is in use.
-    mapped: bool,
+    /// Its table, once it has more than [`SCAN`] distinct keys: where it starts in
+    /// [`Grouper::slots`], and its size (a power of two; 0: none).
+    table: usize,
+    table_size: usize,
     /// A key repeated: the object is rebuilt when it closes.
     repeats: bool,
 }
@@ -190,10 +197,11 @@ pub(crate) struct Grouper {
     fields: Vec<Field>,
     long_keys: Vec<u8>,
     objects: Vec<Open>,
-    /// Fingerprint to the last first place with it, per object depth, once that object
-    /// has more than [`SCAN`] distinct keys (kept for reuse: they are cleared, not
-    /// dropped).
-    maps: Vec<FxHashMap<u64, u32>>,
+    /// The tables of the open objects with more than [`SCAN`] distinct keys, outer
+    /// objects first: each its keys' first places by fingerprint, open addressing with
+    /// linear probing, at most half full. An object gets keys only while it is the
+    /// innermost, so its table is the last one when it grows.
+    slots: Vec<Slot>,
     scratch: Vec<u8>,
 }
 
@@ -207,7 +215,8 @@ impl Grouper {
             start,
             bloom: [0; 4],
             distinct: 0,
-            mapped: false,
+            table: self.slots.len(),
+            table_size: 0,
             repeats: false,
         });
     }
@@ -243,7 +252,6 @@ impl Grouper {
         self.fields.push(Field {
             start,
             key,
-            same_fp: NONE,
             next: NONE,
             last: i,
             later: false,
@@ -251,52 +259,47 @@ impl Grouper {
     }
 
     /// [`key`](Grouper::key) for a key that may repeat (its filter bit was set) or in an
-    /// object past [`SCAN`] distinct keys (found through the object's map, in one probe).
+    /// object past [`SCAN`] distinct keys (found through the object's table, mostly in
+    /// one probe).
     #[inline(never)]
     fn key_general(&mut self, key: Key, fp: u64, start: usize, seen: bool, long_before: usize) {
-        let depth = self.objects.len();
-        let Some(open) = self.objects.last_mut() else {
-            return;
-        };
         let Ok(i) = u32::try_from(self.fields.len()) else {
             return;
         };
+        if self
+            .objects
+            .last()
+            .is_some_and(|o| o.distinct > SCAN && o.distinct.saturating_mul(2) > o.table_size)
+        {
+            self.grow_table();
+        }
+        let Some(open) = self.objects.last_mut() else {
+            return;
+        };
         let mut first = None;
-        let mut same_fp = NONE;
         if open.distinct > SCAN {
-            while self.maps.len() < depth {
-                self.maps.push(FxHashMap::default());
-            }
-            let Some(map) = self.maps.get_mut(depth.wrapping_sub(1)) else {
-                return;
-            };
-            if !open.mapped {
-                open.mapped = true;
-                map.clear();
-                let from = open.fields;
-                for (j, f) in (0u32..).zip(self.fields.iter_mut()).skip(from) {
-                    if !f.later {
-                        f.same_fp = map.insert(f.key.fingerprint(), j).unwrap_or(NONE);
-                    }
+            let table = self
+                .slots
+                .get_mut(open.table..open.table.saturating_add(open.table_size))
+                .unwrap_or_default();
+            let mask = open.table_size.wrapping_sub(1);
+            let check = fp as u32;
+            let mut at = slot_of(fp, mask);
+            while let Some(slot) = table.get_mut(at) {
+                if slot.first == NONE {
+                    *slot = Slot { check, first: i };
+                    break;
                 }
-            }
-            match map.entry(fp) {
-                Entry::Vacant(e) => {
-                    e.insert(i);
+                if slot.check == check
+                    && self
+                        .fields
+                        .get(slot.first as usize)
+                        .is_some_and(|f| f.key.same(key, &self.long_keys))
+                {
+                    first = Some(slot.first);
+                    break;
                 }
-                Entry::Occupied(mut e) => {
-                    let mut j = *e.get();
-                    while let Some(f) = self.fields.get(j as usize) {
-                        if f.key.same(key, &self.long_keys) {
-                            first = Some(j);
-                            break;
-                        }
-                        j = f.same_fp;
-                    }
-                    if first.is_none() {
-                        same_fp = e.insert(i);
-                    }
-                }
+                at = (at + 1) & mask;
             }
         } else if seen {
             first = find(&self.fields, open, key, &self.long_keys);
@@ -315,7 +318,6 @@ impl Grouper {
             self.fields.push(Field {
                 start,
                 key,
-                same_fp: NONE,
                 next: NONE,
                 last: NONE,
                 later: true,
@@ -325,11 +327,51 @@ impl Grouper {
         self.fields.push(Field {
             start,
             key,
-            same_fp,
             next: NONE,
             last: i,
             later: false,
         });
+    }
+
+    /// Give the innermost object a table (again) at four times its distinct keys,
+    /// holding its first places so far.
+    #[cold]
+    #[inline(never)]
+    fn grow_table(&mut self) {
+        let Some(open) = self.objects.last_mut() else {
+            return;
+        };
+        let size = open
+            .distinct
+            .saturating_mul(4)
+            .max(TABLE_MIN)
+            .checked_next_power_of_two()
+            .unwrap_or(usize::MAX);
+        open.table_size = size;
+        self.slots.truncate(open.table);
+        self.slots
+            .resize(open.table.saturating_add(size), Slot::EMPTY);
+        let table = self.slots.get_mut(open.table..).unwrap_or_default();
+        let mask = size.wrapping_sub(1);
+        let mine = self.fields.get(open.fields..).unwrap_or_default();
+        let base = u32::try_from(open.fields).unwrap_or(NONE);
+        for (j, f) in (base..).zip(mine) {
+            if f.later {
+                continue;
+            }
+            let fp = f.key.fingerprint();
+            let mut at = slot_of(fp, mask);
+            while let Some(slot) = table.get_mut(at) {
+                if slot.first == NONE {
+                    *slot = Slot {
+                        check: fp as u32,
+                        first: j,
+                    };
+                    break;
+                }
+                at = (at + 1) & mask;
+            }
+        }
     }
 
     /// The innermost object closes (or turns mixed) with its fields ending at the
@@ -345,33 +387,40 @@ impl Grouper {
     /// Drop the innermost object's records.
     #[inline]
     fn forget(&mut self) {
-        let depth = self.objects.len();
         let Some(open) = self.objects.pop() else {
             return;
         };
-        if open.mapped
-            && let Some(map) = self.maps.get_mut(depth.wrapping_sub(1))
-        {
-            map.clear();
-        }
+        self.slots.truncate(open.table);
         self.fields.truncate(open.fields);
         self.long_keys.truncate(open.long);
     }
 
-    /// Rebuild the innermost object's fields in first-place order.
+    /// Rebuild the innermost object's fields in first-place order: from the first
+    /// repeated key's first place on (the fields before it stay where they are).
     #[inline(never)]
     fn rebuild(&mut self, w: &mut JsonWriter) {
         let Some(open) = self.objects.last().copied() else {
             return;
         };
+        let fields = self.fields.get(open.fields..).unwrap_or_default();
+        let kept = fields
+            .iter()
+            .position(|f| f.next != NONE)
+            .unwrap_or(fields.len());
+        let (Some(moved), Some(from)) = (fields.get(kept..), fields.get(kept)) else {
+            return;
+        };
         let scratch = &mut self.scratch;
         scratch.clear();
         let out = w.output();
-        let fields = self.fields.get(open.fields..).unwrap_or_default();
-        emit_fields(out, fields, open.fields, out.len(), &mut |b: &[u8]| {
-            scratch.extend_from_slice(b)
-        });
-        w.rewrite_from(open.start, scratch);
+        emit_fields(
+            out,
+            moved,
+            open.fields + kept,
+            out.len(),
+            &mut |b: &[u8]| scratch.extend_from_slice(b),
+        );
+        w.rewrite_from(from.start, scratch);
     }
 
     /// The document ends with the root object's fields ending at `end` of `out`; hand
@@ -393,7 +442,29 @@ impl Grouper {
     }
 }
 
-/// The first place of `key` among the fields of `open`, a small object (no map).
+/// One slot of an object's table: the first place of a key.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    /// The key's fingerprint's low half (the record is read only when it matches).
+    check: u32,
+    /// The first place's record; [`NONE`]: the slot is empty.
+    first: u32,
+}
+
+impl Slot {
+    const EMPTY: Slot = Slot {
+        check: 0,
+        first: NONE,
+    };
+}
+
+/// Where a probe for a key with fingerprint `fp` starts in a table of size `mask` + 1.
+#[inline(always)]
+fn slot_of(fp: u64, mask: usize) -> usize {
+    ((fp >> 32) as usize) & mask
+}
+
+/// The first place of `key` among the fields of `open`, a small object (no table).
 #[inline]
 fn find(fields: &[Field], open: &Open, key: Key, long_keys: &[u8]) -> Option<u32> {
     let from = open.fields;
@@ -728,6 +799,39 @@ mod tests {
             group(&input),
             format!("{{\"o\":{{{object},\"p\":{{{object}}}}},\"q\":{{{object}}},{object}}}")
         );
+    }
+
+    /// Tables grow many times (the root's to thousands of keys) and nest: inner
+    /// objects' tables sit above the root's and go when they close.
+    #[test]
+    fn repeats_across_table_growth() {
+        let n = 1500;
+        let inner: String = (0..40).map(|i| format!("b{i}={i} ")).collect();
+        let inner_json: Vec<String> = (0..40)
+            .map(|i| match i {
+                0 => r#""b0":[0,"z"]"#.to_string(),
+                _ => format!("\"b{i}\":{i}"),
+            })
+            .collect();
+        let inner_json = format!("{{{}}}", inner_json.join(","));
+        let mut input = String::new();
+        for round in 0..3 {
+            for k in 0..n {
+                if k % 100 == 7 {
+                    input += &format!("k{k}={{ {inner} b0=z }} ");
+                } else {
+                    input += &format!("k{k}={{ x={round} y={{ z=1 w={{ }} z=2 }} x=a }} ");
+                }
+            }
+        }
+        let object = |round: usize| format!(r#"{{"x":[{round},"a"],"y":{{"z":[1,2],"w":[]}}}}"#);
+        let fields: Vec<String> = (0..n)
+            .map(|k| match k % 100 {
+                7 => format!("\"k{k}\":[{inner_json},{inner_json},{inner_json}]"),
+                _ => format!("\"k{k}\":[{},{},{}]", object(0), object(1), object(2)),
+            })
+            .collect();
+        assert_eq!(group(&input), format!("{{{}}}", fields.join(",")));
     }
 
     /// The root's fields are handed on as ranges of the held output, in first-place
