@@ -315,6 +315,11 @@ fn structural(input: &[u8]) -> Option<Divergence> {
                 let empty = stack.len() > 1 && stack.pop() == Some(Frame::Undecided);
                 if let Some(top) = stack.last_mut() {
                     *top = match *top {
+                        // An empty `{}` first in a container is dropped, also before an
+                        // operator: `{ {}={} o{} }` is a list (`=`, `[]`, ...), no template.
+                        Frame::Undecided if empty && matches!(next, Some(Token::Operator(_))) => {
+                            Frame::Undecided
+                        }
                         Frame::Undecided if matches!(next, Some(Token::Operator(_))) => {
                             Frame::Object(Phase::Operator)
                         }
@@ -514,6 +519,8 @@ mod tests {
         // Found by the differential target: first in a container, `= {}` is two
         // elements, so the container is a list and `l {}` a header in it.
         assert_eq!(rule("\u{ff}{={}l{}}"), Some(HeaderInList));
+        // The same after an empty `{}`, which both drop (found by the differential target).
+        assert_eq!(rule("e{{}={}o{}}"), Some(HeaderInList));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
