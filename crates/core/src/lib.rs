@@ -6,7 +6,8 @@
 //! or clock, so the same code runs in a CLI, a server, a Cloudflare Worker and a browser.
 //!
 //! Memory grows with nesting depth, not with input size, in the preserve and
-//! key-value-pairs modes. Group mode reads its input twice and so keeps it.
+//! key-value-pairs modes. Group mode reads its input once but holds its JSON until the
+//! input ends (see [`json::group`]).
 //!
 //! It is not a game-data model: it does not know what `owner` or `base_tax` mean.
 //!

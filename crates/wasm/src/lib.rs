@@ -13,8 +13,8 @@
 //! Input is a `Uint8Array`, `ArrayBuffer`, `Blob`/`File` or `ReadableStream`; output is a
 //! `ReadableStream<Uint8Array>` that reads its input only as fast as its consumer takes the
 //! output, so neither a 50 MB text save nor its JSON has to sit whole in memory (group
-//! mode, which reads its input twice, keeps the input; so do `recompress` and `info`,
-//! which need a zip's directory at its end). Options and output bytes are those of
+//! mode holds its JSON until the input ends; `recompress` and `info` keep their input,
+//! as they need a zip's directory at its end). Options and output bytes are those of
 //! `pdxedge json`, `pdxedge recompress` and `pdxedge info --json`. Errors are `Error`s
 //! named `PdxedgeError` with `kind`, and for text errors `offset`, `line` and `column`.
 //!

@@ -169,6 +169,20 @@ struct Field {
     later: bool,
 }
 
+impl Field {
+    /// A key's first place, record `i` (its own last place so far).
+    #[inline(always)]
+    fn first(start: usize, key: Key, i: u32) -> Field {
+        Field {
+            start,
+            key,
+            next: NONE,
+            last: i,
+            later: false,
+        }
+    }
+}
+
 /// An open object.
 #[derive(Debug, Clone, Copy)]
 struct Open {
@@ -249,13 +263,7 @@ impl Grouper {
             return;
         }
         let i = u32::try_from(self.fields.len()).unwrap_or(NONE);
-        self.fields.push(Field {
-            start,
-            key,
-            next: NONE,
-            last: i,
-            later: false,
-        });
+        self.fields.push(Field::first(start, key, i));
     }
 
     /// [`key`](Grouper::key) for a key that may repeat (its filter bit was set) or in an
@@ -324,13 +332,7 @@ impl Grouper {
             });
             return;
         }
-        self.fields.push(Field {
-            start,
-            key,
-            next: NONE,
-            last: i,
-            later: false,
-        });
+        self.fields.push(Field::first(start, key, i));
     }
 
     /// Give the innermost object a table (again) at four times its distinct keys,
