@@ -544,7 +544,7 @@ impl Sink for Renderer {
     }
 
     #[inline(always)]
-    fn field(&mut self, key: Token<'_>, offset: u64, value: Token<'_>, quoted: bool) -> SinkResult {
+    fn field(&mut self, key: Token<'_>, value: Token<'_>, quoted: bool) -> SinkResult {
         // The hot path: a plain field in an object.
         if !self.kvp
             && let Some(top) = self.stack.last_mut()
@@ -556,11 +556,11 @@ impl Sink for Renderer {
             self.w.field_in(key, value, quoted);
             return Ok(());
         }
-        self.field_general(key, offset, value, quoted)
+        self.field_general(key, value, quoted)
     }
 
     #[inline]
-    fn container_key(&mut self, key: Token<'_>, value_offset: u64) -> SinkResult {
+    fn container_key(&mut self, key: Token<'_>) -> SinkResult {
         // The hot path: an object's key.
         if let Some(top) = self.stack.last_mut()
             && top.kind == FrameKind::Object
@@ -578,9 +578,7 @@ impl Sink for Renderer {
             }
             return Ok(());
         }
-        self.scalar(key.bytes, false, false)?;
-        self.value_start(value_offset, None, false);
-        Ok(())
+        self.scalar(key.bytes, false, false)
     }
 
     fn header(&mut self, name: &[u8]) -> SinkResult {
@@ -733,13 +731,7 @@ impl Renderer {
     /// [`Sink::field`] off its hot path, kept out of line so that the parser's loop
     /// carries only the hot path. Key-value-pairs mode has its own fused path here.
     #[inline(never)]
-    fn field_general(
-        &mut self,
-        key: Token<'_>,
-        offset: u64,
-        value: Token<'_>,
-        quoted: bool,
-    ) -> SinkResult {
+    fn field_general(&mut self, key: Token<'_>, value: Token<'_>, quoted: bool) -> SinkResult {
         if self.kvp
             && let Some(top) = self.stack.last_mut()
             && top.kind == FrameKind::Object
@@ -751,7 +743,6 @@ impl Renderer {
             return Ok(());
         }
         self.scalar(key.bytes, false, false)?;
-        self.value_start(offset, None, false);
         self.scalar(value.bytes, quoted, false)
     }
 }

@@ -39,33 +39,20 @@ pub trait Sink {
     fn operator(&mut self, op: Operator, then_op: bool) -> SinkResult;
     /// The current object turns into a mixed container: what follows is a list.
     fn mixed(&mut self) -> SinkResult;
-    /// An object field's value starts at `offset` (after its key and operator; `block`
-    /// for a `[[param] ...]` block, whose value is the rest of the block).
+    /// A whole `key = value` field with a scalar value: the same as `scalar(key)` then
+    /// `scalar(value)`; sinks may override it with a faster path. The [`Token`]s carry
+    /// what the lexer learned about the key and the value ([`Shape::UNKNOWN`] for a
+    /// quoted value).
     #[inline]
-    fn value_start(&mut self, _offset: u64, _op: Option<Operator>, _block: bool) {}
-    /// A whole `key = value` field with a scalar value: the same as `scalar(key)`,
-    /// `value_start`, `scalar(value)`; sinks may override it with a faster path. The
-    /// [`Token`]s carry what the lexer learned about the key and the value
-    /// ([`Shape::UNKNOWN`] for a quoted value).
-    #[inline]
-    fn field(
-        &mut self,
-        key: Token<'_>,
-        value_offset: u64,
-        value: Token<'_>,
-        quoted: bool,
-    ) -> SinkResult {
+    fn field(&mut self, key: Token<'_>, value: Token<'_>, quoted: bool) -> SinkResult {
         self.scalar(key.bytes, false, false)?;
-        self.value_start(value_offset, None, false);
         self.scalar(value.bytes, quoted, false)
     }
     /// The key of a `key = {` field (the container's kind is not known yet): the same as
-    /// `scalar(key, false, false)` then `value_start(value_offset, None, false)`.
+    /// `scalar(key, false, false)`.
     #[inline]
-    fn container_key(&mut self, key: Token<'_>, value_offset: u64) -> SinkResult {
-        self.scalar(key.bytes, false, false)?;
-        self.value_start(value_offset, None, false);
-        Ok(())
+    fn container_key(&mut self, key: Token<'_>) -> SinkResult {
+        self.scalar(key.bytes, false, false)
     }
     /// A plain element of a list (unquoted, no operator after it): the same as
     /// `scalar(token, false, false)`.
@@ -793,7 +780,6 @@ impl Parser {
                         Some((Operator::Equal, len)) => {
                             *pos = p + len;
                             self.flush_pending(buf, false, sink)?;
-                            sink.value_start(self.base + *pos as u64, None, false);
                             self.state = State::ObjectValue;
                         }
                         Some((op, len)) => {
@@ -801,12 +787,10 @@ impl Parser {
                             self.flush_pending(buf, true, sink)?;
                             self.last = Last::Other;
                             sink.operator(op, false)?;
-                            sink.value_start(self.base + *pos as u64, Some(op), false);
                             self.state = State::ObjectValue;
                         }
                         None if c == b'{' => {
                             self.flush_pending(buf, false, sink)?;
-                            sink.value_start(offset, None, false);
                             self.state = State::ObjectValue;
                         }
                         None => {
@@ -1076,7 +1060,6 @@ impl Parser {
             let Some(&v) = buf.get(r) else {
                 return Ok(any);
             };
-            let value_offset = self.base + q as u64;
             let key = Token {
                 bytes: span(buf, p, key_end),
                 rest: tail(buf, p),
@@ -1087,7 +1070,7 @@ impl Parser {
                     self.open_decided(true, at, sink)?;
                 }
                 self.last = Last::Scalar;
-                sink.container_key(key, value_offset)?;
+                sink.container_key(key)?;
                 // Errors point at the `{` (a depth error's position must not depend on
                 // which path read the field).
                 *pos = r;
@@ -1118,7 +1101,7 @@ impl Parser {
                     rest: tail(buf, r + 1),
                     shape: Shape::UNKNOWN,
                 };
-                sink.field(key, value_offset, value, true)?;
+                sink.field(key, value, true)?;
                 *pos = skip_plain_ws(buf, next);
                 any = true;
                 continue;
@@ -1147,7 +1130,7 @@ impl Parser {
                 rest: tail(buf, r),
                 shape: Shape::new(shape_bits(v), value_bits),
             };
-            sink.field(key, value_offset, value, false)?;
+            sink.field(key, value, false)?;
             *pos = after;
             any = true;
         }
@@ -1398,11 +1381,9 @@ impl Parser {
         sink.parameter(name, defined)?;
         if c == b']' {
             *pos += 1;
-            sink.value_start(self.pending.offset, None, false);
             self.state = State::Key;
             return Ok(());
         }
-        sink.value_start(self.pending.offset, None, true);
         self.push_frame()?;
         self.set_kind(Kind::Object);
         self.last = Last::Other;
@@ -1677,7 +1658,7 @@ mod tests {
         fn mixed(&mut self) -> SinkResult {
             Ok(())
         }
-        fn field(&mut self, key: Token<'_>, _: u64, value: Token<'_>, quoted: bool) -> SinkResult {
+        fn field(&mut self, key: Token<'_>, value: Token<'_>, quoted: bool) -> SinkResult {
             self.push(key);
             if quoted {
                 assert_eq!(value.shape, Shape::UNKNOWN);
@@ -1690,7 +1671,7 @@ mod tests {
             self.push(token);
             Ok(())
         }
-        fn container_key(&mut self, key: Token<'_>, _: u64) -> SinkResult {
+        fn container_key(&mut self, key: Token<'_>) -> SinkResult {
             self.push(key);
             Ok(())
         }
