@@ -118,17 +118,22 @@ fn expected_divergence(name: &str) -> Option<&'static str> {
         .map(|(_, why)| *why)
 }
 
+/// The encoding pdxedge is told to read a document with: the one jomini reads it with.
+fn encoding_for(utf8: bool) -> Encoding {
+    if utf8 {
+        Encoding::Utf8
+    } else {
+        Encoding::Windows1252
+    }
+}
+
 fn check(mode: Mode, pretty: bool) {
     let docs = documents();
     let mut compared = 0;
     let mut failures = Vec::new();
     for doc in &docs {
         let (body, utf8) = jomini_view(&doc.bytes);
-        let encoding = if utf8 {
-            Encoding::Utf8
-        } else {
-            Encoding::Windows1252
-        };
+        let encoding = encoding_for(utf8);
         let ours = pdxedge_core::to_json(&doc.bytes, options(mode, pretty, encoding));
         let theirs = jomini_json(body, mode, pretty, utf8);
         match (ours, theirs) {
@@ -206,12 +211,7 @@ fn corpus_prettified_compact_is_pretty() {
     let docs = documents();
     let mut compared = 0;
     for doc in &docs {
-        let (_, utf8) = jomini_view(&doc.bytes);
-        let encoding = if utf8 {
-            Encoding::Utf8
-        } else {
-            Encoding::Windows1252
-        };
+        let encoding = encoding_for(jomini_view(&doc.bytes).1);
         for mode in [Mode::Preserve, Mode::Group, Mode::KeyValuePairs] {
             let compact = pdxedge_core::to_json(&doc.bytes, options(mode, false, encoding));
             let pretty = pdxedge_core::to_json(&doc.bytes, options(mode, true, encoding));
