@@ -24,46 +24,11 @@ pub struct Transcoder {
     prelude_done: bool,
     parser: Parser,
     renderer: Renderer,
-    /// Group mode: its JSON is held until the end, and its input counted (bytes after
-    /// the prelude, and newlines) against `max_group_input`.
-    group: Option<Fed>,
+    /// Group mode: its JSON is held until the end, and the bytes of input fed (after
+    /// the prelude) are counted against `max_group_input`.
+    group: Option<u64>,
     max_group_input: u64,
     finished: bool,
-}
-
-/// How much input group mode has been fed, for its limit and the limit's error position.
-#[derive(Debug, Default, Clone, Copy)]
-struct Fed {
-    /// The absolute offset of the first byte fed (after the prelude).
-    base: u64,
-    bytes: u64,
-    newlines: u64,
-    /// The absolute offset just past the last newline fed (0 for none).
-    line_start: u64,
-}
-
-impl Fed {
-    /// Count `input`, fed next.
-    fn count(&mut self, input: &[u8]) {
-        let newlines = bytecount::count(input, b'\n') as u64;
-        if newlines > 0 {
-            self.newlines += newlines;
-            if let Some(i) = memchr::memrchr(b'\n', input) {
-                self.line_start = self.base + self.bytes + i as u64 + 1;
-            }
-        }
-        self.bytes += input.len() as u64;
-    }
-
-    /// The position of the next byte.
-    fn position(&self) -> Position {
-        let offset = self.base + self.bytes;
-        Position {
-            offset,
-            line: 1 + self.newlines,
-            column: offset - self.line_start + 1,
-        }
-    }
 }
 
 impl Transcoder {
@@ -79,7 +44,7 @@ impl Transcoder {
             prelude_done: false,
             parser: Parser::new(limits),
             renderer: Renderer::new(&options),
-            group: (options.mode == DuplicateKeyMode::Group).then(Fed::default),
+            group: (options.mode == DuplicateKeyMode::Group).then_some(0),
             max_group_input: DEFAULT_MAX_GROUP_INPUT,
             finished: false,
         };
@@ -119,11 +84,11 @@ impl Transcoder {
     /// out) since the last key, which checks it? Then the error, at the end.
     fn check_held(&mut self) -> Result<(), Error> {
         match self.group {
-            Some(fed) if self.renderer.writer().over_cap() => Err(Error::new(
+            Some(_) if self.renderer.writer().over_cap() => Err(Error::new(
                 ErrorKind::GroupInputTooLarge {
                     limit: self.max_group_input,
                 },
-                fed.position(),
+                self.parser.position_after(&[]),
             )),
             _ => Ok(()),
         }
@@ -181,18 +146,17 @@ impl Transcoder {
     fn feed_body(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
         if let Some(fed) = self.group.as_mut() {
             // Group mode holds its output until the end.
-            let room = self.max_group_input.saturating_sub(fed.bytes);
+            let room = self.max_group_input.saturating_sub(*fed);
             if input.len() as u64 > room {
                 let fits = input
                     .get(..usize::try_from(room).unwrap_or(usize::MAX))
                     .unwrap_or(input);
-                fed.count(fits);
                 let kind = ErrorKind::GroupInputTooLarge {
                     limit: self.max_group_input,
                 };
-                return Err(Error::new(kind, fed.position()));
+                return Err(Error::new(kind, self.parser.position_after(fits)));
             }
-            fed.count(input);
+            *fed += input.len() as u64;
             return self.parser.feed(input, &mut self.renderer);
         }
         self.parser.feed(input, &mut self.renderer)?;
@@ -249,9 +213,6 @@ impl Transcoder {
         }
         self.prelude.drain(..skip);
         self.parser = Parser::new(self.limits).starting_at(skip as u64);
-        if let Some(fed) = self.group.as_mut() {
-            fed.base = skip as u64;
-        }
         self.prelude_done = true;
         self.renderer.begin_document();
         Ok(true)

@@ -171,6 +171,22 @@ fn the_limit_is_met_at_the_same_place_in_any_chunking() {
 /// whose JSON is far larger (each control byte of a quoted string is six bytes of JSON) is
 /// refused, at the first field after the JSON passed the cap (its value: the key is
 /// written when its value arrives), whatever the chunking.
+/// The limit falls inside a quoted string that spans lines, so the newlines before it
+/// sit in a partial token the parser carries between feeds (and has not counted yet).
+#[test]
+fn the_limit_inside_a_carried_token_has_its_line() {
+    let doc = b"a=1\nb=\"x\ny\nz\"\nc=2\n";
+    for chunk in 1..=doc.len() {
+        let mut t = Transcoder::new(group());
+        t.set_max_group_input(11);
+        let err = run(t, doc, chunk).expect_err("over the limit");
+        assert_eq!(err.kind(), &ErrorKind::GroupInputTooLarge { limit: 11 });
+        let at = err.position();
+        // Byte 11 is the `z`, after three newlines: line 4, column 1.
+        assert_eq!((at.offset, at.line, at.column), (11, 4, 1), "chunk {chunk}");
+    }
+}
+
 #[test]
 fn held_json_over_twice_the_limit_is_refused_at_the_next_key() {
     let mut doc = b"a=\"".to_vec();

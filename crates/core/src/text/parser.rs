@@ -402,6 +402,28 @@ impl Parser {
         self.base + self.carry.len() as u64
     }
 
+    /// The position just past the input fed so far followed by `unfed` (input the
+    /// caller refuses to feed, as group mode does past its limit). Newlines are counted
+    /// only here, in what the parser has not counted yet.
+    pub fn position_after(&self, unfed: &[u8]) -> Position {
+        let counted = usize::try_from(self.line_base.saturating_sub(self.base)).unwrap_or(0);
+        let carried = self.carry.get(counted..).unwrap_or_default();
+        let (mut line, mut line_start, mut at) =
+            (self.lines + 1, self.last_line_start, self.line_base);
+        for part in [carried, unfed] {
+            line += bytecount::count(part, b'\n') as u64;
+            if let Some(i) = memchr::memrchr(b'\n', part) {
+                line_start = at + i as u64 + 1;
+            }
+            at += part.len() as u64;
+        }
+        Position {
+            offset: at,
+            line,
+            column: at - line_start + 1,
+        }
+    }
+
     /// Feed the next chunk of input.
     pub fn feed<S: Sink>(&mut self, chunk: &[u8], sink: &mut S) -> Result<(), Error> {
         if self.state == State::Done {
