@@ -14,9 +14,10 @@
 //!   chained to its first place.
 //! - When an object closes (or turns mixed: its remainder is a list, never grouped), if
 //!   no key repeated (most objects), its records are dropped. Else its fields are rebuilt
-//!   in first-place order, `"k":[v1,v2,...]` for a repeated key, into a scratch buffer
-//!   that replaces them in the output. Inner objects are rebuilt at their own close, so
-//!   a value is moved as finished bytes and nothing is re-read.
+//!   in first-place order, `"k":[v1,v2,...]` for a repeated key, into the held buffer
+//!   past the output (where later output goes anyway), and moved back over them. Inner
+//!   objects are rebuilt at their own close, so a value is moved as finished bytes and
+//!   nothing is re-read.
 //! - The document's root object is not copied: at the end the output is handed on as
 //!   ranges of the held buffer in first-place order.
 //! - Pretty output is the compact output re-formatted as it is handed on
@@ -24,7 +25,7 @@
 //!   same value, which depends on the compact bytes alone.
 //!
 //! Memory: the compact JSON of the document (held until the end, since the root's
-//! later keys may move anything), the scratch of the largest rebuilt object, and per
+//! later keys may move anything) with room past it for the largest rebuilt object, and per
 //! field of each *open* object a record of [`FIELD_BYTES`] bytes, plus its key's bytes
 //! when it is longer than 16, plus, in an object with more than 32 distinct keys, at
 //! most 8 table slots of [`SLOT_BYTES`] bytes per distinct key (a table is rebuilt at
@@ -34,8 +35,9 @@
 //! ([`Transcoder::set_max_group_input`](crate::Transcoder::set_max_group_input)); the
 //! held JSON is a constant factor of that input (on the EU4 Korea save, 0.90x; at worst
 //! the JSON's expansion of a token, such as a control byte in a quoted string written
-//! as `\u00XX`, or an operator wrapped as `{"GREATER_THAN_EQUAL":...}`), and is capped
-//! at twice the input limit: past that, or when the held buffer cannot grow (its growth
+//! as `\u00XX`, or an operator wrapped as `{"GREATER_THAN_EQUAL":...}`), and the held
+//! buffer (with a rebuild's room) is capped at twice the input limit: past that, or
+//! when it cannot grow (its growth
 //! is fallible and stops at the cap), the next field is refused with
 //! [`GroupInputTooLarge`](crate::ErrorKind::GroupInputTooLarge) rather than memory
 //! running out (which would end a Wasm instance).
@@ -216,7 +218,6 @@ pub(crate) struct Grouper {
     /// linear probing, at most half full. An object gets keys only while it is the
     /// innermost, so its table is the last one when it grows.
     slots: Vec<Slot>,
-    scratch: Vec<u8>,
 }
 
 impl Grouper {
@@ -412,17 +413,15 @@ impl Grouper {
         let (Some(moved), Some(from)) = (fields.get(kept..), fields.get(kept)) else {
             return;
         };
-        let scratch = &mut self.scratch;
-        scratch.clear();
-        let out = w.output();
-        emit_fields(
-            out,
-            moved,
-            open.fields + kept,
-            out.len(),
-            &mut |b: &[u8]| scratch.extend_from_slice(b),
-        );
-        w.rewrite_from(from.start, scratch);
+        w.rebuild_from(from.start, |out, spare| {
+            emit_fields(
+                out,
+                moved,
+                open.fields + kept,
+                out.len(),
+                &mut |b: &[u8]| spare.put(b),
+            );
+        });
     }
 
     /// The document ends with the root object's fields ending at `end` of `out`; hand

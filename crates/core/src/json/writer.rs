@@ -18,6 +18,9 @@ use crate::text::{Shape, Token};
 const ROOM: usize = 64;
 /// The buffer's first size; it doubles when needed and is kept across drains.
 const INITIAL: usize = 64 << 10;
+/// How far the zero-filled part of the buffer runs ahead of the cursor (see
+/// [`JsonWriter::grow`]): small enough to stay in cache, large enough that growing is rare.
+const STEP: usize = 256 << 10;
 /// A newline and the indentation of up to 32 levels, for pretty output in one copy.
 // Built at compile time: an index out of bounds fails the build, it cannot run.
 #[allow(clippy::indexing_slicing)]
@@ -348,6 +351,29 @@ impl<'a> Window<'a> {
     }
 }
 
+/// The bytes past a [`JsonWriter`]'s cursor that a rebuild writes into
+/// ([`JsonWriter::rebuild_from`]).
+pub(crate) struct Spare<'a> {
+    room: &'a mut [u8],
+    len: usize,
+    overflow: bool,
+}
+
+impl Spare<'_> {
+    /// Append `bytes`.
+    #[inline]
+    pub fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        match self.room.get_mut(self.len..end) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                self.len = end;
+            }
+            None => self.overflow = true,
+        }
+    }
+}
+
 impl JsonWriter {
     pub fn new(pretty: bool, encoding: Encoding, narrowing: Narrowing) -> Self {
         JsonWriter {
@@ -403,8 +429,9 @@ impl JsonWriter {
     /// mode's size hint; a failure is left for the growth that needs it).
     pub fn try_reserve(&mut self, len: usize) {
         let want = len.min(self.cap).saturating_add(ROOM);
-        if want > self.buf.len() && self.buf.try_reserve_exact(want - self.buf.len()).is_ok() {
-            self.buf.resize(want, 0);
+        if want > self.buf.capacity() {
+            // Only reserved: `grow` zero-fills it a step at a time as the output arrives.
+            let _ = self.buf.try_reserve_exact(want - self.buf.len());
         }
     }
 
@@ -413,11 +440,38 @@ impl JsonWriter {
         self.pos = 0;
     }
 
-    /// Replace the output from offset `at` on with `bytes` (group mode's rebuilt
-    /// objects, which are never longer than what they replace).
-    pub(crate) fn rewrite_from(&mut self, at: usize, bytes: &[u8]) {
-        self.pos = at.min(self.pos);
-        self.put(bytes);
+    /// Rebuild the output from offset `at` on (group mode's objects with repeated keys):
+    /// `fill` is given the output and writes its replacement, never longer than what it
+    /// replaces, into the buffer past the cursor, where later output goes anyway (so a
+    /// rebuild needs no memory of its own); the replacement then moves to `at`. When the
+    /// buffer cannot grow for it (the cap, or memory), the output is left as it is and
+    /// [`over_cap`](JsonWriter::over_cap) says so.
+    pub(crate) fn rebuild_from<F: FnOnce(&[u8], &mut Spare<'_>)>(&mut self, at: usize, fill: F) {
+        let len = self.pos.saturating_sub(at);
+        if self.pos.saturating_add(len) > self.buf.len() {
+            self.grow(len);
+        }
+        let cursor = self.pos.min(self.buf.len());
+        let (out, rest) = self.buf.split_at_mut(cursor);
+        let Some(room) = rest.get_mut(..len) else {
+            self.over_cap = true;
+            return;
+        };
+        let mut spare = Spare {
+            room,
+            len: 0,
+            overflow: false,
+        };
+        fill(out, &mut spare);
+        let Spare { len, overflow, .. } = spare;
+        if overflow {
+            // Unreachable (a rebuilt object is never longer), but an error beats
+            // corrupt output.
+            self.over_cap = true;
+            return;
+        }
+        self.buf.copy_within(self.pos..self.pos + len, at);
+        self.pos = at + len;
     }
 
     pub fn is_empty(&self) -> bool {
@@ -426,23 +480,37 @@ impl JsonWriter {
 
     /// Make `buf` at least `need` + [`ROOM`] bytes longer than the output (so that the
     /// next small writes need not come here again).
+    ///
+    /// The allocation doubles, but the zero-filled length `buf.len()` runs only [`STEP`]
+    /// bytes ahead of the cursor: fresh memory is then filled just before the writes that
+    /// overwrite it, while it is still in cache. Filling a whole doubled half at once
+    /// (group mode's held output is tens of MB) sends it to main memory, and every write
+    /// fetches it back.
     #[cold]
     #[inline(never)]
     fn grow(&mut self, need: usize) {
         let want = self.pos.saturating_add(need).saturating_add(ROOM);
-        let len = want.max(self.buf.len().saturating_mul(2)).max(INITIAL);
-        if self.cap == usize::MAX {
-            self.buf.resize(len, 0);
-            return;
-        }
-        // Doubling stops at the cap (plus the room the fixed-size writes need).
-        let len = len.min(self.cap.saturating_add(ROOM)).max(want);
-        if self.pos.saturating_add(need) > self.cap
-            || self.buf.try_reserve_exact(len - self.buf.len()).is_err()
-        {
+        if want > self.buf.capacity() {
+            let doubled = want.max(self.buf.capacity().saturating_mul(2)).max(INITIAL);
+            if self.cap == usize::MAX {
+                self.buf.reserve_exact(doubled - self.buf.len());
+            } else {
+                // Doubling stops at the cap (plus the room the fixed-size writes need).
+                let capped = doubled.min(self.cap.saturating_add(ROOM)).max(want);
+                if self.pos.saturating_add(need) > self.cap
+                    || self.buf.try_reserve_exact(capped - self.buf.len()).is_err()
+                {
+                    self.over_cap = true;
+                    return;
+                }
+            }
+        } else if self.pos.saturating_add(need) > self.cap {
             self.over_cap = true;
             return;
         }
+        let len = want
+            .max(self.pos.saturating_add(STEP))
+            .min(self.buf.capacity());
         self.buf.resize(len, 0);
     }
 
