@@ -231,3 +231,46 @@ fn held_json_over_the_cap_after_the_last_key_is_refused_at_the_end() {
         assert_eq!(err.position().offset, doc.len() as u64, "chunk {chunk}");
     }
 }
+
+/// An object with a repeated key is rebuilt in the held buffer, past the output, so the
+/// cap bounds the rebuild too: JSON that fits under the cap, but not twice over, is
+/// refused when its object must be rebuilt, and converts when it need not be.
+#[test]
+fn a_rebuild_counts_against_the_cap() {
+    let body = |second: &str| {
+        let mut doc = b"o={ k=\"".to_vec();
+        for _ in 0..100 {
+            doc.push(1);
+            doc.extend(b"aaaaaaaaa");
+        }
+        doc.extend(format!("\" {second}=1 }}\n").as_bytes());
+        doc
+    };
+    // ~1,000 bytes of input, ~1,500 of JSON: under the cap of twice the input.
+    let (repeated, distinct) = (body("k"), body("j"));
+    for chunk in [1, 64, repeated.len()] {
+        let mut t = Transcoder::new(group());
+        t.set_max_group_input(repeated.len() as u64);
+        let err = run(t, &repeated, chunk).expect_err("no room to rebuild");
+        assert!(
+            matches!(err.kind(), ErrorKind::GroupInputTooLarge { .. }),
+            "{err}"
+        );
+        assert_eq!(
+            err.position().offset,
+            repeated.len() as u64,
+            "chunk {chunk}"
+        );
+
+        let mut t = Transcoder::new(group());
+        t.set_max_group_input(distinct.len() as u64);
+        let out = run(t, &distinct, chunk).expect("nothing to rebuild");
+        assert!(out.ends_with(br#"aaaaaaaaa","j":1}}"#));
+    }
+    // With room for the rebuild, the repeated key is grouped.
+    let mut t = Transcoder::new(group());
+    t.set_max_group_input(repeated.len() as u64 * 2);
+    let out = run(t, &repeated, 64).expect("room to rebuild");
+    assert!(out.starts_with(br#"{"o":{"k":["\u0001aaaaaaaaa"#));
+    assert!(out.ends_with(br#"aaaaaaaaa",1]}}"#));
+}
