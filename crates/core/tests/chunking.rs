@@ -108,10 +108,17 @@ fn long(pattern: &str, n: usize) -> String {
 /// of backslashes and line breaks; a `@[...]` variable), and ones that end the document
 /// or never close.
 fn long_token_inputs() -> Vec<String> {
-    let plain = long("abc_1.2:x", 3000);
-    let ops = long("x!y?z", 3000);
-    // Ends in an even run of backslashes, so the quote after it closes the string.
-    let quoted = long("ab\\\"c\\\\\\\\d\ne\\\\\\x", 2999);
+    long_token_inputs_of(3000)
+}
+
+/// [`long_token_inputs`] with tokens of about `n` bytes.
+fn long_token_inputs_of(n: usize) -> Vec<String> {
+    let plain = long("abc_1.2:x", n);
+    let ops = long("x!y?z", n);
+    // Ends in an even run of backslashes, so the quote after it closes the string: the
+    // pattern is 16 bytes long, and for `n` of 8 modulo 16 (3000, 9000) its last copy
+    // stops after `ab\"c\\`.
+    let quoted = long("ab\\\"c\\\\\\\\d\ne\\\\\\x", n - 1);
     vec![
         format!("a = {plain} b = 1"),
         format!("{plain} = 1 c = d"),
@@ -165,6 +172,38 @@ fn a_long_token_in_many_chunks_gives_the_same_output_as_whole() {
             let whole = pdxedge_json_chunked(input, opts, &[input.len()]);
             for sizes in [&[1][..], &[2], &[3], &[7], &[64], &[1, 5, 13, 2, 250]] {
                 let chunked = chunked_with_token_limit(input, opts, sizes, 3100);
+                assert_eq!(
+                    whole.as_ref().map_err(|e| e.to_string()),
+                    chunked.as_ref().map_err(|e| e.to_string()),
+                    "{mode:?} sizes {sizes:?} input starting {:?}",
+                    String::from_utf8_lossy(input.get(..40).unwrap_or(input))
+                );
+            }
+        }
+    }
+}
+
+/// A feed finishes a carried token on a stitch of the carry and the chunk's first 4 KiB,
+/// then parses the rest of the chunk where it lies; a token that does not end within the
+/// stitch takes the rest of the chunk into the carry. Chunks larger than the stitch, and
+/// tokens longer than it, split at varied places.
+#[test]
+fn chunks_larger_than_the_stitch_give_the_same_output_as_whole() {
+    for input in long_token_inputs_of(9000) {
+        let input = input.as_bytes();
+        for mode in modes() {
+            let opts = options(mode, false, Encoding::Utf8);
+            let whole = pdxedge_json_chunked(input, opts, &[input.len()]);
+            for sizes in [
+                &[4095][..],
+                &[4096],
+                &[4097],
+                &[5000],
+                &[8191, 8193],
+                &[100, 12_000],
+                &[9001, 3],
+            ] {
+                let chunked = pdxedge_json_chunked(input, opts, sizes);
                 assert_eq!(
                     whole.as_ref().map_err(|e| e.to_string()),
                     chunked.as_ref().map_err(|e| e.to_string()),

@@ -233,6 +233,10 @@ impl Pending {
     }
 }
 
+/// How much of a chunk is copied behind a carried partial token to finish it (see
+/// [`Parser::feed`]): more than almost any token, little against a chunk.
+const STITCH: usize = 4 << 10;
+
 /// Byte classes: whitespace, token boundaries.
 const WS: u8 = 1;
 const BOUNDARY: u8 = 2;
@@ -438,13 +442,33 @@ impl Parser {
             return self.check_carry();
         }
         if self.carry.is_empty() {
-            let used = self.run(chunk, false, sink)?;
-            self.carry.extend_from_slice(tail(chunk, used));
+            self.feed_in_place(chunk, sink)?;
+            return self.check_carry();
+        }
+        // The carried partial token is finished on a short stitch: the carry and the
+        // chunk's first `STITCH` bytes. Once the parser is past the carry, the rest of
+        // the chunk is parsed where it lies (appending every chunk to the carry copied
+        // the whole input once more).
+        let head = chunk.get(..STITCH).unwrap_or(chunk);
+        let carried = self.carry.len();
+        let mut buf = std::mem::take(&mut self.carry);
+        buf.extend_from_slice(head);
+        let used = match self.run(&buf, false, sink) {
+            Ok(used) => used,
+            Err(e) => {
+                self.carry = buf;
+                return Err(e);
+            }
+        };
+        if used >= carried {
+            buf.clear();
+            self.carry = buf;
+            self.feed_in_place(tail(chunk, used - carried), sink)?;
         } else {
-            let mut buf = std::mem::take(&mut self.carry);
-            buf.extend_from_slice(chunk);
-            let used = self.run(&buf, false, sink);
-            let used = match used {
+            // A token longer than the stitch: the rest of the chunk joins the carry.
+            buf.drain(..used);
+            buf.extend_from_slice(tail(chunk, head.len()));
+            let used = match self.run(&buf, false, sink) {
                 Ok(used) => used,
                 Err(e) => {
                     self.carry = buf;
@@ -455,6 +479,17 @@ impl Parser {
             self.carry = buf;
         }
         self.check_carry()
+    }
+
+    /// Parse `input`, which follows the consumed input directly (the carry is empty),
+    /// where it lies; its unconsumed tail becomes the carry.
+    fn feed_in_place<S: Sink>(&mut self, input: &[u8], sink: &mut S) -> Result<(), Error> {
+        if input.is_empty() {
+            return Ok(());
+        }
+        let used = self.run(input, false, sink)?;
+        self.carry.extend_from_slice(tail(input, used));
+        Ok(())
     }
 
     /// Signal the end of input: flush what is pending and check that the document is
