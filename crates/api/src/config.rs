@@ -37,7 +37,7 @@ pub struct Limits {
     /// decompression bombs). 413 beyond it.
     pub max_inflated_bytes: u64,
     /// Input a conversion must hold in memory whole (zip saves), or group mode's input
-    /// (whose JSON it holds, at most twice this). 413 beyond it.
+    /// (whose JSON and key records it holds, at most twice this). 413 beyond it.
     pub max_buffered_bytes: u64,
     /// Wall time of one conversion, from the request's arrival to the last output
     /// byte. Before the response has started: 503; after: the stream is aborted.
@@ -62,8 +62,8 @@ impl Default for Limits {
             max_body_bytes: 100 << 20,
             // The largest real text saves are ~200 MB; time is the cost, not memory.
             max_inflated_bytes: 512 << 20,
-            // A held zip, or group mode's held JSON (0.9x a save's size, capped at twice
-            // this), must fit a 128 MB isolate; the held buffer's growth is fallible.
+            // A held zip, or group mode's held JSON and key records (0.9x a save's size,
+            // capped at twice this), must fit a 128 MB isolate; their growth is fallible.
             max_buffered_bytes: 40 << 20,
             max_duration: Duration::from_secs(60),
             max_conversions: 8,

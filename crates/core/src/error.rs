@@ -41,7 +41,8 @@ pub enum ErrorKind {
     Finished,
     /// Group mode holds its JSON until the input ends, and the input is larger than it
     /// accepts ([`Transcoder::set_max_group_input`](crate::Transcoder::set_max_group_input)),
-    /// or the held JSON larger than twice that, or than memory allows.
+    /// or what it holds (the JSON, and the records of the open objects' keys) larger than
+    /// twice that, or than memory allows.
     GroupInputTooLarge { limit: u64 },
 }
 
@@ -65,8 +66,8 @@ impl fmt::Display for ErrorKind {
             ErrorKind::GroupInputTooLarge { limit } => write!(
                 f,
                 "group mode holds its output in memory until the input ends and accepts at \
-                 most {limit} bytes of input and twice that of JSON (preserve mode streams \
-                 any size)"
+                 most {limit} bytes of input and twice that of JSON and key records \
+                 (preserve mode streams any size)"
             ),
         }
     }

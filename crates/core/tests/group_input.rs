@@ -204,7 +204,11 @@ fn held_json_over_twice_the_limit_is_refused_at_the_next_key() {
         assert_eq!(err.kind(), &ErrorKind::GroupInputTooLarge { limit });
         let at = err.position();
         assert_eq!((at.offset, at.line, at.column), (37, 2, 3), "chunk {chunk}");
-        assert!(err.to_string().contains("twice that of JSON"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("twice that of JSON and key records"),
+            "{err}"
+        );
     }
     // With room for the JSON, the same input converts.
     let out = convert(120, 7).expect("JSON within twice the limit");
@@ -273,4 +277,25 @@ fn a_rebuild_counts_against_the_cap() {
     let out = run(t, &repeated, 64).expect("room to rebuild");
     assert!(out.starts_with(br#"{"o":{"k":["\u0001aaaaaaaaa"#));
     assert!(out.ends_with(br#"aaaaaaaaa",1]}}"#));
+}
+
+/// The records group mode keeps of an open object's keys count against the cap too: a
+/// flat object of many short fields holds more in records (48 bytes a field) than in
+/// JSON, and would otherwise grow without bound (a Wasm instance would run out of memory).
+#[test]
+fn the_records_of_open_objects_count_against_the_cap() {
+    let doc = format!("o={{ {}}}\n", "a=1 ".repeat(20_000));
+    // 80 KB of input, 40 KB of JSON, ~1 MB of records.
+    let limit = doc.len() as u64;
+    for chunk in [1000, doc.len()] {
+        let mut t = Transcoder::new(group());
+        t.set_max_group_input(limit);
+        let err = run(t, doc.as_bytes(), chunk).expect_err("records over the cap");
+        assert_eq!(err.kind(), &ErrorKind::GroupInputTooLarge { limit });
+    }
+    // With room for the records, the same input converts.
+    let mut t = Transcoder::new(group());
+    t.set_max_group_input(limit * 8);
+    let out = run(t, doc.as_bytes(), 1000).expect("records within the cap");
+    assert_eq!(out.len(), r#"{"o":{"a":[]}}"#.len() + 2 * 20_000 - 1);
 }

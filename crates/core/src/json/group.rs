@@ -25,20 +25,21 @@
 //!   same value, which depends on the compact bytes alone.
 //!
 //! Memory: the compact JSON of the document (held until the end, since the root's
-//! later keys may move anything) with room past it for the largest rebuilt object, and per
-//! field of each *open* object a record of [`FIELD_BYTES`] bytes, plus its key's bytes
-//! when it is longer than 16, plus, in an object with more than 32 distinct keys, at
-//! most 8 table slots of [`SLOT_BYTES`] bytes per distinct key (a table is rebuilt at
-//! four times the keys, rounded up to a power of two, when half full). There is no
-//! recursion, so no nesting limit beyond the parser's. What group mode accepts is
-//! bounded by the input it is fed
-//! ([`Transcoder::set_max_group_input`](crate::Transcoder::set_max_group_input)); the
+//! later keys may move anything) with room past it for the largest rebuilt object, and
+//! the records: per field of each *open* object one of [`FIELD_BYTES`] bytes, plus its
+//! key's bytes when it is longer than 16, plus, in an object with a table (more than 32
+//! distinct keys or 64 fields), at most 8 slots of [`SLOT_BYTES`] bytes per distinct key
+//! (a table is rebuilt at four times the keys, rounded up to a power of two, when half
+//! full). There is no recursion, so no nesting limit beyond the parser's. What group
+//! mode accepts is bounded by the input it is fed
+//! ([`Transcoder::set_max_group_input`](crate::Transcoder::set_max_group_input)). The
 //! held JSON is a constant factor of that input (on the EU4 Korea save, 0.90x; at worst
 //! the JSON's expansion of a token, such as a control byte in a quoted string written
-//! as `\u00XX`, or an operator wrapped as `{"GREATER_THAN_EQUAL":...}`), and the held
-//! buffer (with a rebuild's room) is capped at twice the input limit: past that, or
-//! when it cannot grow (its growth
-//! is fallible and stops at the cap), the next field is refused with
+//! as `\u00XX`, or an operator wrapped as `{"GREATER_THAN_EQUAL":...}`); the records
+//! are small for real saves (0.7 MB on Korea) but outweigh the JSON in a flat object of
+//! many short fields. Everything held (the JSON buffer, and the records past a 1 MiB
+//! allowance) is capped at twice the input limit, and all of it grows fallibly: past the
+//! cap, or when memory cannot be had, the next field is refused with
 //! [`GroupInputTooLarge`](crate::ErrorKind::GroupInputTooLarge) rather than memory
 //! running out (which would end a Wasm instance).
 
@@ -47,12 +48,25 @@ use super::writer::JsonWriter;
 /// No record.
 const NONE: u32 = u32::MAX;
 
-/// Objects with at most this many distinct keys find a key by scanning them; larger ones
-/// switch to a table of their own (in [`Grouper::slots`]).
+/// Objects with at most this many distinct keys, and at most [`SCAN_FIELDS`] fields, find
+/// a key by scanning their fields; others switch to a table of their own (in
+/// [`Grouper::slots`]).
 const SCAN: usize = 32;
+
+/// The most fields a scan for a key's first place passes over. (A scan stops at the key's
+/// first place, but that may come after the later places of other keys: without this
+/// bound, `a=1 a=1 ... b=1 b=1 ...` took time quadratic in its length.)
+const SCAN_FIELDS: usize = 64;
 
 /// An object's table's smallest size (slots, a power of two).
 const TABLE_MIN: usize = 128;
+
+/// The records of open objects' keys (and their tables) up to this many bytes are not
+/// counted against the held-output cap; beyond it they are. Real saves stay far below it
+/// (0.7 MB on the EU4 Korea save), so a small input limit bounds the JSON alone, while a
+/// flat object of many short fields (whose records outweigh its JSON) cannot grow past the
+/// cap.
+const RECORDS_ALLOWANCE: usize = 1 << 20;
 
 /// The size of one field's record (64-bit targets).
 pub const FIELD_BYTES: usize = std::mem::size_of::<Field>();
@@ -199,8 +213,13 @@ struct Open {
     bloom: [u64; 4],
     /// Distinct keys so far.
     distinct: usize,
-    /// Its table, once it has more than [`SCAN`] distinct keys: where it starts in
-    /// [`Grouper::slots`], and its size (a power of two; 0: none).
+    /// Distinct keys past which a key takes [`Grouper::key_general`] even when the filter
+    /// says it is new: [`SCAN`], or 0 once the object has a table (which every first
+    /// place must enter).
+    scan: usize,
+    /// Its table, once it has more than [`SCAN`] distinct keys or [`SCAN_FIELDS`]
+    /// fields: where it starts in [`Grouper::slots`], and its size (a power of two; 0:
+    /// none).
     table: usize,
     table_size: usize,
     /// A key repeated: the object is rebuilt when it closes.
@@ -230,6 +249,7 @@ impl Grouper {
             start,
             bloom: [0; 4],
             distinct: 0,
+            scan: SCAN,
             table: self.slots.len(),
             table_size: 0,
             repeats: false,
@@ -241,11 +261,21 @@ impl Grouper {
         self.objects.len()
     }
 
-    /// A key of the innermost open object is written from output offset `start` on.
-    /// `bytes` is the key as the parser gave it; `rest` the input from its first byte
-    /// (or `bytes` itself).
+    /// A key of the innermost open object is written at `w`'s cursor. `bytes` is the key
+    /// as the parser gave it; `rest` the input from its first byte (or `bytes` itself).
+    /// When the records cannot grow (the cap, or memory), the key is not recorded and
+    /// `w` [is over its cap](JsonWriter::over_cap): the caller reports that at the next
+    /// key, and the output is not used.
     #[inline(always)]
-    pub fn key(&mut self, bytes: &[u8], rest: &[u8], start: usize) {
+    pub fn key(&mut self, bytes: &[u8], rest: &[u8], w: &mut JsonWriter) {
+        let start = w.len();
+        if self.fields.len() == self.fields.capacity() && !self.make_room(0, w) {
+            return;
+        }
+        let n = bytes.len();
+        if n > 16 && self.long_keys.capacity() - self.long_keys.len() < n && !self.make_room(n, w) {
+            return;
+        }
         let long_before = self.long_keys.len();
         let key = Key::new(bytes, rest, &mut self.long_keys);
         let fp = key.fingerprint();
@@ -259,8 +289,8 @@ impl Grouper {
             *word |= bit;
         }
         open.distinct += 1;
-        if seen || open.distinct > SCAN {
-            self.key_general(key, fp, start, seen, long_before);
+        if seen || open.distinct > open.scan {
+            self.key_general(key, fp, start, seen, long_before, w);
             return;
         }
         let i = u32::try_from(self.fields.len()).unwrap_or(NONE);
@@ -268,25 +298,34 @@ impl Grouper {
     }
 
     /// [`key`](Grouper::key) for a key that may repeat (its filter bit was set) or in an
-    /// object past [`SCAN`] distinct keys (found through the object's table, mostly in
-    /// one probe).
+    /// object with a table (found through it, mostly in one probe).
     #[inline(never)]
-    fn key_general(&mut self, key: Key, fp: u64, start: usize, seen: bool, long_before: usize) {
+    fn key_general(
+        &mut self,
+        key: Key,
+        fp: u64,
+        start: usize,
+        seen: bool,
+        long_before: usize,
+        w: &mut JsonWriter,
+    ) {
         let Ok(i) = u32::try_from(self.fields.len()) else {
             return;
         };
-        if self
-            .objects
-            .last()
-            .is_some_and(|o| o.distinct > SCAN && o.distinct.saturating_mul(2) > o.table_size)
-        {
-            self.grow_table();
+        let count = self.fields.len();
+        if self.objects.last().is_some_and(|o| {
+            let tabled = o.table_size > 0
+                || o.distinct > SCAN
+                || count.saturating_sub(o.fields) > SCAN_FIELDS;
+            tabled && o.distinct.saturating_mul(2) > o.table_size
+        }) {
+            self.grow_table(w);
         }
         let Some(open) = self.objects.last_mut() else {
             return;
         };
         let mut first = None;
-        if open.distinct > SCAN {
+        if open.table_size > 0 {
             let table = self
                 .slots
                 .get_mut(open.table..open.table.saturating_add(open.table_size))
@@ -340,7 +379,7 @@ impl Grouper {
     /// holding its first places so far.
     #[cold]
     #[inline(never)]
-    fn grow_table(&mut self) {
+    fn grow_table(&mut self, w: &mut JsonWriter) {
         let Some(open) = self.objects.last_mut() else {
             return;
         };
@@ -350,10 +389,19 @@ impl Grouper {
             .max(TABLE_MIN)
             .checked_next_power_of_two()
             .unwrap_or(usize::MAX);
+        let len = open.table.saturating_add(size);
+        if self
+            .slots
+            .try_reserve(len.saturating_sub(self.slots.len()))
+            .is_err()
+        {
+            w.out_of_memory();
+            return;
+        }
         open.table_size = size;
+        open.scan = 0;
         self.slots.truncate(open.table);
-        self.slots
-            .resize(open.table.saturating_add(size), Slot::EMPTY);
+        self.slots.resize(len, Slot::EMPTY);
         let table = self.slots.get_mut(open.table..).unwrap_or_default();
         let mask = size.wrapping_sub(1);
         let mine = self.fields.get(open.fields..).unwrap_or_default();
@@ -375,6 +423,29 @@ impl Grouper {
                 at = (at + 1) & mask;
             }
         }
+        w.hold_elsewhere(self.bytes().saturating_sub(RECORDS_ALLOWANCE));
+    }
+
+    /// Make room for one more record and a key of `key_len` bytes (kept when longer
+    /// than 16), counted against `w`'s cap; false when the cap or memory does not allow
+    /// it.
+    #[cold]
+    #[inline(never)]
+    fn make_room(&mut self, key_len: usize, w: &mut JsonWriter) -> bool {
+        let long = if key_len > 16 { key_len } else { 0 };
+        if self.fields.try_reserve(1).is_err() || self.long_keys.try_reserve(long).is_err() {
+            w.out_of_memory();
+            return false;
+        }
+        w.hold_elsewhere(self.bytes().saturating_sub(RECORDS_ALLOWANCE))
+    }
+
+    /// The bytes the records hold (allocated, not just used).
+    fn bytes(&self) -> usize {
+        self.fields.capacity() * FIELD_BYTES
+            + self.slots.capacity() * SLOT_BYTES
+            + self.long_keys.capacity()
+            + self.objects.capacity() * std::mem::size_of::<Open>()
     }
 
     /// The innermost object closes (or turns mixed) with its fields ending at the
@@ -837,6 +908,28 @@ mod tests {
 
     /// The root's fields are handed on as ranges of the held output, in first-place
     /// order: the pieces are what a rebuild would have written.
+    /// An object of few distinct keys but many fields takes a table once it passes
+    /// `SCAN_FIELDS` fields (a scan for a key's first place would pass over the later
+    /// places of the keys before it: quadratic time), and every first place is found.
+    #[test]
+    fn many_fields_of_few_keys() {
+        for n in [10, SCAN_FIELDS, SCAN_FIELDS + 1, 1000] {
+            let mut input = String::from("o={ ");
+            for key in ["a", "b", "c"] {
+                input += &format!("{key}=1 ").repeat(n);
+            }
+            input += "d=2 a=3 b=4 d=5 }";
+            let ones = |extra: &str| format!("[{}{extra}]", vec!["1"; n].join(","));
+            let expected = format!(
+                r#"{{"o":{{"a":{},"b":{},"c":{},"d":[2,5]}}}}"#,
+                ones(",3"),
+                ones(",4"),
+                ones("")
+            );
+            assert_eq!(group(&input), expected, "n = {n}");
+        }
+    }
+
     #[test]
     fn the_root_is_handed_on_by_ranges() {
         let options = JsonOptions {

@@ -107,7 +107,7 @@ pub struct Renderer {
     /// Group mode: the fields of the open objects (the output is then compact and held
     /// until the end).
     grouper: Option<Box<Grouper>>,
-    /// Group mode's input limit (reported when the held JSON passes twice that).
+    /// Group mode's input limit (reported when what it holds passes twice that).
     group_limit: u64,
     pretty: bool,
 }
@@ -149,16 +149,17 @@ impl Renderer {
             if self.w.over_cap() {
                 return Err(held_too_large(self.group_limit));
             }
-            g.key(bytes, rest, self.w.len());
+            g.key(bytes, rest, &mut self.w);
         }
         Ok(())
     }
 
-    /// Group mode: the input is limited to `limit` bytes (the caller counts it), so the
-    /// JSON held until the end is capped at twice that: a save's compact JSON is smaller
-    /// than the save (0.90x on the EU4 Korea save), and only escapes (`\u0001` for a
-    /// control byte) or operator wrappers make it larger. Past the cap, or when memory
-    /// for the held buffer cannot be had, the next key is refused.
+    /// Group mode: the input is limited to `limit` bytes (the caller counts it), so what
+    /// is held until the end (the JSON and the key records, see [`super::group`]) is
+    /// capped at twice that: a save's compact JSON is smaller than the save (0.90x on the
+    /// EU4 Korea save), and only escapes (`\u0001` for a control byte) or operator
+    /// wrappers make it larger. Past the cap, or when memory cannot be had, the next key
+    /// is refused.
     pub fn set_group_limit(&mut self, limit: u64) {
         self.group_limit = limit;
         let cap = usize::try_from(limit.saturating_mul(2)).unwrap_or(usize::MAX);

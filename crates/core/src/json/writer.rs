@@ -49,6 +49,8 @@ pub struct JsonWriter {
     /// then on are dropped, and the caller must report the error.
     cap: usize,
     over_cap: bool,
+    /// Bytes held beside the buffer that count against `cap` too (group mode's records).
+    elsewhere: usize,
 }
 
 /// What a short value token is written as, decided from its 16-byte window.
@@ -389,6 +391,7 @@ impl JsonWriter {
             scratch: Vec::new(),
             cap: usize::MAX,
             over_cap: false,
+            elsewhere: 0,
         }
     }
 
@@ -400,10 +403,34 @@ impl JsonWriter {
         self.cap = cap;
     }
 
-    /// Has a write been dropped at the cap (or for want of memory), or the output passed
-    /// the cap (a fixed-size write near it may go up to `ROOM` (64) bytes past)?
+    /// Has a write been dropped at the cap (or for want of memory), or the output (with
+    /// what is [held elsewhere](JsonWriter::hold_elsewhere)) passed the cap (a
+    /// fixed-size write near it may go up to `ROOM` (64) bytes past)?
     pub fn over_cap(&self) -> bool {
-        self.over_cap || self.pos > self.cap
+        self.over_cap || self.pos.saturating_add(self.elsewhere) > self.cap
+    }
+
+    /// Count `bytes` held beside the buffer (group mode's records of open objects)
+    /// against the cap from now on. Returns false when that puts the output over it.
+    pub(crate) fn hold_elsewhere(&mut self, bytes: usize) -> bool {
+        self.elsewhere = bytes;
+        // What is allocated, not just written, must fit (the buffer's own growth stops
+        // at the cap left to it).
+        if self.buf.capacity().saturating_add(bytes) > self.cap.saturating_add(ROOM) {
+            self.over_cap = true;
+        }
+        !self.over_cap()
+    }
+
+    /// Note that memory for something held beside the buffer could not be had: the
+    /// caller reports [`over_cap`](JsonWriter::over_cap) as for the buffer's own growth.
+    pub(crate) fn out_of_memory(&mut self) {
+        self.over_cap = true;
+    }
+
+    /// The cap left for the buffer itself.
+    fn own_cap(&self) -> usize {
+        self.cap.saturating_sub(self.elsewhere)
     }
 
     pub fn set_encoding(&mut self, encoding: Encoding) {
@@ -428,7 +455,7 @@ impl JsonWriter {
     /// Make room for `len` bytes of output in one allocation, if memory allows (group
     /// mode's size hint; a failure is left for the growth that needs it).
     pub fn try_reserve(&mut self, len: usize) {
-        let want = len.min(self.cap).saturating_add(ROOM);
+        let want = len.min(self.own_cap()).saturating_add(ROOM);
         if want > self.buf.capacity() {
             // Only reserved: `grow` zero-fills it a step at a time as the output arrives.
             let _ = self.buf.try_reserve_exact(want - self.buf.len());
@@ -496,15 +523,15 @@ impl JsonWriter {
                 self.buf.reserve_exact(doubled - self.buf.len());
             } else {
                 // Doubling stops at the cap (plus the room the fixed-size writes need).
-                let capped = doubled.min(self.cap.saturating_add(ROOM)).max(want);
-                if self.pos.saturating_add(need) > self.cap
+                let capped = doubled.min(self.own_cap().saturating_add(ROOM)).max(want);
+                if self.pos.saturating_add(need) > self.own_cap()
                     || self.buf.try_reserve_exact(capped - self.buf.len()).is_err()
                 {
                     self.over_cap = true;
                     return;
                 }
             }
-        } else if self.pos.saturating_add(need) > self.cap {
+        } else if self.pos.saturating_add(need) > self.own_cap() {
             self.over_cap = true;
             return;
         }
