@@ -134,6 +134,14 @@ def case_unclosed_quote(path: Path):
     write_blocks(path, b'a = "', SAVE_BLOCK.replace(b'"', b""), 50 * MB)
 
 
+def case_repeated_keys(path: Path):
+    # One object of 2,000,000 fields with two keys, `o={ a=1 a=1 ... b=1 b=1 ... }`
+    # (8 MB): in group mode, finding `b`'s first place once took time quadratic in the
+    # object's size, and the records of its fields (48 bytes each) were not capped.
+    n = 1_000_000
+    path.write_bytes(b"o={ " + b"a=1 " * n + b"b=1 " * n + b"}\n")
+
+
 def case_nul_bytes(path: Path):
     path.write_bytes(b"a = b\x00c\nd\x00 = 1\n\x00\x00\x00\nx = { 1 \x00 2 }\n")
 
@@ -169,6 +177,7 @@ CASES = {
     "nested-braces": (case_nested_braces, "`a=` then 1,000,000 nested `{`"),
     "single-token": (case_single_token, "one 100 MB unquoted token"),
     "unclosed-quote": (case_unclosed_quote, "unclosed quote at the start of 50 MB"),
+    "repeated-keys": (case_repeated_keys, "one object of 2,000,000 fields of two keys"),
     "nul-bytes": (case_nul_bytes, "NUL bytes in keys, values and between tokens"),
     "invalid-utf8": (case_invalid_utf8, "invalid UTF-8 after a CK3txt (UTF-8) header"),
     "utf16": (case_utf16, "UTF-16LE text with a BOM"),

@@ -72,6 +72,7 @@ HTTP_JSON = {
     "nested-braces": HttpExpect((400,)),
     "single-token": HttpExpect((413,), note="over max_body_bytes (100 MiB)"),
     "unclosed-quote": HttpExpect((400,)),
+    "repeated-keys": HttpExpect((200,)),
     "nul-bytes": HttpExpect((422,)),
     "invalid-utf8": HttpExpect((200,)),
     "utf16": HttpExpect((422,)),
@@ -90,6 +91,14 @@ HTTP_INFO = {
         "unsafe-names": (400,),
         "binary-zip": (200, 422),
     }.items()
+}
+
+
+# `POST /v1/json?mode=group`: what group mode holds (its JSON and the records of the open
+# objects' keys) is capped at twice max_buffered_bytes (40 MiB).
+HTTP_GROUP = {
+    # ~100 MB of records for 2,000,000 fields: over the cap, refused before memory runs out.
+    "repeated-keys": HttpExpect((413,), path="/v1/json?mode=group"),
 }
 
 

@@ -219,7 +219,7 @@ impl fmt::Display for ApiError {
                 }
                 LimitKind::Buffered => write!(
                     f,
-                    "this conversion keeps its whole input in memory (mode=group), which is limited to {limit} bytes; use mode=preserve or mode=key-value-pairs, which stream"
+                    "this conversion holds its input (a zip or SAV save) or its output (mode=group) in memory: at most {limit} bytes of input, and in mode=group twice that of JSON and key records; mode=preserve and mode=key-value-pairs stream text of any size"
                 ),
             },
             ApiError::Overloaded { limit, .. } => write!(
