@@ -44,6 +44,11 @@ pub enum ErrorKind {
     /// or what it holds (the JSON, and the records of the open objects' keys) larger than
     /// twice that, or than memory allows.
     GroupInputTooLarge { limit: u64 },
+    /// Group mode rebuilds each object with a repeated key when it closes, copying its
+    /// nested objects along; objects with repeated keys nest so deeply here that the
+    /// copies passed `factor` times the JSON (see
+    /// [`REGROUP_FACTOR`](crate::json::group::REGROUP_FACTOR)).
+    RegroupLimit { factor: usize },
 }
 
 impl fmt::Display for ErrorKind {
@@ -68,6 +73,12 @@ impl fmt::Display for ErrorKind {
                 "group mode holds its output in memory until the input ends and accepts at \
                  most {limit} bytes of input and twice that of JSON and key records \
                  (preserve mode streams any size)"
+            ),
+            ErrorKind::RegroupLimit { factor } => write!(
+                f,
+                "group mode gives up: objects with repeated keys nest so deeply that \
+                 regrouping them would copy more than {factor} times the JSON (preserve \
+                 and key-value-pairs modes stream any nesting)"
             ),
         }
     }

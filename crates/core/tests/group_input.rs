@@ -299,3 +299,39 @@ fn the_records_of_open_objects_count_against_the_cap() {
     let out = run(t, doc.as_bytes(), 1000).expect("records within the cap");
     assert_eq!(out.len(), r#"{"o":{"a":[]}}"#.len() + 2 * 20_000 - 1);
 }
+
+/// Objects with repeated keys nested thousands deep: each rebuild copies the objects
+/// inside it again, so the copies are bounded (16 times the JSON, plus 64 MiB) and the
+/// input is refused at the `}` where they run out, whatever the chunking. Shallow
+/// nesting is untouched.
+#[test]
+fn deeply_nested_repeated_keys_are_refused_before_copying_on() {
+    let nested = |depth: usize| {
+        let pad = "y".repeat(400);
+        let mut doc = String::new();
+        for _ in 0..depth {
+            doc += &format!("a={{ x=1 x=1 p=\"{pad}\" ");
+        }
+        doc += &"} ".repeat(depth);
+        doc
+    };
+    let deep = nested(3000);
+    let mut at = None;
+    for chunk in [1 << 10, 1 << 16, deep.len()] {
+        let err = run(Transcoder::new(group()), deep.as_bytes(), chunk).expect_err("too deep");
+        assert_eq!(err.kind(), &ErrorKind::RegroupLimit { factor: 16 });
+        let offset = err.position().offset;
+        assert_eq!(deep.as_bytes()[offset as usize], b'}', "chunk {chunk}");
+        assert_eq!(*at.get_or_insert(offset), offset, "chunk {chunk}");
+        assert!(err.to_string().contains("preserve"), "{err}");
+    }
+    // Twenty levels convert, each `x` grouped.
+    let out = run(Transcoder::new(group()), nested(20).as_bytes(), 1 << 10).expect("shallow");
+    assert_eq!(
+        String::from_utf8(out)
+            .unwrap()
+            .matches(r#""x":[1,1]"#)
+            .count(),
+        20
+    );
+}

@@ -83,6 +83,7 @@ fn kind_name(kind: &ErrorKind) -> &'static str {
         ErrorKind::Binary { .. } => "binary",
         ErrorKind::Finished => "finished",
         ErrorKind::GroupInputTooLarge { .. } => "group-input-too-large",
+        ErrorKind::RegroupLimit { .. } => "regroup-limit",
         _ => "other",
     }
 }

@@ -44,6 +44,7 @@
 //! running out (which would end a Wasm instance).
 
 use super::writer::JsonWriter;
+use crate::error::ErrorKind;
 
 /// No record.
 const NONE: u32 = u32::MAX;
@@ -67,6 +68,17 @@ const TABLE_MIN: usize = 128;
 /// flat object of many short fields (whose records outweigh its JSON) cannot grow past the
 /// cap.
 const RECORDS_ALLOWANCE: usize = 1 << 20;
+
+/// Rebuilds may copy at most this many times the JSON held so far, plus 64 MiB, in all. A rebuild copies its object whole from its first
+/// repeated key on, nested objects included, so in objects with repeated keys nested
+/// n deep a byte is copied n times: 1.6 times the JSON at most on the files of the
+/// corpus (0.7 on the EU4 Korea save), but near the 10,000-level nesting limit a crafted
+/// 40 MB input took 15 s. Past the budget the input is refused with
+/// [`RegroupLimit`](crate::ErrorKind::RegroupLimit).
+pub const REGROUP_FACTOR: usize = 16;
+
+/// Bytes every document may copy in rebuilds beyond [`REGROUP_FACTOR`] times its JSON.
+const REGROUP_ALLOWANCE: usize = 64 << 20;
 
 /// The size of one field's record (64-bit targets).
 pub const FIELD_BYTES: usize = std::mem::size_of::<Field>();
@@ -237,6 +249,8 @@ pub(crate) struct Grouper {
     /// linear probing, at most half full. An object gets keys only while it is the
     /// innermost, so its table is the last one when it grows.
     slots: Vec<Slot>,
+    /// Bytes the rebuilds have copied so far (see [`REGROUP_FACTOR`]).
+    copied: usize,
 }
 
 impl Grouper {
@@ -451,11 +465,13 @@ impl Grouper {
     /// The innermost object closes (or turns mixed) with its fields ending at the
     /// writer's cursor: rebuilt in place when a key repeated, and forgotten.
     #[inline]
-    pub fn close(&mut self, w: &mut JsonWriter) {
+    pub fn close(&mut self, w: &mut JsonWriter) -> Result<(), ErrorKind> {
+        let mut result = Ok(());
         if self.objects.last().is_some_and(|o| o.repeats) {
-            self.rebuild(w);
+            result = self.rebuild(w);
         }
         self.forget();
+        result
     }
 
     /// Drop the innermost object's records.
@@ -472,9 +488,9 @@ impl Grouper {
     /// Rebuild the innermost object's fields in first-place order: from the first
     /// repeated key's first place on (the fields before it stay where they are).
     #[inline(never)]
-    fn rebuild(&mut self, w: &mut JsonWriter) {
+    fn rebuild(&mut self, w: &mut JsonWriter) -> Result<(), ErrorKind> {
         let Some(open) = self.objects.last().copied() else {
-            return;
+            return Ok(());
         };
         let fields = self.fields.get(open.fields..).unwrap_or_default();
         let kept = fields
@@ -482,8 +498,23 @@ impl Grouper {
             .position(|f| f.next != NONE)
             .unwrap_or(fields.len());
         let (Some(moved), Some(from)) = (fields.get(kept..), fields.get(kept)) else {
-            return;
+            return Ok(());
         };
+        // Each rebuild copies its object's bytes from the first repeated key on, nested
+        // objects included, so objects with repeated keys nested n deep copy their bytes
+        // n times; past the budget, the input is refused rather than copied on.
+        self.copied = self
+            .copied
+            .saturating_add(w.len().saturating_sub(from.start));
+        if self.copied
+            > REGROUP_FACTOR
+                .saturating_mul(w.len())
+                .saturating_add(REGROUP_ALLOWANCE)
+        {
+            return Err(ErrorKind::RegroupLimit {
+                factor: REGROUP_FACTOR,
+            });
+        }
         w.rebuild_from(from.start, |out, spare| {
             emit_fields(
                 out,
@@ -493,6 +524,7 @@ impl Grouper {
                 &mut |b: &[u8]| spare.put(b),
             );
         });
+        Ok(())
     }
 
     /// The document ends with the root object's fields ending at `end` of `out`; hand

@@ -134,10 +134,11 @@ impl Renderer {
     /// Group mode: the fields of the innermost object end here; rebuild it if a key
     /// repeated.
     #[inline]
-    fn group_close(&mut self) {
+    fn group_close(&mut self) -> SinkResult {
         if let Some(g) = self.grouper.as_mut() {
-            g.close(&mut self.w);
+            g.close(&mut self.w)?;
         }
+        Ok(())
     }
 
     /// Group mode: an object key is about to be written at the cursor. The held JSON's
@@ -437,7 +438,7 @@ impl Sink for Renderer {
             self.stack.pop();
             match kind {
                 FrameKind::Object => {
-                    self.group_close();
+                    self.group_close()?;
                     self.w.end_object();
                 }
                 FrameKind::List => self.w.end_array(),
@@ -684,7 +685,7 @@ impl Sink for Renderer {
             "remainder"
         };
         // Group mode: the object's fields end here (its remainder is not grouped).
-        self.group_close();
+        self.group_close()?;
         if !kvp {
             self.w.key_str(name);
         }
@@ -709,7 +710,7 @@ impl Renderer {
                 if self.kvp {
                     self.w.end_array();
                 }
-                self.group_close();
+                self.group_close()?;
                 self.w.end_object();
             }
             FrameKind::List => {

@@ -404,7 +404,7 @@ impl JsonWriter {
     }
 
     /// Has a write been dropped at the cap (or for want of memory), or the output (with
-    /// what is [held elsewhere](JsonWriter::hold_elsewhere)) passed the cap (a
+    /// what group mode holds beside it) passed the cap (a
     /// fixed-size write near it may go up to `ROOM` (64) bytes past)?
     pub fn over_cap(&self) -> bool {
         self.over_cap || self.pos.saturating_add(self.elsewhere) > self.cap

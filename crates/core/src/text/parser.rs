@@ -780,12 +780,15 @@ impl Parser {
                     }
                     match c {
                         b'}' | b']' => {
-                            *pos = p + 1;
                             if self.stack.is_empty() {
                                 // A stray closing brace at the root: skipped.
+                                *pos = p + 1;
                                 continue;
                             }
+                            // An error closing it (group mode's) points at the brace.
+                            *pos = p;
                             self.close_frame(sink)?;
+                            *pos = p + 1;
                         }
                         b'{' => {
                             *pos = p + 1;
@@ -893,7 +896,9 @@ impl Parser {
                         *pos = p + 1;
                         self.set_kind(Kind::Array);
                         sink.open_array(offset)?;
+                        *pos = p;
                         self.close_frame(sink)?;
+                        *pos = p + 1;
                     }
                     b'[' => {
                         if self.mixed {
@@ -987,7 +992,9 @@ impl Parser {
                         if self.stack.is_empty() {
                             return Err(ErrorKind::Syntax("'}' closes nothing"));
                         }
+                        *pos = p;
                         self.close_frame(sink)?;
+                        *pos = p + 1;
                     }
                     b'<' | b'>' | b'!' | b'=' | b'?' => {
                         // `?` is an operator only as `?=`; otherwise it starts a scalar.
@@ -1097,8 +1104,9 @@ impl Parser {
                 // The object ends: close it here rather than through the main loop, and
                 // go on if the parent is a plain object too.
                 Some(b'}') if any && !self.stack.is_empty() => {
-                    *pos = p + 1;
+                    *pos = p;
                     self.close_frame(sink)?;
+                    *pos = p + 1;
                     if self.state != State::Key {
                         return Ok(true);
                     }
