@@ -274,6 +274,9 @@ fn structural(input: &[u8]) -> Option<Divergence> {
         /// After an object template's key and operator (`{ {a} = `): the container is a
         /// list to both parsers, so a header value here is a header in a list.
         TemplateValue,
+        /// After an object template's value: a list to both, in which `{..} =` makes
+        /// another template.
+        TemplateList,
     }
     let toks = tokens(input);
     let mut stack = vec![Frame::Object(Phase::Key)];
@@ -297,9 +300,11 @@ fn structural(input: &[u8]) -> Option<Divergence> {
             Some(Frame::Object(Phase::Key)) if t == Token::Bracket && depth > 1 => Token::Close,
             // After a key, where a value belongs and in a list, a `]` is a bare value to
             // both (after a key it makes the container a mixed list).
-            Some(Frame::Object(Phase::Operator | Phase::Value) | Frame::List(_)) => {
-                bracket_as_value(t)
-            }
+            Some(
+                Frame::Object(Phase::Operator | Phase::Value)
+                | Frame::List(_)
+                | Frame::TemplateList,
+            ) => bracket_as_value(t),
             _ => t,
         };
         let before = prev.replace(t);
@@ -325,7 +330,11 @@ fn structural(input: &[u8]) -> Option<Divergence> {
                         }
                         Frame::Undecided => Frame::List(empty),
                         Frame::List(seen) => Frame::List(seen || empty),
-                        Frame::TemplateValue => Frame::Object(Phase::Key),
+                        Frame::TemplateValue => Frame::TemplateList,
+                        Frame::TemplateList if matches!(next, Some(Token::Operator(_))) => {
+                            Frame::Object(Phase::Operator)
+                        }
+                        Frame::TemplateList => Frame::TemplateList,
                         // A `{...}` key (object template) waits for its operator; at the
                         // root a `{}` is dropped, and an operator after it has no key.
                         Frame::Object(Phase::Key) if depth > 2 => Frame::Object(Phase::Operator),
@@ -399,7 +408,8 @@ fn structural(input: &[u8]) -> Option<Divergence> {
                     Frame::TemplateValue if t == Token::Word(true) && next == Some(Token::Open) => {
                         return Some(Divergence::HeaderInList);
                     }
-                    Frame::TemplateValue => Frame::Object(Phase::Key),
+                    Frame::TemplateValue => Frame::TemplateList,
+                    Frame::TemplateList => Frame::List(false),
                 };
                 let list = matches!(*top, Frame::List(_));
                 if list && t == Token::Word(true) && next == Some(Token::Open) {
@@ -491,6 +501,13 @@ mod tests {
         );
         assert_eq!(rule("a = { {i} = rgb { 1 } }"), Some(HeaderInList));
         assert_eq!(rule("obj={ { a = b }=c { d }={ 1 } }"), Some(HeaderInList));
+        // Found by the differential target: after a template's value the container is
+        // still a list, so a header later in it is a header in a list.
+        assert_eq!(rule("={{1}=\0\ne{}}"), Some(HeaderInList));
+        assert_eq!(rule("a={ {1}=x e{} }"), Some(HeaderInList));
+        assert_eq!(rule("a={ {1}={2} e=f g{} }"), Some(HeaderInList));
+        assert_eq!(rule("a={ {1}=x e=f }"), None);
+        assert_eq!(rule("a={ {1}={2} {3}={4} }"), None);
         assert_eq!(
             rule("x={ owner;AA=V religion=c { id=1 } }"),
             Some(HeaderInList)

@@ -86,6 +86,10 @@ fn header_inside_a_list() {
     let input = "a = { { i } = rgb { 1 } }";
     assert_eq!(theirs(input).as_deref(), Some(r#"{"a":[["i"],"rgb",[1]]}"#));
     assert_eq!(ours(input), r#"{"a":[["i"],{"rgb":[1]}]}"#);
+    // And later in that list, after the template's value (found by the same target).
+    let input = "a = { {1} = x e {} }";
+    assert_eq!(theirs(input).as_deref(), Some(r#"{"a":[[1],"x","e",[]]}"#));
+    assert_eq!(ours(input), r#"{"a":[[1],"x",{"e":[]}]}"#);
 }
 
 #[test]
