@@ -69,12 +69,12 @@ const TABLE_MIN: usize = 128;
 /// cap.
 const RECORDS_ALLOWANCE: usize = 1 << 20;
 
-/// Rebuilds may copy at most this many times the JSON held so far, plus 64 MiB, in all. A rebuild copies its object whole from its first
-/// repeated key on, nested objects included, so in objects with repeated keys nested
-/// n deep a byte is copied n times: 1.6 times the JSON at most on the files of the
-/// corpus (0.7 on the EU4 Korea save), but near the 10,000-level nesting limit a crafted
-/// 40 MB input took 15 s. Past the budget the input is refused with
-/// [`RegroupLimit`](crate::ErrorKind::RegroupLimit).
+/// Rebuilds may copy at most this many times the JSON held so far, plus 64 MiB, in all.
+/// A rebuild copies its object whole from its first repeated key on, nested objects
+/// included, so in objects with repeated keys nested n deep a byte is copied n times:
+/// 1.6 times the JSON at most on the files of the corpus (0.7 on the EU4 Korea save), but
+/// near the 10,000-level nesting limit a crafted 40 MB input took 15 s. Past the budget
+/// the input is refused with [`RegroupLimit`](crate::ErrorKind::RegroupLimit).
 pub const REGROUP_FACTOR: usize = 16;
 
 /// Bytes every document may copy in rebuilds beyond [`REGROUP_FACTOR`] times its JSON.

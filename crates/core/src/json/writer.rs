@@ -474,7 +474,13 @@ impl JsonWriter {
     /// buffer cannot grow for it (the cap, or memory), the output is left as it is and
     /// [`over_cap`](JsonWriter::over_cap) says so.
     pub(crate) fn rebuild_from<F: FnOnce(&[u8], &mut Spare<'_>)>(&mut self, at: usize, fill: F) {
-        let len = self.pos.saturating_sub(at);
+        if at > self.pos {
+            // Unreachable (a field starts before the cursor), but `copy_within` below
+            // must not be handed it.
+            self.over_cap = true;
+            return;
+        }
+        let len = self.pos - at;
         if self.pos.saturating_add(len) > self.buf.len() {
             self.grow(len);
         }

@@ -424,7 +424,7 @@ impl Parser {
         Position {
             offset: at,
             line,
-            column: at - line_start + 1,
+            column: at.saturating_sub(line_start) + 1,
         }
     }
 
