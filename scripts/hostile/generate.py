@@ -137,7 +137,7 @@ def case_unclosed_quote(path: Path):
 def case_repeated_keys(path: Path):
     # One object of 2,000,000 fields with two keys, `o={ a=1 a=1 ... b=1 b=1 ... }`
     # (8 MB): in group mode, finding `b`'s first place once took time quadratic in the
-    # object's size, and the records of its fields (48 bytes each) were not capped.
+    # object's size, and the records of its fields (40 bytes each) were not capped.
     n = 1_000_000
     path.write_bytes(b"o={ " + b"a=1 " * n + b"b=1 " * n + b"}\n")
 

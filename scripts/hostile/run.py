@@ -88,7 +88,7 @@ CLI_GROUP = {
     "unclosed-quote": Expect(
         message=r"byte offset 4\)", max_rss_mib=256, args=["--mode", "group"]
     ),
-    # 8 MB: 4 MB of JSON and 2,000,000 records of 48 bytes (~100 MB); under a minute
+    # 8 MB: 4 MB of JSON and 2,000,000 records of 40 bytes (~80 MB); under a minute
     # (the time limit) only if a key's first place is found without a long scan.
     "repeated-keys": Expect(exits=(0,), max_rss_mib=256, args=["--mode", "group"]),
 }

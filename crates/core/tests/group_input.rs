@@ -280,7 +280,7 @@ fn a_rebuild_counts_against_the_cap() {
 }
 
 /// The records group mode keeps of an open object's keys count against the cap too: a
-/// flat object of many short fields holds more in records (48 bytes a field) than in
+/// flat object of many short fields holds more in records (40 bytes a field) than in
 /// JSON, and would otherwise grow without bound (a Wasm instance would run out of memory).
 #[test]
 fn the_records_of_open_objects_count_against_the_cap() {

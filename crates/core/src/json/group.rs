@@ -36,7 +36,7 @@
 //! held JSON is a constant factor of that input (on the EU4 Korea save, 0.90x; at worst
 //! the JSON's expansion of a token, such as a control byte in a quoted string written
 //! as `\u00XX`, or an operator wrapped as `{"GREATER_THAN_EQUAL":...}`); the records
-//! are small for real saves (0.7 MB on Korea) but outweigh the JSON in a flat object of
+//! are small for real saves (0.6 MB on Korea) but outweigh the JSON in a flat object of
 //! many short fields. Everything held (the JSON buffer, and the records past a 1 MiB
 //! allowance) is capped at twice the input limit, and all of it grows fallibly: past the
 //! cap, or when memory cannot be had, the next field is refused with
@@ -64,7 +64,7 @@ const TABLE_MIN: usize = 128;
 
 /// The records of open objects' keys (and their tables) up to this many bytes are not
 /// counted against the held-output cap; beyond it they are. Real saves stay far below it
-/// (0.7 MB on the EU4 Korea save), so a small input limit bounds the JSON alone, while a
+/// (0.6 MB on the EU4 Korea save), so a small input limit bounds the JSON alone, while a
 /// flat object of many short fields (whose records outweigh its JSON) cannot grow past the
 /// cap.
 const RECORDS_ALLOWANCE: usize = 1 << 20;
@@ -191,10 +191,9 @@ struct Field {
     key: Key,
     /// The next place of this key in the object.
     next: u32,
-    /// A first place: its key's last place so far (itself when alone).
+    /// A first place: its key's last place so far (itself when alone). A later place
+    /// (written at the first): [`NONE`].
     last: u32,
-    /// Not the key's first place: written at the first.
-    later: bool,
 }
 
 impl Field {
@@ -206,8 +205,13 @@ impl Field {
             key,
             next: NONE,
             last: i,
-            later: false,
         }
+    }
+
+    /// Not the key's first place?
+    #[inline(always)]
+    fn later(&self) -> bool {
+        self.last == NONE
     }
 }
 
@@ -307,7 +311,9 @@ impl Grouper {
             self.key_general(key, fp, start, seen, long_before, w);
             return;
         }
-        let i = u32::try_from(self.fields.len()).unwrap_or(NONE);
+        let Ok(i) = u32::try_from(self.fields.len()) else {
+            return;
+        };
         self.fields.push(Field::first(start, key, i));
     }
 
@@ -382,7 +388,6 @@ impl Grouper {
                 key,
                 next: NONE,
                 last: NONE,
-                later: true,
             });
             return;
         }
@@ -421,7 +426,7 @@ impl Grouper {
         let mine = self.fields.get(open.fields..).unwrap_or_default();
         let base = u32::try_from(open.fields).unwrap_or(NONE);
         for (j, f) in (base..).zip(mine) {
-            if f.later {
+            if f.later() {
                 continue;
             }
             let fp = f.key.fingerprint();
@@ -575,7 +580,7 @@ fn find(fields: &[Field], open: &Open, key: Key, long_keys: &[u8]) -> Option<u32
     let mine = fields.get(from..)?;
     let i = mine
         .iter()
-        .position(|f| !f.later && f.key.same(key, long_keys))?;
+        .position(|f| !f.later() && f.key.same(key, long_keys))?;
     u32::try_from(from + i).ok()
 }
 
@@ -593,7 +598,7 @@ fn emit_fields<F: FnMut(&[u8])>(
     let field_end = |i: usize| at(i + 1).map_or(end, |f| f.start);
     let bytes = |from: usize, to: usize| out.get(from..to).unwrap_or_default();
     for (i, f) in (base..).zip(fields) {
-        if f.later {
+        if f.later() {
             continue;
         }
         let to = field_end(i);
