@@ -142,6 +142,13 @@ def case_repeated_keys(path: Path):
     path.write_bytes(b"o={ " + b"a=1 " * n + b"b=1 " * n + b"}\n")
 
 
+def case_deep_pretty(path: Path):
+    # Four objects nested 4,000 deep (64 KB, within the server's depth limit of 4,096):
+    # pretty JSON indents each line by twice its depth, 128 MB in all, once made by one
+    # feed and held whole.
+    path.write_bytes((b"a={" * 4000 + b"}" * 4000 + b"\n") * 4)
+
+
 def case_nul_bytes(path: Path):
     path.write_bytes(b"a = b\x00c\nd\x00 = 1\n\x00\x00\x00\nx = { 1 \x00 2 }\n")
 
@@ -178,6 +185,7 @@ CASES = {
     "single-token": (case_single_token, "one 100 MB unquoted token"),
     "unclosed-quote": (case_unclosed_quote, "unclosed quote at the start of 50 MB"),
     "repeated-keys": (case_repeated_keys, "one object of 2,000,000 fields of two keys"),
+    "deep-pretty": (case_deep_pretty, "64 KB nested 4,000 deep, converted with pretty output"),
     "nul-bytes": (case_nul_bytes, "NUL bytes in keys, values and between tokens"),
     "invalid-utf8": (case_invalid_utf8, "invalid UTF-8 after a CK3txt (UTF-8) header"),
     "utf16": (case_utf16, "UTF-16LE text with a BOM"),

@@ -73,6 +73,8 @@ CLI_JSON = {
     "single-token": Expect(message=r"longer than the limit"),
     "unclosed-quote": Expect(message=r"longer than the limit .*byte offset 4\)"),
     "repeated-keys": Expect(exits=(0,)),
+    # 128 MB of pretty JSON from 64 KB: refused per feed (16 MiB) rather than held.
+    "deep-pretty": Expect(message=r"makes more than 16777216 bytes of JSON", args=["--pretty"]),
     "nul-bytes": Expect(message=r"NUL byte at offset 5: not a text file"),
     "invalid-utf8": Expect(exits=(0,), note="decoded lossily (U+FFFD), as jomini does"),
     "utf16": Expect(message=r"UTF-16 text is not supported"),

@@ -141,7 +141,10 @@ impl ApiError {
     fn kind(&self) -> (&'static str, &'static str) {
         match self {
             ApiError::Engine(e) => match e.kind() {
-                ErrorKind::TooDeep { .. } | ErrorKind::TokenTooLong { .. } => {
+                ErrorKind::TooDeep { .. }
+                | ErrorKind::TokenTooLong { .. }
+                | ErrorKind::RegroupLimit { .. }
+                | ErrorKind::OutputTooLarge { .. } => {
                     ("engine-limit", "Input exceeds an engine limit")
                 }
                 _ => ("syntax", "Bad syntax"),

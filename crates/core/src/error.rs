@@ -49,6 +49,12 @@ pub enum ErrorKind {
     /// copies passed `factor` times the JSON (see
     /// [`REGROUP_FACTOR`](crate::json::group::REGROUP_FACTOR)).
     RegroupLimit { factor: usize },
+    /// One feed's input made more JSON than the streaming modes hand back from a feed
+    /// (`limit`, see
+    /// [`Transcoder::set_max_feed_output`](crate::Transcoder::set_max_feed_output)):
+    /// pretty output of containers nested thousands deep, where each line is indented
+    /// by twice its depth.
+    OutputTooLarge { limit: usize },
 }
 
 impl fmt::Display for ErrorKind {
@@ -79,6 +85,11 @@ impl fmt::Display for ErrorKind {
                 "group mode gives up: objects with repeated keys nest so deeply that \
                  regrouping them would copy more than {factor} times the JSON (preserve \
                  and key-value-pairs modes stream any nesting)"
+            ),
+            ErrorKind::OutputTooLarge { limit } => write!(
+                f,
+                "one piece of input makes more than {limit} bytes of JSON (pretty output \
+                 of deeply nested containers): leave out pretty, or feed smaller pieces"
             ),
         }
     }

@@ -45,4 +45,7 @@ mod transcode;
 
 pub use error::{Error, ErrorKind, Position};
 pub use text::{Encoding, Limits};
-pub use transcode::{DEFAULT_MAX_GROUP_INPUT, Transcoder, binary_magic, to_json};
+pub use transcode::{
+    DEFAULT_MAX_FEED_OUTPUT, DEFAULT_MAX_GROUP_INPUT, FEED_OUTPUT_FACTOR, Transcoder, binary_magic,
+    to_json,
+};

@@ -12,6 +12,16 @@ const MAX_HEADER: usize = 16;
 /// [`max_inflated`](crate::container::ArchiveLimits::max_inflated)).
 pub const DEFAULT_MAX_GROUP_INPUT: u64 = 2 << 30;
 
+/// The most JSON one feed may make in the streaming modes by default, or
+/// [`FEED_OUTPUT_FACTOR`] times the feed's input if that is more. A 64 KiB feed of a real
+/// save makes well under 1 MB, pretty or not; only pretty output of containers nested
+/// thousands deep (each line indented by twice its depth) comes near it.
+pub const DEFAULT_MAX_FEED_OUTPUT: usize = 16 << 20;
+
+/// A feed may always make this many times its input of JSON (pretty JSON of a real save
+/// is 2-3 times its size), so a caller that feeds a whole file at once is not refused.
+pub const FEED_OUTPUT_FACTOR: usize = 16;
+
 /// Converts Clausewitz text to JSON, chunk by chunk.
 ///
 /// The input may start with a UTF-8 BOM and a first-line header such as `EU4txt`, which
@@ -28,6 +38,8 @@ pub struct Transcoder {
     /// the prelude) are counted against `max_group_input`.
     group: Option<u64>,
     max_group_input: u64,
+    /// Streaming modes: the most JSON one feed may make.
+    max_feed_output: usize,
     finished: bool,
 }
 
@@ -46,9 +58,11 @@ impl Transcoder {
             renderer: Renderer::new(&options),
             group: (options.mode == DuplicateKeyMode::Group).then_some(0),
             max_group_input: DEFAULT_MAX_GROUP_INPUT,
+            max_feed_output: DEFAULT_MAX_FEED_OUTPUT,
             finished: false,
         };
         transcoder.set_max_group_input(DEFAULT_MAX_GROUP_INPUT);
+        transcoder.set_max_feed_output(DEFAULT_MAX_FEED_OUTPUT);
         transcoder
     }
 
@@ -80,18 +94,37 @@ impl Transcoder {
         }
     }
 
-    /// Group mode at the end of input: has the held JSON passed its cap (or memory run
-    /// out) since the last key, which checks it? Then the error, at the end.
-    fn check_held(&mut self) -> Result<(), Error> {
-        match self.group {
-            Some(_) if self.renderer.writer().over_cap() => Err(Error::new(
-                ErrorKind::GroupInputTooLarge {
-                    limit: self.max_group_input,
-                },
-                self.parser.position_after(&[]),
-            )),
-            _ => Ok(()),
+    /// The streaming modes (preserve, key-value-pairs) hand back each feed's JSON when
+    /// the feed returns, so memory holds one feed's output: a feed (or the end of input)
+    /// whose JSON passes `limit` bytes (default [`DEFAULT_MAX_FEED_OUTPUT`]) and
+    /// [`FEED_OUTPUT_FACTOR`] times its input is refused with
+    /// [`ErrorKind::OutputTooLarge`], positioned at the end of that feed's input. Only
+    /// pretty output of containers nested thousands deep comes near it; smaller feeds
+    /// make less. Group mode is bounded by
+    /// [`set_max_group_input`](Transcoder::set_max_group_input) instead.
+    pub fn set_max_feed_output(&mut self, limit: usize) {
+        self.max_feed_output = limit;
+        if self.group.is_none() {
+            self.renderer.writer().set_cap(limit);
         }
+    }
+
+    /// Has the output passed its cap (group mode: what it holds, since the last key
+    /// checked it; the streaming modes: this feed's JSON)? Then the error, at the end of
+    /// the input fed so far.
+    fn check_output(&mut self) -> Result<(), Error> {
+        if !self.renderer.writer().over_cap() {
+            return Ok(());
+        }
+        let kind = match self.group {
+            Some(_) => ErrorKind::GroupInputTooLarge {
+                limit: self.max_group_input,
+            },
+            None => ErrorKind::OutputTooLarge {
+                limit: self.renderer.writer().cap(),
+            },
+        };
+        Err(Error::new(kind, self.parser.position_after(&[])))
     }
 
     /// Feed the next chunk of input; JSON produced so far is appended to `out`.
@@ -130,7 +163,7 @@ impl Transcoder {
         }
         self.finished = true;
         self.parser.finish(&mut self.renderer)?;
-        self.check_held()?;
+        self.check_output()?;
         let end = self.parser.offset();
         self.renderer.end_document_with(&mut emit).map_err(|k| {
             Error::new(
@@ -159,7 +192,12 @@ impl Transcoder {
             *fed += input.len() as u64;
             return self.parser.feed(input, &mut self.renderer);
         }
+        let cap = self
+            .max_feed_output
+            .max(input.len().saturating_mul(FEED_OUTPUT_FACTOR));
+        self.renderer.writer().set_cap(cap);
         self.parser.feed(input, &mut self.renderer)?;
+        self.check_output()?;
         self.renderer.writer().drain_into(out);
         Ok(())
     }

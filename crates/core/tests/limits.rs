@@ -97,3 +97,37 @@ fn syntax_errors_name_line_and_column() {
     assert_eq!((err.position().line, err.position().column), (2, 11));
     assert_eq!(err.position().offset, 16);
 }
+
+/// Pretty output indents each line by twice its depth, so input nested thousands deep
+/// makes JSON quadratic in its size (64 KB of `a={` 4,000 deep: 128 MB). The streaming
+/// modes hand back each feed's JSON, so that is what memory holds: a feed whose JSON
+/// passes the limit is refused at the end of its input, and smaller feeds of the same
+/// input stream.
+#[test]
+fn a_feed_whose_pretty_json_passes_the_limit_is_refused() {
+    let block = format!("{}{}\n", "a={".repeat(1000), "}".repeat(1000));
+    let input = block.repeat(4);
+    let convert = |chunk: usize, limit: usize| {
+        let mut t = Transcoder::new(options(Mode::Preserve, true, Encoding::Utf8));
+        t.set_max_feed_output(limit);
+        let mut json = Vec::new();
+        let mut out = Vec::new();
+        for piece in input.as_bytes().chunks(chunk) {
+            t.feed(piece, &mut out)?;
+            json.append(&mut out);
+        }
+        t.finish(&mut out)?;
+        json.append(&mut out);
+        Ok::<_, pdxedge_core::Error>(json)
+    };
+    // Each block makes about 2 MB of JSON.
+    let err = convert(input.len(), 1 << 20).expect_err("one feed over 1 MiB");
+    assert_eq!(err.kind(), &ErrorKind::OutputTooLarge { limit: 1 << 20 });
+    assert_eq!(err.position().offset, input.len() as u64);
+    assert!(err.to_string().contains("leave out pretty"), "{err}");
+    // Fed 256 bytes at a time, no feed makes 1 MiB, and the JSON is the same as without
+    // the limit.
+    let whole = convert(input.len(), usize::MAX).expect("no limit");
+    assert!(whole.len() > 4 << 20, "{}", whole.len());
+    assert_eq!(convert(256, 1 << 20).expect("small feeds"), whole);
+}

@@ -84,6 +84,7 @@ fn kind_name(kind: &ErrorKind) -> &'static str {
         ErrorKind::Finished => "finished",
         ErrorKind::GroupInputTooLarge { .. } => "group-input-too-large",
         ErrorKind::RegroupLimit { .. } => "regroup-limit",
+        ErrorKind::OutputTooLarge { .. } => "output-too-large",
         _ => "other",
     }
 }

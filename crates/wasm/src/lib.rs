@@ -108,7 +108,7 @@ export interface SaveInfo {
 export interface PdxedgeError extends Error {
   name: "PdxedgeError";
   /** "syntax", "unexpected-eof", "too-deep", "token-too-long", "binary",
-   *  "group-input-too-large", "regroup-limit" (text errors),
+   *  "group-input-too-large", "regroup-limit", "output-too-large" (text errors),
    *  "corrupt", "unsupported", "no-such-entry", "too-large", ... (container errors),
    *  "usage" (bad options or input type). */
   kind: string;

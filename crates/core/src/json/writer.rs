@@ -403,6 +403,11 @@ impl JsonWriter {
         self.cap = cap;
     }
 
+    /// The cap set last.
+    pub fn cap(&self) -> usize {
+        self.cap
+    }
+
     /// Has a write been dropped at the cap (or for want of memory), or the output (with
     /// what group mode holds beside it) passed the cap (a
     /// fixed-size write near it may go up to `ROOM` (64) bytes past)?
