@@ -12,6 +12,7 @@ memory: the 1 GB deflate bomb is about 1 MB on disk.
 
 import io
 import os
+import string
 import struct
 import sys
 import zipfile
@@ -142,6 +143,20 @@ def case_repeated_keys(path: Path):
     path.write_bytes(b"o={ " + b"a=1 " * n + b"b=1 " * n + b"}\n")
 
 
+def case_colliding_keys(path: Path):
+    # 238,328 distinct 19-byte keys in one object that differ only in their three
+    # middle bytes (5 MB): group mode's fingerprint once saw only a long key's first and
+    # last 8 bytes, so they all shared one probe chain (time quadratic in their number).
+    alphabet = string.ascii_letters + string.digits
+    with path.open("wb") as f:
+        f.write(b"o={ ")
+        for a in alphabet:
+            for b in alphabet:
+                line = "".join(f"aaaaaaaa{a}{b}{c}aaaaaaaa=1 " for c in alphabet)
+                f.write(line.encode())
+        f.write(b"}\n")
+
+
 def case_deep_pretty(path: Path):
     # Four objects nested 4,000 deep (64 KB, within the server's depth limit of 4,096):
     # pretty JSON indents each line by twice its depth, 128 MB in all, once made by one
@@ -185,6 +200,7 @@ CASES = {
     "single-token": (case_single_token, "one 100 MB unquoted token"),
     "unclosed-quote": (case_unclosed_quote, "unclosed quote at the start of 50 MB"),
     "repeated-keys": (case_repeated_keys, "one object of 2,000,000 fields of two keys"),
+    "colliding-keys": (case_colliding_keys, "238,328 long keys that differ only in the middle"),
     "deep-pretty": (case_deep_pretty, "64 KB nested 4,000 deep, converted with pretty output"),
     "nul-bytes": (case_nul_bytes, "NUL bytes in keys, values and between tokens"),
     "invalid-utf8": (case_invalid_utf8, "invalid UTF-8 after a CK3txt (UTF-8) header"),

@@ -86,8 +86,9 @@ pub const FIELD_BYTES: usize = std::mem::size_of::<Field>();
 /// The size of one slot of an object's key table.
 pub const SLOT_BYTES: usize = std::mem::size_of::<Slot>();
 
-/// A key's identity: its length and its bytes, the first 16 inline (two words), the
-/// rest (a longer key's whole bytes) in [`Grouper::long_keys`].
+/// A key's identity: its length and its bytes. A key of up to 16 bytes is its two
+/// words; a longer one keeps its first word, a hash of the rest, and its whole bytes in
+/// [`Grouper::long_keys`] (compared when the words match).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Key {
     head: u64,
@@ -120,12 +121,7 @@ impl Key {
                 }
             }
         } else {
-            (
-                word(bytes),
-                bytes
-                    .last_chunk::<8>()
-                    .map_or(0, |w| u64::from_le_bytes(*w)),
-            )
+            (word(bytes), hash_rest(bytes.get(8..).unwrap_or_default()))
         };
         let mut long = 0;
         if n > 16 {
@@ -165,6 +161,24 @@ impl Key {
         };
         bytes(self) == bytes(other)
     }
+}
+
+/// A long key's `tail`: a hash of all its bytes after the first 8, so that long keys
+/// that differ anywhere get different fingerprints. (Its last 8 bytes alone gave every
+/// key of one length, first 8 and last 8 bytes the same fingerprint: `...x1...`,
+/// `...x2...`, one probe chain, time quadratic in their number.)
+#[inline]
+fn hash_rest(bytes: &[u8]) -> u64 {
+    let mix = |h: u64, w: u64| (h ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+    let mut words = bytes.chunks_exact(8);
+    let mut h = 0x243F_6A88_85A3_08D3;
+    for w in &mut words {
+        h = mix(
+            h,
+            u64::from_le_bytes(*w.first_chunk::<8>().unwrap_or(&[0; 8])),
+        );
+    }
+    mix(h, fold(words.remainder()))
 }
 
 /// The little-endian word of up to 8 bytes.
@@ -965,6 +979,29 @@ mod tests {
             );
             assert_eq!(group(&input), expected, "n = {n}");
         }
+    }
+
+    /// Long keys that differ only in their middle bytes (same length, first 8 and last
+    /// 8 bytes) are told apart, and their repeats found.
+    #[test]
+    fn long_keys_that_differ_in_the_middle() {
+        let key = |i: usize| format!("aaaaaaaa{:04}aaaaaaaa", i);
+        let mut input = String::from("o={ ");
+        for i in 0..2000 {
+            input += &format!("{}={i} ", key(i));
+        }
+        input += &format!("{}=x {}=y }}", key(7), key(1999));
+        let fields: Vec<String> = (0..2000)
+            .map(|i| match i {
+                7 => format!(r#""{}":[7,"x"]"#, key(i)),
+                1999 => format!(r#""{}":[1999,"y"]"#, key(i)),
+                _ => format!(r#""{}":{i}"#, key(i)),
+            })
+            .collect();
+        assert_eq!(
+            group(&input),
+            format!(r#"{{"o":{{{}}}}}"#, fields.join(","))
+        );
     }
 
     #[test]
