@@ -200,6 +200,16 @@ pub(crate) struct JsonJob {
     held: Option<(u64, u64)>,
 }
 
+/// A secret for group mode's key fingerprints, new for each conversion (see
+/// `Transcoder::set_group_seed`): std's random hash keys. (On native targets they come
+/// from the OS; on `wasm32-unknown-unknown`, the Worker, std has no random source and
+/// derives them from memory addresses, which makes crafted collisions harder but not
+/// impossible there.)
+fn fresh_seed() -> u64 {
+    use std::hash::BuildHasher;
+    std::collections::hash_map::RandomState::new().hash_one(0x5eed_u64)
+}
+
 impl JsonJob {
     pub fn new(query: &JsonQuery, limits: &crate::Limits) -> Self {
         let engine = pdxedge_core::Limits {
@@ -208,6 +218,8 @@ impl JsonJob {
         };
         let mut transcoder = Transcoder::with_limits(query.options(), engine);
         transcoder.set_max_group_input(limits.max_buffered_bytes);
+        let seed = fresh_seed();
+        transcoder.set_group_seed(seed);
         JsonJob {
             transcoder,
             container: None,
@@ -221,6 +233,7 @@ impl JsonJob {
                     max_inflated: limits.max_inflated_bytes,
                     ..Default::default()
                 },
+                group_seed: seed,
             },
             max_held: limits.max_buffered_bytes,
             head: Some(Vec::new()),

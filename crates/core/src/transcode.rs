@@ -94,6 +94,14 @@ impl Transcoder {
         }
     }
 
+    /// Group mode finds a repeated key through a fingerprint of each key. `seed` (set it
+    /// before the first feed; the default is fixed) changes nothing in the output, but
+    /// a secret one, new for each conversion, keeps input crafted to share fingerprints
+    /// from slowing group mode down: a server converting untrusted input should set one.
+    pub fn set_group_seed(&mut self, seed: u64) {
+        self.renderer.set_group_seed(seed);
+    }
+
     /// The streaming modes (preserve, key-value-pairs) hand back each feed's JSON when
     /// the feed returns, so memory holds one feed's output: a feed (or the end of input)
     /// whose JSON passes `limit` bytes (default [`DEFAULT_MAX_FEED_OUTPUT`]) and

@@ -335,3 +335,26 @@ fn deeply_nested_repeated_keys_are_refused_before_copying_on() {
         20
     );
 }
+
+/// The fingerprint seed changes how repeated keys are found, never what is found.
+#[test]
+fn the_group_seed_changes_nothing_in_the_output() {
+    let mut doc = String::from("o={ ");
+    for i in 0..300 {
+        // Short keys, long keys that differ in the middle, and repeats of both.
+        doc += &format!("k{} = {i} long_key_{:04}_same_tail = {i} ", i % 40, i % 70);
+    }
+    doc += "} o={ a=1 } x=2 x=3\n";
+    let convert = |seed: Option<u64>| {
+        let mut t = Transcoder::new(group());
+        if let Some(seed) = seed {
+            t.set_group_seed(seed);
+        }
+        run(t, doc.as_bytes(), 4096).expect("converts")
+    };
+    let unseeded = convert(None);
+    assert!(unseeded.starts_with(br#"{"o":[{"k0":[0,40,"#));
+    for seed in [0, 1, 0x5eed, u64::MAX] {
+        assert_eq!(convert(Some(seed)), unseeded, "seed {seed}");
+    }
+}

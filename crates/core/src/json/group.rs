@@ -102,7 +102,7 @@ impl Key {
     /// The key of `bytes`; `rest` is the input from its first byte on when the caller
     /// has it (a short key is then read in two 8-byte loads).
     #[inline(always)]
-    fn new(bytes: &[u8], rest: &[u8], long_keys: &mut Vec<u8>) -> Key {
+    fn new(bytes: &[u8], rest: &[u8], long_keys: &mut Vec<u8>, seed: Seed) -> Key {
         let n = bytes.len();
         let word = |s: &[u8]| {
             s.first_chunk::<8>()
@@ -121,7 +121,10 @@ impl Key {
                 }
             }
         } else {
-            (word(bytes), hash_rest(bytes.get(8..).unwrap_or_default()))
+            (
+                word(bytes),
+                hash_rest(bytes.get(8..).unwrap_or_default(), seed),
+            )
         };
         let mut long = 0;
         if n > 16 {
@@ -136,12 +139,16 @@ impl Key {
         }
     }
 
+    ///
+    /// A full multiply of the two words, each mixed with the seed, folded to 64 bits: a
+    /// change in either word changes the product in a way that depends on the seed, so
+    /// without the seed, keys cannot be picked to share a fingerprint (as the XOR of the
+    /// words once allowed).
     #[inline(always)]
-    fn fingerprint(self) -> u64 {
-        let x = (self.head ^ self.tail.rotate_left(23))
-            .wrapping_add(u64::from(self.len))
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        x ^ (x >> 31)
+    fn fingerprint(self, seed: Seed) -> u64 {
+        let product =
+            u128::from(self.head ^ seed.0) * u128::from(self.tail ^ u64::from(self.len) ^ seed.1);
+        (product as u64) ^ ((product >> 64) as u64)
     }
 
     /// The same key? (`long_keys` holds both keys' bytes when they are long.)
@@ -168,10 +175,10 @@ impl Key {
 /// key of one length, first 8 and last 8 bytes the same fingerprint: `...x1...`,
 /// `...x2...`, one probe chain, time quadratic in their number.)
 #[inline]
-fn hash_rest(bytes: &[u8]) -> u64 {
+fn hash_rest(bytes: &[u8], seed: Seed) -> u64 {
     let mix = |h: u64, w: u64| (h ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
     let mut words = bytes.chunks_exact(8);
-    let mut h = 0x243F_6A88_85A3_08D3;
+    let mut h = seed.0 ^ seed.1.rotate_left(17);
     for w in &mut words {
         h = mix(
             h,
@@ -179,6 +186,25 @@ fn hash_rest(bytes: &[u8]) -> u64 {
         );
     }
     mix(h, fold(words.remainder()))
+}
+
+/// The secret of the keys' fingerprints, as the two words they are mixed with.
+#[derive(Debug, Clone, Copy)]
+struct Seed(u64, u64);
+
+impl Seed {
+    fn new(seed: u64) -> Seed {
+        Seed(
+            seed ^ 0xE703_7ED1_A0B4_28DB,
+            seed.rotate_left(29) ^ 0xA076_1D64_78BD_642F,
+        )
+    }
+}
+
+impl Default for Seed {
+    fn default() -> Seed {
+        Seed::new(0)
+    }
 }
 
 /// The little-endian word of up to 8 bytes.
@@ -269,6 +295,8 @@ pub(crate) struct Grouper {
     slots: Vec<Slot>,
     /// Bytes the rebuilds have copied so far (see [`REGROUP_FACTOR`]).
     copied: usize,
+    /// The secret the keys' fingerprints are made with (see [`Grouper::set_seed`]).
+    seed: Seed,
 }
 
 impl Grouper {
@@ -286,6 +314,16 @@ impl Grouper {
             table_size: 0,
             repeats: false,
         });
+    }
+
+    /// Make the keys' fingerprints with `seed` (before the first key; later it is
+    /// ignored, as the keys recorded so far were found with the old one). The output does
+    /// not depend on it; a secret one keeps keys crafted to share a fingerprint (and so
+    /// a probe chain, which costs time quadratic in their number) from being made.
+    pub fn set_seed(&mut self, seed: u64) {
+        if self.fields.is_empty() {
+            self.seed = Seed::new(seed);
+        }
     }
 
     /// Open objects (the root included).
@@ -309,8 +347,8 @@ impl Grouper {
             return;
         }
         let long_before = self.long_keys.len();
-        let key = Key::new(bytes, rest, &mut self.long_keys);
-        let fp = key.fingerprint();
+        let key = Key::new(bytes, rest, &mut self.long_keys, self.seed);
+        let fp = key.fingerprint(self.seed);
         let Some(open) = self.objects.last_mut() else {
             return;
         };
@@ -413,6 +451,7 @@ impl Grouper {
     #[cold]
     #[inline(never)]
     fn grow_table(&mut self, w: &mut JsonWriter) {
+        let seed = self.seed;
         let Some(open) = self.objects.last_mut() else {
             return;
         };
@@ -443,7 +482,7 @@ impl Grouper {
             if f.later() {
                 continue;
             }
-            let fp = f.key.fingerprint();
+            let fp = f.key.fingerprint(seed);
             let mut at = slot_of(fp, mask);
             while let Some(slot) = table.get_mut(at) {
                 if slot.first == NONE {

@@ -167,6 +167,14 @@ impl Renderer {
         self.w.set_cap(cap.min(usize::MAX - 1));
     }
 
+    /// Group mode: the secret for the keys' fingerprints (see
+    /// [`Transcoder::set_group_seed`](crate::Transcoder::set_group_seed)).
+    pub fn set_group_seed(&mut self, seed: u64) {
+        if let Some(g) = self.grouper.as_mut() {
+            g.set_seed(seed);
+        }
+    }
+
     pub fn writer(&mut self) -> &mut JsonWriter {
         &mut self.w
     }

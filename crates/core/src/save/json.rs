@@ -33,6 +33,8 @@ pub struct SaveJsonOptions {
     /// Nesting and token limits for the text.
     pub text_limits: Limits,
     pub archive_limits: ArchiveLimits,
+    /// Group mode's fingerprint secret ([`Transcoder::set_group_seed`]).
+    pub group_seed: u64,
 }
 
 /// Write the JSON for the whole input `input` to `out`.
@@ -148,6 +150,7 @@ const HEAD: usize = 4096;
 impl TextFeed {
     fn new(options: &SaveJsonOptions, game: Option<Game>) -> Self {
         let mut transcoder = Transcoder::with_limits(options.json, options.text_limits);
+        transcoder.set_group_seed(options.group_seed);
         // Group mode holds the text whole: bounded like inflated text.
         transcoder.set_max_group_input(options.archive_limits.max_inflated);
         TextFeed {
