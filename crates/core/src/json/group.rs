@@ -43,7 +43,7 @@
 //! [`GroupInputTooLarge`](crate::ErrorKind::GroupInputTooLarge) rather than memory
 //! running out (which would end a Wasm instance).
 
-use super::writer::JsonWriter;
+use super::writer::{JsonWriter, newline_indent};
 use crate::error::ErrorKind;
 
 /// No record.
@@ -705,29 +705,12 @@ pub struct Prettifier {
     buf: Vec<u8>,
 }
 
-/// A newline and the indentation of up to 32 levels, written in one copy.
-// Built at compile time: an index out of bounds fails the build, it cannot run.
-#[allow(clippy::indexing_slicing)]
-const NEWLINE_INDENT: [u8; 65] = {
-    let mut t = [b' '; 65];
-    t[0] = b'\n';
-    t
-};
-
 /// Pretty output is handed on in pieces of about this size.
 const PRETTY_PIECE: usize = 64 << 10;
 
 impl Prettifier {
     fn newline(&mut self) {
-        match NEWLINE_INDENT.get(..1 + 2 * self.depth) {
-            Some(indent) => self.buf.extend_from_slice(indent),
-            None => {
-                self.buf.push(b'\n');
-                for _ in 0..self.depth {
-                    self.buf.extend_from_slice(b"  ");
-                }
-            }
-        }
+        newline_indent(self.depth, |b| self.buf.extend_from_slice(b));
     }
 
     /// The first member of a container just opened goes on a new line.

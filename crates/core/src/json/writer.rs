@@ -30,6 +30,21 @@ const INDENT: [u8; 65] = {
     t
 };
 
+/// Hand `put` a newline and the indentation of `depth` levels (two spaces each), as
+/// `serde_json`'s pretty printer writes them: one copy up to 32 levels.
+#[inline(always)]
+pub(crate) fn newline_indent(depth: usize, mut put: impl FnMut(&[u8])) {
+    match INDENT.get(..1 + 2 * depth) {
+        Some(indent) => put(indent),
+        None => {
+            put(b"\n");
+            for _ in 0..depth {
+                put(b"  ");
+            }
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct JsonWriter {
     buf: Vec<u8>,
@@ -596,15 +611,7 @@ impl JsonWriter {
     }
 
     fn newline_indent(&mut self) {
-        match INDENT.get(..1 + 2 * self.depth) {
-            Some(indent) => self.put(indent),
-            None => {
-                self.byte(b'\n');
-                for _ in 0..self.depth {
-                    self.put(b"  ");
-                }
-            }
-        }
+        newline_indent(self.depth, |b| self.put(b));
     }
 
     /// Write what goes before a value: nothing after a key, else a comma when needed and,
