@@ -402,25 +402,12 @@ impl Grouper {
                 .slots
                 .get_mut(open.table..open.table.saturating_add(open.table_size))
                 .unwrap_or_default();
-            let mask = open.table_size.wrapping_sub(1);
-            let check = fp as u32;
-            let mut at = slot_of(fp, mask);
-            while let Some(slot) = table.get_mut(at) {
-                if slot.first == NONE {
-                    *slot = Slot { check, first: i };
-                    break;
-                }
-                if slot.check == check
-                    && self
-                        .fields
-                        .get(slot.first as usize)
-                        .is_some_and(|f| f.key.same(key, &self.long_keys))
-                {
-                    first = Some(slot.first);
-                    break;
-                }
-                at = (at + 1) & mask;
-            }
+            let (fields, long_keys) = (&self.fields, &self.long_keys);
+            first = probe(table, fp, i, |j| {
+                fields
+                    .get(j as usize)
+                    .is_some_and(|f| f.key.same(key, long_keys))
+            });
         } else if seen {
             first = find(&self.fields, open, key, &self.long_keys);
         }
@@ -475,24 +462,12 @@ impl Grouper {
         self.slots.truncate(open.table);
         self.slots.resize(len, Slot::EMPTY);
         let table = self.slots.get_mut(open.table..).unwrap_or_default();
-        let mask = size.wrapping_sub(1);
         let mine = self.fields.get(open.fields..).unwrap_or_default();
         let base = u32::try_from(open.fields).unwrap_or(NONE);
         for (j, f) in (base..).zip(mine) {
-            if f.later() {
-                continue;
-            }
-            let fp = f.key.fingerprint(seed);
-            let mut at = slot_of(fp, mask);
-            while let Some(slot) = table.get_mut(at) {
-                if slot.first == NONE {
-                    *slot = Slot {
-                        check: fp as u32,
-                        first: j,
-                    };
-                    break;
-                }
-                at = (at + 1) & mask;
+            if !f.later() {
+                // The first places are distinct keys: each takes a free slot.
+                probe(table, f.key.fingerprint(seed), j, |_| false);
             }
         }
         w.hold_elsewhere(self.bytes().saturating_sub(RECORDS_ALLOWANCE));
@@ -620,10 +595,25 @@ impl Slot {
     };
 }
 
-/// Where a probe for a key with fingerprint `fp` starts in a table of size `mask` + 1.
+/// Look up a key with fingerprint `fp` in `table` (open addressing with linear probing,
+/// its size a power of two): the first place of a slot whose check matches and for which
+/// `is_key` holds, or, at the first empty slot, `None` after filling it with record `i`.
 #[inline(always)]
-fn slot_of(fp: u64, mask: usize) -> usize {
-    ((fp >> 32) as usize) & mask
+fn probe(table: &mut [Slot], fp: u64, i: u32, mut is_key: impl FnMut(u32) -> bool) -> Option<u32> {
+    let mask = table.len().wrapping_sub(1);
+    let check = fp as u32;
+    let mut at = ((fp >> 32) as usize) & mask;
+    while let Some(slot) = table.get_mut(at) {
+        if slot.first == NONE {
+            *slot = Slot { check, first: i };
+            return None;
+        }
+        if slot.check == check && is_key(slot.first) {
+            return Some(slot.first);
+        }
+        at = (at + 1) & mask;
+    }
+    None
 }
 
 /// The first place of `key` among the fields of `open`, a small object (no table).
