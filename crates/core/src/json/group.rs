@@ -139,6 +139,7 @@ impl Key {
         }
     }
 
+    /// The key's fingerprint under `seed` (for the filter, the table slot and its check).
     ///
     /// A full multiply of the two words, each mixed with the seed, folded to 64 bits: a
     /// change in either word changes the product in a way that depends on the seed, so
