@@ -62,7 +62,6 @@ impl Transcoder {
             finished: false,
         };
         transcoder.set_max_group_input(DEFAULT_MAX_GROUP_INPUT);
-        transcoder.set_max_feed_output(DEFAULT_MAX_FEED_OUTPUT);
         transcoder
     }
 
@@ -111,10 +110,8 @@ impl Transcoder {
     /// make less. Group mode is bounded by
     /// [`set_max_group_input`](Transcoder::set_max_group_input) instead.
     pub fn set_max_feed_output(&mut self, limit: usize) {
+        // Each feed sets the writer's cap from it and the feed's size.
         self.max_feed_output = limit;
-        if self.group.is_none() {
-            self.renderer.writer().set_cap(limit);
-        }
     }
 
     /// Has the output passed its cap (group mode: what it holds, since the last key
