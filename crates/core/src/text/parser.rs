@@ -453,13 +453,7 @@ impl Parser {
         let carried = self.carry.len();
         let mut buf = std::mem::take(&mut self.carry);
         buf.extend_from_slice(head);
-        let used = match self.run(&buf, false, sink) {
-            Ok(used) => used,
-            Err(e) => {
-                self.carry = buf;
-                return Err(e);
-            }
-        };
+        let used = self.run_carry(&mut buf, sink)?;
         if used >= carried {
             buf.clear();
             self.carry = buf;
@@ -468,17 +462,21 @@ impl Parser {
             // A token longer than the stitch: the rest of the chunk joins the carry.
             buf.drain(..used);
             buf.extend_from_slice(tail(chunk, head.len()));
-            let used = match self.run(&buf, false, sink) {
-                Ok(used) => used,
-                Err(e) => {
-                    self.carry = buf;
-                    return Err(e);
-                }
-            };
+            let used = self.run_carry(&mut buf, sink)?;
             buf.drain(..used);
             self.carry = buf;
         }
         self.check_carry()
+    }
+
+    /// [`run`](Parser::run) over `buf`, the carry taken out and extended; after an error
+    /// `buf` is the carry again.
+    fn run_carry<S: Sink>(&mut self, buf: &mut Vec<u8>, sink: &mut S) -> Result<usize, Error> {
+        let used = self.run(buf, false, sink);
+        if used.is_err() {
+            self.carry = std::mem::take(buf);
+        }
+        used
     }
 
     /// Parse `input`, which follows the consumed input directly (the carry is empty),
