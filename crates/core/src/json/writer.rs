@@ -542,6 +542,10 @@ impl JsonWriter {
     #[cold]
     #[inline(never)]
     fn grow(&mut self, need: usize) {
+        if self.pos.saturating_add(need) > self.own_cap() {
+            self.over_cap = true;
+            return;
+        }
         let want = self.pos.saturating_add(need).saturating_add(ROOM);
         if want > self.buf.capacity() {
             let doubled = want.max(self.buf.capacity().saturating_mul(2)).max(INITIAL);
@@ -550,16 +554,11 @@ impl JsonWriter {
             } else {
                 // Doubling stops at the cap (plus the room the fixed-size writes need).
                 let capped = doubled.min(self.own_cap().saturating_add(ROOM)).max(want);
-                if self.pos.saturating_add(need) > self.own_cap()
-                    || self.buf.try_reserve_exact(capped - self.buf.len()).is_err()
-                {
+                if self.buf.try_reserve_exact(capped - self.buf.len()).is_err() {
                     self.over_cap = true;
                     return;
                 }
             }
-        } else if self.pos.saturating_add(need) > self.own_cap() {
-            self.over_cap = true;
-            return;
         }
         let len = want
             .max(self.pos.saturating_add(STEP))
