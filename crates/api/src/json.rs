@@ -200,25 +200,16 @@ pub(crate) struct JsonJob {
     held: Option<(u64, u64)>,
 }
 
-/// A secret for group mode's key fingerprints, new for each conversion (see
-/// `Transcoder::set_group_seed`): std's random hash keys. (On native targets they come
-/// from the OS; on `wasm32-unknown-unknown`, the Worker, std has no random source and
-/// derives them from memory addresses, which makes crafted collisions harder but not
-/// impossible there.)
-fn fresh_seed() -> u64 {
-    use std::hash::BuildHasher;
-    std::collections::hash_map::RandomState::new().hash_one(0x5eed_u64)
-}
-
 impl JsonJob {
-    pub fn new(query: &JsonQuery, limits: &crate::Limits) -> Self {
+    /// `seed` makes group mode's key fingerprints (see `Transcoder::set_group_seed`): a
+    /// new secret for each conversion, from [`Runtime::seed`](crate::Runtime::seed).
+    pub fn new(query: &JsonQuery, limits: &crate::Limits, seed: u64) -> Self {
         let engine = pdxedge_core::Limits {
             max_depth: limits.max_depth,
             max_token_len: limits.max_token_bytes,
         };
         let mut transcoder = Transcoder::with_limits(query.options(), engine);
         transcoder.set_max_group_input(limits.max_buffered_bytes);
-        let seed = fresh_seed();
         transcoder.set_group_seed(seed);
         JsonJob {
             transcoder,
@@ -396,7 +387,7 @@ mod tests {
     use super::*;
 
     fn run(query: JsonQuery, input: &[u8], chunk: usize) -> Result<Vec<u8>, ApiError> {
-        let mut job = JsonJob::new(&query, &crate::Limits::default());
+        let mut job = JsonJob::new(&query, &crate::Limits::default(), 1);
         let mut out = Vec::new();
         for c in input.chunks(chunk) {
             job.feed(c, &mut out)?;
@@ -484,13 +475,13 @@ mod tests {
             mode: Mode::Group,
             ..Default::default()
         };
-        let mut job = JsonJob::new(&q, &limits);
+        let mut job = JsonJob::new(&q, &limits, 1);
         let mut out = Vec::new();
         job.feed(b"a=1 b=2 c=", &mut out).unwrap();
         let e = job.feed(b"3", &mut out).unwrap_err();
         assert_eq!(e.status(), 413);
         // Preserve mode streams: no such limit.
-        let mut job = JsonJob::new(&JsonQuery::default(), &limits);
+        let mut job = JsonJob::new(&JsonQuery::default(), &limits, 1);
         job.feed(b"a=1 b=2 c=3 d=4 e=5", &mut out).unwrap();
     }
 }
