@@ -80,7 +80,23 @@ pub fn in_input(input: &[u8]) -> Option<Divergence> {
         return Some(Divergence::DeepNesting);
     }
     // Both parsers drop a UTF-8 BOM; the walk must not read it as a word.
-    structural(input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input))
+    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    structural(input).or_else(|| operator_run_and_header(input).then_some(Divergence::HeaderInList))
+}
+
+/// A run of three or more glued operator bytes (`====`), and a word followed by `{`
+/// somewhere. Both parsers split such a run by where it stands: where a key is expected
+/// `====` is the key `=`, the operator `==` and the value `=`; after a key `===` is `==`
+/// and the value `=`. [`tokens`] pairs the bytes from the left without knowing where
+/// it stands, so [`structural`]'s walk may take a list for an object there and miss a
+/// header in it (`====\x01\no{}` has one in the root's trailing list); such inputs are
+/// skipped when a header may follow.
+fn operator_run_and_header(input: &[u8]) -> bool {
+    let operator = |b: &u8| b"=<>!?".contains(b);
+    input.windows(3).any(|w| w.iter().all(operator))
+        && tokens(input)
+            .windows(2)
+            .any(|w| w == [Token::Word(true), Token::Open])
 }
 
 /// The listed divergence jomini's output shows, if any.
@@ -538,6 +554,9 @@ mod tests {
         assert_eq!(rule("\u{ff}{={}l{}}"), Some(HeaderInList));
         // The same after an empty `{}`, which both drop (found by the differential target).
         assert_eq!(rule("e{{}={}o{}}"), Some(HeaderInList));
+        // Found by the differential target: `====` is the key `=`, `==` and the value `=`,
+        // then the root's trailing list holds the header `o`.
+        assert_eq!(rule("====\x01\no{}"), Some(HeaderInList));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
@@ -569,6 +588,9 @@ mod tests {
             "a={r=6 = 5 y=2}",
             "a={ b == = c=d }",
             "a={ < < 5 b=c }",
+            "==== c=d",
+            "a=== c=d x={ 1 }",
+            "a==b o{}",
             "a={ b=c < < 5 }",
             "a = { x } { y }",
             "gen = { [[!scaled_skill] c=d ] [[x] a=b ] rgb { 1 } }",

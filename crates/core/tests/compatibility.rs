@@ -90,6 +90,17 @@ fn header_inside_a_list() {
     let input = "a = { {1} = x e {} }";
     assert_eq!(theirs(input).as_deref(), Some(r#"{"a":[[1],"x","e",[]]}"#));
     assert_eq!(ours(input), r#"{"a":[[1],"x",{"e":[]}]}"#);
+    // After a run of operators (`====` is the key `=`, `==` and the value `=`), in the
+    // root's trailing list (found by the same target).
+    let input = "==== x o {}";
+    assert_eq!(
+        theirs(input).as_deref(),
+        Some(r#"{"=":{"EXACT":"="},"remainder":["x","o",[]]}"#)
+    );
+    assert_eq!(
+        ours(input),
+        r#"{"=":{"EXACT":"="},"remainder":["x",{"o":[]}]}"#
+    );
 }
 
 #[test]
