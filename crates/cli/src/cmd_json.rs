@@ -74,6 +74,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let options = SaveJsonOptions {
         json: args.options(),
         entry: args.entry.clone(),
+        group_seed: random_seed(),
         ..SaveJsonOptions::default()
     };
     let mut conv = SaveJson::new(options, &hints);
@@ -96,4 +97,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
         output.write_all(b"\n").map_err(Failure::Output)?;
     }
     output.flush().map_err(Failure::Output)
+}
+
+/// A secret seed for group mode's key fingerprints, new for each run (std's random hash
+/// keys, from the OS): a file crafted to make keys collide, which would cost time
+/// quadratic in their number, cannot be made in advance. The output does not depend on
+/// it.
+fn random_seed() -> u64 {
+    use std::hash::BuildHasher;
+    std::collections::hash_map::RandomState::new().hash_one(0x5eed_u64)
 }

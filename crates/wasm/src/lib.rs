@@ -134,16 +134,36 @@ pub fn to_json(
     #[wasm_bindgen(unchecked_optional_param_type = "JsonOptions")] options: JsValue,
 ) -> Result<ReadableStream, JsValue> {
     let reader = options::Reader::new(&options)?;
+    let defaults = SaveJsonOptions::default();
     let json = SaveJsonOptions {
         json: options::json(&reader)?,
         entry: reader.string("entry")?,
-        ..SaveJsonOptions::default()
+        group_seed: random_u64().unwrap_or(defaults.group_seed),
+        ..defaults
     };
     let progress = reader.function("onProgress")?;
     let name = source::file_name(&input);
     let (source, total) = source::Source::from_js(&input)?;
     let job = save::JsonJob::new(json, name.as_deref(), total);
     stream::output(source, total, Box::new(job), progress)
+}
+
+/// Eight bytes from the Web Crypto API (`globalThis.crypto`, in browsers and Node 20),
+/// for group mode's key fingerprints: a secret seed keeps input crafted to make keys
+/// collide (time quadratic in their number) from being made in advance, as for a Node
+/// server converting uploads. `None` if the API is missing or fails: the fixed default
+/// seed is then used (the output is the same either way).
+fn random_u64() -> Option<u64> {
+    let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into()).ok()?;
+    if crypto.is_undefined() || crypto.is_null() {
+        return None;
+    }
+    let mut bytes = [0u8; 8];
+    crypto
+        .unchecked_into::<web_sys::Crypto>()
+        .get_random_values_with_u8_array(&mut bytes)
+        .ok()?;
+    Some(u64::from_le_bytes(bytes))
 }
 
 /// Recompress a zipped save (`tar.br`; `zip-zstd` and `tar.zst` need the zstd encoder,
