@@ -439,8 +439,13 @@ mod tests {
     #[test]
     fn tiny_inputs_and_formats() {
         assert_eq!(
-            run(JsonQuery::default(), b"a", 1).unwrap_err().status(),
+            run(JsonQuery::default(), b"a=", 1).unwrap_err().status(),
             400
+        );
+        // A value without a key ends the root's list (as EU3's checksum line does).
+        assert_eq!(
+            run(JsonQuery::default(), b"a", 1).unwrap(),
+            br#"{"remainder":["a"]}"#
         );
         assert_eq!(run(JsonQuery::default(), b"", 1).unwrap(), b"{}");
         assert_eq!(run(JsonQuery::default(), b"a=1", 1).unwrap(), br#"{"a":1}"#);

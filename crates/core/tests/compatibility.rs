@@ -203,3 +203,23 @@ fn exists_operator_after_a_container_is_an_error() {
         r#"{"k":[{"a":"b"},{"c":"d"}]}"#
     );
 }
+
+#[test]
+fn values_without_keys_at_the_end_of_the_root() {
+    // jomini rejects a document whose root ends inside its list of values without keys
+    // (EU3 saves end with a checksum line); pdxedge closes the list, as `}` closes a
+    // mixed object's, which jomini writes the same way.
+    for input in ["a=1 ff0259", "a=1 x y", "value1 value2"] {
+        assert_eq!(theirs(input), None, "{input}");
+    }
+    assert_eq!(ours("a=1 ff0259"), r#"{"a":1,"remainder":["ff0259"]}"#);
+    assert_eq!(
+        theirs("o={ a=1 ff0259 }").as_deref(),
+        Some(r#"{"o":{"a":1,"remainder":["ff0259"]}}"#)
+    );
+    assert_eq!(ours("a=1 x y"), r#"{"a":1,"remainder":["x","y"]}"#);
+    assert_eq!(
+        ours("value1 value2"),
+        r#"{"remainder":["value1","value2"]}"#
+    );
+}

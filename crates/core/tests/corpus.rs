@@ -165,6 +165,11 @@ fn check(mode: Mode, pretty: bool) {
                 "{}: pdxedge failed where jomini did not: {e}",
                 doc.name
             )),
+            // Every real save converts, also where jomini rejects it (EU3 saves end with
+            // a checksum line without a key).
+            (Err(e), None) if doc.name.starts_with("saves/") => {
+                failures.push(format!("{}: pdxedge failed on a save: {e}", doc.name))
+            }
             (_, None) => eprintln!("{}: jomini rejects it; not compared", doc.name),
         }
     }

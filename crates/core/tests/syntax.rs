@@ -141,6 +141,42 @@ fn missing_closing_brace_at_end() {
 }
 
 #[test]
+fn values_without_keys_at_the_end_of_the_root() {
+    // EU3 saves end with a checksum line: the root turns mixed, as an object does.
+    let eu3 = b"date=\"1572.8.1\"\r\nflags={ a=1 }\r\nff025935825e92916e5b093f20223801";
+    assert_eq!(
+        json(eu3),
+        r#"{"date":"1572.8.1","flags":{"a":1},"remainder":["ff025935825e92916e5b093f20223801"]}"#
+    );
+    assert_eq!(json(b"a=1 x y"), r#"{"a":1,"remainder":["x","y"]}"#);
+    assert_eq!(
+        json(b"value1\nvalue2"),
+        r#"{"remainder":["value1","value2"]}"#
+    );
+    assert_eq!(json(b"a=1 \"q\""), r#"{"a":1,"remainder":["q"]}"#);
+    let group = JsonOptions {
+        mode: pdxedge_core::json::DuplicateKeyMode::Group,
+        ..Default::default()
+    };
+    assert_eq!(
+        json_with(b"a=1 b=2 a=3 x", group),
+        r#"{"a":[1,3],"b":2,"remainder":["x"]}"#
+    );
+    // In every chunking, also with the value split across feeds.
+    for split in 1..eu3.len() {
+        let mut t = pdxedge_core::Transcoder::new(JsonOptions::default());
+        let mut out = Vec::new();
+        t.feed(&eu3[..split], &mut out).unwrap();
+        t.feed(&eu3[split..], &mut out).unwrap();
+        t.finish(&mut out).unwrap();
+        assert_eq!(out, json(eu3).as_bytes(), "split at {split}");
+    }
+    // Still errors: a missing value, and a key at the end of an open object.
+    assert!(to_json(b"a=1 x=", JsonOptions::default()).is_err());
+    assert!(to_json(b"o={ a=1 x", JsonOptions::default()).is_err());
+}
+
+#[test]
 fn first_line_headers() {
     for header in ["EU4txt", "HOI4txt", "CK2txt", "CK3txt"] {
         let input = format!("{header}\ndate = 1444.11.11\n");

@@ -355,9 +355,6 @@ pub struct Parser {
     line_base: u64,
     last_line_start: u64,
     limits: Limits,
-    /// Where the root first met a value without a key (for the error if the document
-    /// then ends inside that list).
-    root_mixed_at: Option<u64>,
 }
 
 impl Default for Parser {
@@ -384,7 +381,6 @@ impl Parser {
             line_base: 0,
             last_line_start: 0,
             limits,
-            root_mixed_at: None,
         }
     }
 
@@ -530,6 +526,17 @@ impl Parser {
                     .map_err(|k| self.error_at(k, at))?;
                 Ok(())
             }
+            // The root's last token is a value without a key (EU3 saves end with a
+            // checksum line): the root turns mixed and the value ends its list, as in
+            // `a={ b=1 x }`. (jomini rejects the document.)
+            State::KeyValueSeparator if self.stack.is_empty() => {
+                sink.mixed().map_err(|k| self.error_at(k, at))?;
+                self.flush_pending(&[], false, sink)
+                    .map_err(|k| self.error_at(k, at))?;
+                self.mixed = true;
+                self.state = State::ArrayValue;
+                Ok(())
+            }
             State::KeyValueSeparator => Err(ErrorKind::UnexpectedEof(
                 "expected '=' and a value after the key",
             )),
@@ -552,21 +559,18 @@ impl Parser {
 
     /// At end of input the document must be closed, except that one missing `}` of an
     /// object directly under the root is forgiven (some game files lack it; jomini does
-    /// the same). Anything more looks like a truncated file and is an error.
+    /// the same). Anything more looks like a truncated file and is an error. The root
+    /// may end inside its trailing list of values without keys (`a=1 x y`), which its
+    /// end closes as `}` closes a mixed object's; jomini rejects such a document unless
+    /// a container closes it.
     fn finish_containers<S: Sink>(&mut self, sink: &mut S, end: u64) -> Result<(), Error> {
         let in_key = matches!(self.state, State::Key);
         match self.stack.as_slice() {
-            [] if in_key => Ok(()),
+            [] => Ok(()),
             [frame] if in_key && frame.kind == Kind::Object => {
                 self.stack.clear();
                 sink.close().map_err(|k| self.error_at(k, end))
             }
-            [] => Err(self.error_at_line_unknown(
-                ErrorKind::Syntax(
-                    "a value without a key at the top level (the document then ends inside a list of bare values)",
-                ),
-                self.root_mixed_at.unwrap_or(end),
-            )),
             _ => Err(self.error_at(
                 ErrorKind::UnexpectedEof("containers are still open (is the file truncated?)"),
                 end,
@@ -582,22 +586,6 @@ impl Parser {
                 offset: at,
                 line: self.lines + 1,
                 column: at.saturating_sub(self.last_line_start) + 1,
-            },
-        )
-    }
-
-    /// An error at an earlier offset whose line is no longer known: the position has the
-    /// offset, and line 0 says the line is unknown.
-    fn error_at_line_unknown(&self, kind: ErrorKind, at: u64) -> Error {
-        if at >= self.last_line_start {
-            return self.error_at(kind, at);
-        }
-        Error::new(
-            kind,
-            Position {
-                offset: at,
-                line: 0,
-                column: 0,
             },
         )
     }
@@ -855,9 +843,6 @@ impl Parser {
                             // A bare value where a field was expected: the object turns
                             // into a mixed container and the key is its first element.
                             sink.mixed()?;
-                            if self.stack.is_empty() && self.root_mixed_at.is_none() {
-                                self.root_mixed_at = Some(self.pending.offset);
-                            }
                             self.flush_pending(buf, false, sink)?;
                             self.mixed = true;
                             self.state = State::ArrayValue;
