@@ -211,12 +211,13 @@ fn tokens(input: &[u8]) -> Vec<Token> {
                 i += 1;
                 out.push(Token::Operator(false));
             }
-            // Only a name ends a parameter block's head: `[[e{}]` is two `[` and a header.
+            // Only a name ends a parameter block's head: `[[e{}]` is two `[` and a header,
+            // and `[[]` three scalars.
             _ if &pair == b"[[" => match input[i + 2..]
                 .iter()
                 .position(|&c| c.is_ascii_whitespace() || b"{}[]=<>#;\"".contains(&c))
             {
-                Some(end) if input.get(i + 2 + end) == Some(&b']') => {
+                Some(end) if end > 0 && input.get(i + 2 + end) == Some(&b']') => {
                     i += 2 + end + 1;
                     blocks += 1;
                     out.extend([Token::Word(false), Token::Operator(false), Token::Open]);
@@ -509,6 +510,9 @@ mod tests {
         assert_eq!(rule("x ] {} y=] {v}"), Some(HeaderValueInMixedList));
         assert_eq!(rule("C{r=\"\" x ]{!}t{}}"), Some(HeaderInList));
         assert_eq!(rule("x [[e{}]"), Some(HeaderInList));
+        // Found by the differential target: `[[]` is no parameter block (three scalars), so
+        // `f{` is a header in the root's mixed list (jomini writes `{"d":"f"},{"s":2}`).
+        assert_eq!(rule("\u{ff}[[]d=f{s=2"), Some(HeaderInList));
         assert_eq!(rule("{}=d{}"), Some(HeaderInList));
         // Found by the differential target: a header as an object template's value.
         assert_eq!(
