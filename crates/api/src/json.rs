@@ -200,16 +200,24 @@ pub(crate) struct JsonJob {
     held: Option<(u64, u64)>,
 }
 
+/// A secret for group mode's key fingerprints, new for each conversion (see
+/// `Transcoder::set_group_seed`), so that keys crafted to collide, which would cost time
+/// quadratic in their number, cannot be made in advance: from the OS's random source, or
+/// `crypto.getRandomValues` in the Worker. Should neither answer, the engine's fixed
+/// default is used (the output is the same whatever the seed).
+fn fresh_seed() -> u64 {
+    getrandom::u64().unwrap_or_else(|_| pdxedge_core::save::SaveJsonOptions::default().group_seed)
+}
+
 impl JsonJob {
-    /// `seed` makes group mode's key fingerprints (see `Transcoder::set_group_seed`): a
-    /// new secret for each conversion, from [`Runtime::seed`](crate::Runtime::seed).
-    pub fn new(query: &JsonQuery, limits: &crate::Limits, seed: u64) -> Self {
+    pub fn new(query: &JsonQuery, limits: &crate::Limits) -> Self {
         let engine = pdxedge_core::Limits {
             max_depth: limits.max_depth,
             max_token_len: limits.max_token_bytes,
         };
         let mut transcoder = Transcoder::with_limits(query.options(), engine);
         transcoder.set_max_group_input(limits.max_buffered_bytes);
+        let seed = fresh_seed();
         transcoder.set_group_seed(seed);
         JsonJob {
             transcoder,
@@ -387,7 +395,7 @@ mod tests {
     use super::*;
 
     fn run(query: JsonQuery, input: &[u8], chunk: usize) -> Result<Vec<u8>, ApiError> {
-        let mut job = JsonJob::new(&query, &crate::Limits::default(), 1);
+        let mut job = JsonJob::new(&query, &crate::Limits::default());
         let mut out = Vec::new();
         for c in input.chunks(chunk) {
             job.feed(c, &mut out)?;
@@ -437,6 +445,11 @@ mod tests {
     }
 
     #[test]
+    fn each_conversion_takes_a_new_seed() {
+        assert_ne!(fresh_seed(), fresh_seed());
+    }
+
+    #[test]
     fn tiny_inputs_and_formats() {
         assert_eq!(
             run(JsonQuery::default(), b"a=", 1).unwrap_err().status(),
@@ -480,13 +493,13 @@ mod tests {
             mode: Mode::Group,
             ..Default::default()
         };
-        let mut job = JsonJob::new(&q, &limits, 1);
+        let mut job = JsonJob::new(&q, &limits);
         let mut out = Vec::new();
         job.feed(b"a=1 b=2 c=", &mut out).unwrap();
         let e = job.feed(b"3", &mut out).unwrap_err();
         assert_eq!(e.status(), 413);
         // Preserve mode streams: no such limit.
-        let mut job = JsonJob::new(&JsonQuery::default(), &limits, 1);
+        let mut job = JsonJob::new(&JsonQuery::default(), &limits);
         job.feed(b"a=1 b=2 c=3 d=4 e=5", &mut out).unwrap();
     }
 }

@@ -148,7 +148,7 @@ fn check_json(app: &App, query: Option<&str>, headers: &HeaderMap) -> Result<Sta
     let permits = app.permits(query.buffers())?;
     let limits = &app.config.limits;
     let response_coding = ResponseCoding::negotiate(headers);
-    let mut job = JsonJob::new(&query, limits, app.rt.seed());
+    let mut job = JsonJob::new(&query, limits);
     if coding == Coding::Identity
         && let Some(len) = declared
     {

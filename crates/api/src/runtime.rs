@@ -16,7 +16,6 @@ pub type Work = Box<dyn FnOnce() + Send + 'static>;
 type Offload = Arc<dyn Fn(Work) -> BoxFuture<()> + Send + Sync>;
 type Clock = Arc<dyn Fn() -> Duration + Send + Sync>;
 type Sleep = Arc<dyn Fn(Duration) -> BoxFuture<()> + Send + Sync>;
-type Random = Arc<dyn Fn() -> Option<u64> + Send + Sync>;
 
 /// Hooks into the host.
 ///
@@ -32,7 +31,6 @@ pub struct Runtime {
     offload: Option<Offload>,
     clock: Clock,
     sleep: Option<Sleep>,
-    random: Option<Random>,
 }
 
 impl Runtime {
@@ -43,7 +41,6 @@ impl Runtime {
             offload: None,
             clock: Arc::new(clock),
             sleep: None,
-            random: None,
         }
     }
 
@@ -59,7 +56,6 @@ impl Runtime {
             offload: Some(Arc::new(offload)),
             clock: Arc::new(clock),
             sleep: None,
-            random: None,
         }
     }
 
@@ -71,30 +67,6 @@ impl Runtime {
     ) -> Self {
         self.sleep = Some(Arc::new(sleep));
         self
-    }
-
-    /// A source of secret random numbers, for hosts where std has none. Each conversion
-    /// in group mode takes a new seed for its key fingerprints (see
-    /// `pdxedge_core::Transcoder::set_group_seed`), so that keys crafted to collide, and
-    /// so to cost time quadratic in their number, cannot be made in advance. By default
-    /// the seed comes from std's random hash keys: the OS's random source on native
-    /// targets, but on `wasm32-unknown-unknown` (the Worker) std has none and derives
-    /// them from memory addresses, which are not secret. When `random` gives `None`, the
-    /// default is used.
-    pub fn with_random(mut self, random: impl Fn() -> Option<u64> + Send + Sync + 'static) -> Self {
-        self.random = Some(Arc::new(random));
-        self
-    }
-
-    /// A new seed for one conversion's key fingerprints (see [`Runtime::with_random`]).
-    pub(crate) fn seed(&self) -> u64 {
-        self.random
-            .as_ref()
-            .and_then(|random| random())
-            .unwrap_or_else(|| {
-                use std::hash::BuildHasher;
-                std::collections::hash_map::RandomState::new().hash_one(0x5eed_u64)
-            })
     }
 
     pub fn is_threaded(&self) -> bool {
@@ -129,20 +101,5 @@ impl Runtime {
         }))
         .await;
         slot.lock().ok().and_then(|mut s| s.take())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn seeds_come_from_the_hook_or_else_from_std() {
-        let rt = Runtime::inline(|| Duration::ZERO);
-        // std's hash keys: random per thread, then counted up per `RandomState`.
-        assert_ne!(rt.seed(), rt.seed());
-        assert_eq!(rt.clone().with_random(|| Some(7)).seed(), 7);
-        let failing = rt.with_random(|| None);
-        assert_ne!(failing.seed(), failing.seed());
     }
 }

@@ -151,37 +151,6 @@ async fn the_time_limit_uses_the_hosts_clock() {
     assert_eq!(p["limit"], 5);
 }
 
-#[tokio::test]
-async fn each_conversion_takes_a_seed_from_the_hosts_random_source() {
-    // The Worker's hook reads `crypto.getRandomValues`; this one counts its calls. The
-    // seed changes no output byte.
-    let calls = Arc::new(AtomicU64::new(0));
-    let c = calls.clone();
-    let rt = inline().with_random(move || Some(c.fetch_add(1, Ordering::SeqCst) * 0x9e37_79b9));
-    let input = text(64 << 10);
-    let want = pdxedge_core::to_json(
-        &input,
-        JsonOptions {
-            mode: DuplicateKeyMode::Group,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let app = pdxedge_api::router(ApiConfig::default(), rt);
-    for n in 1..=2 {
-        let (status, _, body) = post(
-            app.clone(),
-            "/v1/json?mode=group",
-            &[],
-            framed(input.clone(), 4096),
-        )
-        .await;
-        assert_eq!(status, 200);
-        assert_eq!(body.unwrap(), want);
-        assert_eq!(calls.load(Ordering::SeqCst), n);
-    }
-}
-
 /// The OpenAPI document a router with `config` serves.
 async fn openapi(config: ApiConfig) -> serde_json::Value {
     let app = pdxedge_api::router(config, inline());

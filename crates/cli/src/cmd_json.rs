@@ -99,11 +99,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
     output.flush().map_err(Failure::Output)
 }
 
-/// A secret seed for group mode's key fingerprints, new for each run (std's random hash
-/// keys, from the OS): a file crafted to make keys collide, which would cost time
-/// quadratic in their number, cannot be made in advance. The output does not depend on
-/// it.
+/// A secret seed for group mode's key fingerprints, new for each run (the OS's random
+/// source): a file crafted to make keys collide, which would cost time quadratic in their
+/// number, cannot be made in advance. The output does not depend on it.
 fn random_seed() -> u64 {
-    use std::hash::BuildHasher;
-    std::collections::hash_map::RandomState::new().hash_one(0x5eed_u64)
+    getrandom::u64().unwrap_or_else(|_| SaveJsonOptions::default().group_seed)
 }

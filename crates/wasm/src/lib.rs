@@ -138,7 +138,10 @@ pub fn to_json(
     let json = SaveJsonOptions {
         json: options::json(&reader)?,
         entry: reader.string("entry")?,
-        group_seed: random_u64().unwrap_or(defaults.group_seed),
+        // A secret seed for group mode's key fingerprints (`crypto.getRandomValues`), so
+        // that input crafted to make keys collide (time quadratic in their number), as a
+        // Node server converting uploads might get, cannot be made in advance.
+        group_seed: getrandom::u64().unwrap_or(defaults.group_seed),
         ..defaults
     };
     let progress = reader.function("onProgress")?;
@@ -146,24 +149,6 @@ pub fn to_json(
     let (source, total) = source::Source::from_js(&input)?;
     let job = save::JsonJob::new(json, name.as_deref(), total);
     stream::output(source, total, Box::new(job), progress)
-}
-
-/// Eight bytes from the Web Crypto API (`globalThis.crypto`, in browsers and Node 20),
-/// for group mode's key fingerprints: a secret seed keeps input crafted to make keys
-/// collide (time quadratic in their number) from being made in advance, as for a Node
-/// server converting uploads. `None` if the API is missing or fails: the fixed default
-/// seed is then used (the output is the same either way).
-fn random_u64() -> Option<u64> {
-    let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into()).ok()?;
-    if crypto.is_undefined() || crypto.is_null() {
-        return None;
-    }
-    let mut bytes = [0u8; 8];
-    crypto
-        .unchecked_into::<web_sys::Crypto>()
-        .get_random_values_with_u8_array(&mut bytes)
-        .ok()?;
-    Some(u64::from_le_bytes(bytes))
 }
 
 /// Recompress a zipped save (`tar.br`; `zip-zstd` and `tar.zst` need the zstd encoder,

@@ -77,31 +77,12 @@ async fn fetch(
 /// standard-header table; see `body::request`).
 const WASM_MEMORY: http::HeaderName = http::HeaderName::from_static("x-pdxedge-wasm-memory");
 
-/// The isolate's hooks: no threads (work runs inline), `Date.now()`, `setTimeout`, and
-/// `crypto.getRandomValues` for group mode's seeds (std has no random source here).
+/// The isolate's hooks: no threads (work runs inline), `Date.now()`, `setTimeout`.
 fn runtime() -> Runtime {
-    Runtime::inline(|| Duration::from_secs_f64(js_sys::Date::now() / 1000.0))
-        .with_sleep(|d| {
-            // The isolate is single-threaded, so the timer future never crosses a thread.
-            Box::pin(SendFuture::new(worker::Delay::from(d)))
-        })
-        .with_random(random_u64)
-}
-
-/// Eight bytes from the Web Crypto API (`None` if it is missing or fails: the router then
-/// falls back to std's keys).
-fn random_u64() -> Option<u64> {
-    use wasm_bindgen::JsCast;
-    let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into()).ok()?;
-    if crypto.is_undefined() {
-        return None;
-    }
-    let mut bytes = [0u8; 8];
-    crypto
-        .unchecked_into::<web_sys::Crypto>()
-        .get_random_values_with_u8_array(&mut bytes)
-        .ok()?;
-    Some(u64::from_le_bytes(bytes))
+    Runtime::inline(|| Duration::from_secs_f64(js_sys::Date::now() / 1000.0)).with_sleep(|d| {
+        // The isolate is single-threaded, so the timer future never crosses a thread.
+        Box::pin(SendFuture::new(worker::Delay::from(d)))
+    })
 }
 
 /// [`ApiConfig::default`] with the limits the Worker's variables override.
