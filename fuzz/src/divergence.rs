@@ -81,22 +81,32 @@ pub fn in_input(input: &[u8]) -> Option<Divergence> {
     }
     // Both parsers drop a UTF-8 BOM; the walk must not read it as a word.
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-    structural(input).or_else(|| operator_run_and_header(input).then_some(Divergence::HeaderInList))
+    structural(input).or_else(|| after_operator_run(input))
 }
 
-/// A run of three or more glued operator bytes (`====`), and a word followed by `{`
-/// somewhere. Both parsers split such a run by where it stands: where a key is expected
-/// `====` is the key `=`, the operator `==` and the value `=`; after a key `===` is `==`
-/// and the value `=`. [`tokens`] pairs the bytes from the left without knowing where
-/// it stands, so [`structural`]'s walk may take a list for an object there and miss a
-/// header in it (`====\x01\no{}` has one in the root's trailing list); such inputs are
-/// skipped when a header may follow.
-fn operator_run_and_header(input: &[u8]) -> bool {
+/// After a run of three or more glued operator bytes (`====`): a word followed by `{`, or
+/// an operator right after a container. Both parsers split such a run by where it
+/// stands: where a key is expected `====` is the key `=`, the operator `==` and the value
+/// `=`; after a key `===` is `==` and the value `=`. [`tokens`] pairs the bytes from the
+/// left without knowing where it stands, so [`structural`]'s walk may take a list for
+/// an object there and miss a header in it (`====\x01\no{}` has one in the root's
+/// trailing list) or an operator with no key (`={====a\nn={e}=}`); such inputs are
+/// skipped when either may follow.
+fn after_operator_run(input: &[u8]) -> Option<Divergence> {
     let operator = |b: &u8| b"=<>!?".contains(b);
-    input.windows(3).any(|w| w.iter().all(operator))
-        && tokens(input)
-            .windows(2)
-            .any(|w| w == [Token::Word(true), Token::Open])
+    if !input.windows(3).any(|w| w.iter().all(operator)) {
+        return None;
+    }
+    let toks = tokens(input);
+    if toks
+        .windows(2)
+        .any(|w| w == [Token::Word(true), Token::Open])
+    {
+        return Some(Divergence::HeaderInList);
+    }
+    toks.windows(2)
+        .any(|w| w[0] == Token::Close && matches!(w[1], Token::Operator(_)))
+        .then_some(Divergence::InvalidKey)
 }
 
 /// The listed divergence jomini's output shows, if any.
@@ -561,6 +571,9 @@ mod tests {
         // Found by the differential target: `====` is the key `=`, `==` and the value `=`,
         // then the root's trailing list holds the header `o`.
         assert_eq!(rule("====\x01\no{}"), Some(HeaderInList));
+        // Found by the same target: the same run, then an operator after a container in
+        // the mixed list (`n={e}=`).
+        assert_eq!(rule("={====a\nn={e}=}"), Some(InvalidKey));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
