@@ -84,8 +84,9 @@ pub fn in_input(input: &[u8]) -> Option<Divergence> {
     structural(input).or_else(|| after_operator_run(input))
 }
 
-/// After a run of three or more glued operator bytes (`====`): a word followed by `{`, or
-/// an operator right after a container. Both parsers split such a run by where it
+/// After a run of three or more glued operator bytes (`====`): a word followed by `{` (a
+/// header in a list, or a header value there), or an operator right after a container.
+/// Both parsers split such a run by where it
 /// stands: where a key is expected `====` is the key `=`, the operator `==` and the value
 /// `=`; after a key `===` is `==` and the value `=`. [`tokens`] pairs the bytes from the
 /// left without knowing where it stands, so [`structural`]'s walk may take a list for
@@ -98,11 +99,14 @@ fn after_operator_run(input: &[u8]) -> Option<Divergence> {
         return None;
     }
     let toks = tokens(input);
-    if toks
-        .windows(2)
-        .any(|w| w == [Token::Word(true), Token::Open])
-    {
-        return Some(Divergence::HeaderInList);
+    for w in toks.windows(3) {
+        match w {
+            [Token::Operator(_), Token::Word(_), Token::Open] => {
+                return Some(Divergence::HeaderValueInMixedList);
+            }
+            [_, Token::Word(true), Token::Open] => return Some(Divergence::HeaderInList),
+            _ => {}
+        }
     }
     toks.windows(2)
         .any(|w| w[0] == Token::Close && matches!(w[1], Token::Operator(_)))
@@ -574,6 +578,11 @@ mod tests {
         // Found by the same target: the same run, then an operator after a container in
         // the mixed list (`n={e}=`).
         assert_eq!(rule("={====a\nn={e}=}"), Some(InvalidKey));
+        // And a header value in that mixed list (jomini writes its container twice).
+        assert_eq!(
+            rule("w====\u{ff}{}\x01=\u{f7}{=}"),
+            Some(HeaderValueInMixedList)
+        );
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
