@@ -98,7 +98,13 @@ fn after_operator_run(input: &[u8]) -> Option<Divergence> {
     if !input.windows(3).any(|w| w.iter().all(operator)) {
         return None;
     }
-    let toks = tokens(input);
+    structural_candidate(&tokens(input))
+}
+
+/// A word followed by `{` (a header in a list, or after an operator a header value
+/// there), or an operator right after a container: for inputs [`structural`]'s walk
+/// cannot follow.
+fn structural_candidate(toks: &[Token]) -> Option<Divergence> {
     for w in toks.windows(3) {
         match w {
             [Token::Operator(_), Token::Word(_), Token::Open] => {
@@ -193,7 +199,13 @@ enum Token {
 
 /// A rough Clausewitz lexer: enough to see braces, operators and words.
 fn tokens(input: &[u8]) -> Vec<Token> {
+    tokens_and_widths(input).0
+}
+
+/// [`tokens`], and for each whether it is a two-byte operator (`!=`, `==`, `<=`...).
+fn tokens_and_widths(input: &[u8]) -> (Vec<Token>, Vec<bool>) {
     let mut out = Vec::new();
+    let mut wide = Vec::new();
     let mut i = 0;
     // `[[name] ... ]` parameter blocks read as `"[name]" = { ... }`.
     let mut blocks = 0usize;
@@ -220,6 +232,8 @@ fn tokens(input: &[u8]) -> Vec<Token> {
             _ if matches!(&pair, b"<=" | b">=" | b"==" | b"!=" | b"?=") => {
                 i += 2;
                 out.push(Token::Operator(b == b'?'));
+                wide.resize(out.len() - 1, false);
+                wide.push(true);
             }
             b'=' | b'<' | b'>' => {
                 i += 1;
@@ -274,7 +288,8 @@ fn tokens(input: &[u8]) -> Vec<Token> {
             }
         }
     }
-    out
+    wide.resize(out.len(), false);
+    (out, wide)
 }
 
 fn bracket_as_value(t: Token) -> Token {
@@ -309,11 +324,22 @@ fn structural(input: &[u8]) -> Option<Divergence> {
         /// another template.
         TemplateList,
     }
-    let toks = tokens(input);
+    let (toks, wide) = tokens_and_widths(input);
     let mut stack = vec![Frame::Object(Phase::Key)];
     // The previous token as the walk read it (a `]` may have acted as `}`).
     let mut prev = None;
     for (i, &t) in toks.iter().enumerate() {
+        // Where a key is expected both parsers split a two-byte operator (`!= =1` is the
+        // key `!`, `=` and the value `=`; `====` the key `=`, `==` and `=`), by bytes
+        // this lexer has already paired: the walk cannot follow.
+        if wide.get(i) == Some(&true)
+            && matches!(
+                stack.last(),
+                Some(Frame::Object(Phase::Key) | Frame::Undecided)
+            )
+        {
+            return structural_candidate(&toks);
+        }
         let depth = stack.len();
         // A stray `}` at the root is skipped (where it is accepted at all), so what
         // follows it is what counts.
@@ -583,6 +609,8 @@ mod tests {
             rule("w====\u{ff}{}\x01=\u{f7}{=}"),
             Some(HeaderValueInMixedList)
         );
+        // Found by the same target: `!=` where a key is expected is the key `!` and `=`.
+        assert_eq!(rule("={!= =1 1{4}=}"), Some(InvalidKey));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
