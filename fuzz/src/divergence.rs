@@ -199,13 +199,18 @@ enum Token {
 
 /// A rough Clausewitz lexer: enough to see braces, operators and words.
 fn tokens(input: &[u8]) -> Vec<Token> {
-    tokens_and_widths(input).0
+    tokens_and_marks(input).0
 }
 
-/// [`tokens`], and for each whether it is a two-byte operator (`!=`, `==`, `<=`...).
-fn tokens_and_widths(input: &[u8]) -> (Vec<Token>, Vec<bool>) {
+/// A two-byte operator (`!=`, `==`, `<=`...).
+const WIDE: u8 = 1;
+/// The name of a parameter block's head (`[[name]`), read as `"[name]" = {`.
+const BLOCK: u8 = 2;
+
+/// [`tokens`], and for each its marks ([`WIDE`], [`BLOCK`]).
+fn tokens_and_marks(input: &[u8]) -> (Vec<Token>, Vec<u8>) {
     let mut out = Vec::new();
-    let mut wide = Vec::new();
+    let mut marks = Vec::new();
     let mut i = 0;
     // `[[name] ... ]` parameter blocks read as `"[name]" = { ... }`.
     let mut blocks = 0usize;
@@ -232,8 +237,8 @@ fn tokens_and_widths(input: &[u8]) -> (Vec<Token>, Vec<bool>) {
             _ if matches!(&pair, b"<=" | b">=" | b"==" | b"!=" | b"?=") => {
                 i += 2;
                 out.push(Token::Operator(b == b'?'));
-                wide.resize(out.len() - 1, false);
-                wide.push(true);
+                marks.resize(out.len() - 1, 0);
+                marks.push(WIDE);
             }
             b'=' | b'<' | b'>' => {
                 i += 1;
@@ -248,6 +253,8 @@ fn tokens_and_widths(input: &[u8]) -> (Vec<Token>, Vec<bool>) {
                 Some(end) if end > 0 && input.get(i + 2 + end) == Some(&b']') => {
                     i += 2 + end + 1;
                     blocks += 1;
+                    marks.resize(out.len(), 0);
+                    marks.push(BLOCK);
                     out.extend([Token::Word(false), Token::Operator(false), Token::Open]);
                 }
                 _ => {
@@ -288,8 +295,8 @@ fn tokens_and_widths(input: &[u8]) -> (Vec<Token>, Vec<bool>) {
             }
         }
     }
-    wide.resize(out.len(), false);
-    (out, wide)
+    marks.resize(out.len(), 0);
+    (out, marks)
 }
 
 fn bracket_as_value(t: Token) -> Token {
@@ -324,20 +331,21 @@ fn structural(input: &[u8]) -> Option<Divergence> {
         /// another template.
         TemplateList,
     }
-    let (toks, wide) = tokens_and_widths(input);
+    let (toks, marks) = tokens_and_marks(input);
     let mut stack = vec![Frame::Object(Phase::Key)];
     // The previous token as the walk read it (a `]` may have acted as `}`).
     let mut prev = None;
     for (i, &t) in toks.iter().enumerate() {
         // Where a key is expected both parsers split a two-byte operator (`!= =1` is the
         // key `!`, `=` and the value `=`; `====` the key `=`, `==` and `=`), by bytes
-        // this lexer has already paired: the walk cannot follow.
-        if wide.get(i) == Some(&true)
-            && matches!(
-                stack.last(),
-                Some(Frame::Object(Phase::Key) | Frame::Undecided)
-            )
-        {
+        // this lexer has already paired; and only there is `[[name]` a parameter block
+        // (in a list, `g [[y] x` is five values). The walk cannot follow either.
+        let mark = marks.get(i).copied().unwrap_or(0);
+        let key_expected = matches!(
+            stack.last(),
+            Some(Frame::Object(Phase::Key) | Frame::Undecided)
+        );
+        if (mark == WIDE && key_expected) || (mark == BLOCK && !key_expected) {
             return structural_candidate(&toks);
         }
         let depth = stack.len();
@@ -611,6 +619,8 @@ mod tests {
         );
         // Found by the same target: `!=` where a key is expected is the key `!` and `=`.
         assert_eq!(rule("={!= =1 1{4}=}"), Some(InvalidKey));
+        // Found by the same target: in the root's mixed list `[[y]` is no parameter block.
+        assert_eq!(rule("g[[y]\u{ff}=i{3=e"), Some(HeaderValueInMixedList));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
