@@ -98,13 +98,13 @@ fn after_operator_run(input: &[u8]) -> Option<Divergence> {
     if !input.windows(3).any(|w| w.iter().all(operator)) {
         return None;
     }
-    structural_candidate(&tokens(input))
+    structural_candidate(&tokens(input), 0)
 }
 
 /// A word followed by `{` (a header in a list, or after an operator a header value
-/// there), or an operator right after a container: for inputs [`structural`]'s walk
-/// cannot follow.
-fn structural_candidate(toks: &[Token]) -> Option<Divergence> {
+/// there), an operator right after a container, or a `?=` after token `from` (where
+/// no key may be pending): for inputs [`structural`]'s walk cannot follow.
+fn structural_candidate(toks: &[Token], from: usize) -> Option<Divergence> {
     for w in toks.windows(3) {
         match w {
             [Token::Operator(_), Token::Word(_), Token::Open] => {
@@ -114,9 +114,16 @@ fn structural_candidate(toks: &[Token]) -> Option<Divergence> {
             _ => {}
         }
     }
-    toks.windows(2)
+    if toks
+        .windows(2)
         .any(|w| w[0] == Token::Close && matches!(w[1], Token::Operator(_)))
-        .then_some(Divergence::InvalidKey)
+    {
+        return Some(Divergence::InvalidKey);
+    }
+    toks.get(from + 1..)
+        .unwrap_or_default()
+        .contains(&Token::Operator(true))
+        .then_some(Divergence::GluedQuestionMark)
 }
 
 /// The listed divergence jomini's output shows, if any.
@@ -346,7 +353,7 @@ fn structural(input: &[u8]) -> Option<Divergence> {
             Some(Frame::Object(Phase::Key) | Frame::Undecided)
         );
         if (mark == WIDE && key_expected) || (mark == BLOCK && !key_expected) {
-            return structural_candidate(&toks);
+            return structural_candidate(&toks, i);
         }
         let depth = stack.len();
         // A stray `}` at the root is skipped (where it is accepted at all), so what
@@ -621,6 +628,9 @@ mod tests {
         assert_eq!(rule("={!= =1 1{4}=}"), Some(InvalidKey));
         // Found by the same target: in the root's mixed list `[[y]` is no parameter block.
         assert_eq!(rule("g[[y]\u{ff}=i{3=e"), Some(HeaderValueInMixedList));
+        // Found by the same target: `?=` where a key is expected is the key `?` and `=`;
+        // a later `?=` in the mixed list is `?` and `=` to jomini.
+        assert_eq!(rule("={\n?=` n l ?=}"), Some(GluedQuestionMark));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
