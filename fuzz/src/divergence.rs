@@ -163,9 +163,11 @@ fn bang_in_scalar(input: &[u8]) -> bool {
         if i >= 2 && input.get(i - 2..i) == Some(b"[[".as_slice()) {
             return false;
         }
-        // A `"` glued to a scalar byte before it may be part of an unquoted token
-        // (`not_equal"!= 0`, found by the differential target), not a closing quote.
-        if before == Some(&b'"') && i >= 2 && !separator(input.get(i - 2)) {
+        // A `"` (or a run of them) glued to a scalar byte before it may be part of an
+        // unquoted token (`not_equal"!= 0`, `in""!=x`, found by the differential
+        // target), not a closing quote.
+        let quotes = input[..i].iter().rev().take_while(|&&c| c == b'"').count();
+        if quotes > 0 && i > quotes && !separator(input.get(i - quotes - 1)) {
             return true;
         }
         // After the `!`, a `"` does not end pdxedge's token (`!"x"` is one unquoted
@@ -540,6 +542,7 @@ mod tests {
         // Found by the differential target: a quote right after the `!`.
         assert_eq!(rule(r#"n{!""}"#), Some(GluedExclamationMark));
         assert_eq!(rule(r#"n = { !"x" }"#), Some(GluedExclamationMark));
+        assert_eq!(rule(r#"in""!=CK2binOPTA4"#), Some(GluedExclamationMark));
         assert_eq!(rule(r#"a="x\\y""#), Some(Backslash));
         assert_eq!(rule("a=\x0bb"), Some(VerticalTabOrFormFeed));
         assert_eq!(rule("a=\x0cb"), Some(VerticalTabOrFormFeed));
