@@ -345,16 +345,18 @@ fn structural(input: &[u8]) -> Option<Divergence> {
     // The previous token as the walk read it (a `]` may have acted as `}`).
     let mut prev = None;
     for (i, &t) in toks.iter().enumerate() {
-        // Where a key is expected both parsers split a two-byte operator (`!= =1` is the
-        // key `!`, `=` and the value `=`; `====` the key `=`, `==` and `=`), by bytes
-        // this lexer has already paired; and only there is `[[name]` a parameter block
-        // (in a list, `g [[y] x` is five values). The walk cannot follow either.
+        // Where a key or a value is expected both parsers split a two-byte operator
+        // (`!= =1` is the key `!`, `=` and the value `=`; `====` the key `=`, `==` and
+        // `=`; `G= ==t` the value `=`, then `=` with no key), by bytes this lexer has
+        // already paired; and only where a key is expected is `[[name]` a parameter
+        // block (in a list, `g [[y] x` is five values). The walk cannot follow either.
         let mark = marks.get(i).copied().unwrap_or(0);
         let key_expected = matches!(
             stack.last(),
             Some(Frame::Object(Phase::Key) | Frame::Undecided)
         );
-        if (mark == WIDE && key_expected) || (mark == BLOCK && !key_expected) {
+        let value_expected = stack.last() == Some(&Frame::Object(Phase::Value));
+        if (mark == WIDE && (key_expected || value_expected)) || (mark == BLOCK && !key_expected) {
             return structural_candidate(&toks, i);
         }
         let depth = stack.len();
@@ -634,6 +636,10 @@ mod tests {
         // Found by the same target: `?=` where a key is expected is the key `?` and `=`;
         // a later `?=` in the mixed list is `?` and `=` to jomini.
         assert_eq!(rule("={\n?=` n l ?=}"), Some(GluedQuestionMark));
+        // Found by the same target: where a value is expected, `==` is the value `=` and
+        // an `=` with no key; then a header in the list (after an operator, so the rule
+        // names the header-value divergence: it cannot tell the two apart there).
+        assert_eq!(rule("G= ==t{a=t"), Some(HeaderValueInMixedList));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
