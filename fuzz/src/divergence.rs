@@ -102,7 +102,8 @@ fn after_operator_run(input: &[u8]) -> Option<Divergence> {
 }
 
 /// A word followed by `{` (a header in a list, or after an operator a header value
-/// there), an operator right after a container, or a `?=` after token `from` (where
+/// there), an operator right after a container (closed by `}`, or by `]` where a key is
+/// expected), or a `?=` after token `from` (where
 /// no key may be pending): for inputs [`structural`]'s walk cannot follow.
 fn structural_candidate(toks: &[Token], from: usize) -> Option<Divergence> {
     for w in toks.windows(3) {
@@ -116,7 +117,7 @@ fn structural_candidate(toks: &[Token], from: usize) -> Option<Divergence> {
     }
     if toks
         .windows(2)
-        .any(|w| w[0] == Token::Close && matches!(w[1], Token::Operator(_)))
+        .any(|w| matches!(w, [Token::Close | Token::Bracket, Token::Operator(_)]))
     {
         return Some(Divergence::InvalidKey);
     }
@@ -640,6 +641,9 @@ mod tests {
         // an `=` with no key; then a header in the list (after an operator, so the rule
         // names the header-value divergence: it cannot tell the two apart there).
         assert_eq!(rule("G= ==t{a=t"), Some(HeaderValueInMixedList));
+        // Found by the same target: after `<=` where a key is expected, a `]` closes the
+        // container and an operator follows it.
+        assert_eq!(rule("={t %={<=t]>}"), Some(InvalidKey));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
