@@ -286,6 +286,15 @@ fn tokens_and_marks(input: &[u8]) -> (Vec<Token>, Vec<u8>) {
                 });
             }
             c if c.is_ascii_whitespace() || c == b';' => i += 1,
+            // `@[ ... ]` (a script value) is one token up to its first `]`, quotes and
+            // brackets included, as both parsers read it.
+            b'@' if input.get(i + 1) == Some(&b'[') => {
+                i = input[i..]
+                    .iter()
+                    .position(|&c| c == b']')
+                    .map_or(input.len(), |end| i + end + 1);
+                out.push(Token::Word(false));
+            }
             c => {
                 let start = i;
                 while input.get(i).is_some_and(|&c| {
@@ -644,6 +653,9 @@ mod tests {
         // Found by the same target: after `<=` where a key is expected, a `]` closes the
         // container and an operator follows it.
         assert_eq!(rule("={t %={<=t]>}"), Some(InvalidKey));
+        // Found by the same target: `@["]` is one scalar, so no quoted string follows
+        // and `p{}` is a header in the root's list.
+        assert_eq!(rule("@[\"]p{}"), Some(HeaderInList));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
