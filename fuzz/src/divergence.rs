@@ -86,13 +86,12 @@ pub fn in_input(input: &[u8]) -> Option<Divergence> {
 
 /// After a run of three or more glued operator bytes (`====`): a word followed by `{` (a
 /// header in a list, or a header value there), or an operator right after a container.
-/// Both parsers split such a run by where it
-/// stands: where a key is expected `====` is the key `=`, the operator `==` and the value
-/// `=`; after a key `===` is `==` and the value `=`. [`tokens`] pairs the bytes from the
-/// left without knowing where it stands, so [`structural`]'s walk may take a list for
-/// an object there and miss a header in it (`====\x01\no{}` has one in the root's
-/// trailing list) or an operator with no key (`={====a\nn={e}=}`); such inputs are
-/// skipped when either may follow.
+/// Both parsers split such a run by where it stands: where a key is expected `====` is
+/// the key `=`, the operator `==` and the value `=`; after a key `===` is `==` and the
+/// value `=`. [`tokens`] pairs the bytes from the left without knowing where it stands,
+/// so [`structural`]'s walk may take a list for an object there and miss a header in it
+/// (`====\x01\no{}` has one in the root's trailing list) or an operator with no key
+/// (`={====a\nn={e}=}`); such inputs are skipped when either may follow.
 fn after_operator_run(input: &[u8]) -> Option<Divergence> {
     let operator = |b: &u8| b"=<>!?".contains(b);
     if !input.windows(3).any(|w| w.iter().all(operator)) {
@@ -101,17 +100,18 @@ fn after_operator_run(input: &[u8]) -> Option<Divergence> {
     structural_candidate(&tokens(input), 0)
 }
 
-/// A word followed by `{` (a header in a list, or after an operator a header value
-/// there), an operator right after a container (closed by `}`, or by `]` where a key is
-/// expected), or a `?=` after token `from` (where
-/// no key may be pending): for inputs [`structural`]'s walk cannot follow.
+/// For inputs [`structural`]'s walk cannot follow: a word followed by `{` (a header in a
+/// list, or after an operator a header value there), an operator right after a
+/// container (closed by `}`, or by `]` where a key is expected), or a `?=` after token
+/// `from` (where no key may be pending).
 fn structural_candidate(toks: &[Token], from: usize) -> Option<Divergence> {
-    for w in toks.windows(3) {
-        match w {
-            [Token::Operator(_), Token::Word(_), Token::Open] => {
+    for (i, pair) in toks.windows(2).enumerate() {
+        let after_operator = i > 0 && matches!(toks.get(i - 1), Some(Token::Operator(_)));
+        match pair {
+            [Token::Word(_), Token::Open] if after_operator => {
                 return Some(Divergence::HeaderValueInMixedList);
             }
-            [_, Token::Word(true), Token::Open] => return Some(Divergence::HeaderInList),
+            [Token::Word(true), Token::Open] => return Some(Divergence::HeaderInList),
             _ => {}
         }
     }
@@ -359,7 +359,7 @@ fn structural(input: &[u8]) -> Option<Divergence> {
         // (`!= =1` is the key `!`, `=` and the value `=`; `====` the key `=`, `==` and
         // `=`; `G= ==t` the value `=`, then `=` with no key), by bytes this lexer has
         // already paired; and only where a key is expected is `[[name]` a parameter
-        // block (in a list, `g [[y] x` is five values). The walk cannot follow either.
+        // block (in a list, `g [[y]` is five values). The walk cannot follow either.
         let mark = marks.get(i).copied().unwrap_or(0);
         let key_expected = matches!(
             stack.last(),
