@@ -105,13 +105,20 @@ fn after_operator_run(input: &[u8]) -> Option<Divergence> {
 /// container (closed by `}`, or by `]` where a key is expected), or a `?=` after token
 /// `from` (where no key may be pending).
 fn structural_candidate(toks: &[Token], from: usize) -> Option<Divergence> {
-    for (i, pair) in toks.windows(2).enumerate() {
+    for (i, &t) in toks.iter().enumerate() {
+        // The root skips stray `}` and `]` between a word and its `{`.
+        let opens = toks
+            .get(i + 1..)
+            .unwrap_or_default()
+            .iter()
+            .find(|&&n| n != Token::Close && n != Token::Bracket)
+            == Some(&Token::Open);
         let after_operator = i > 0 && matches!(toks.get(i - 1), Some(Token::Operator(_)));
-        match pair {
-            [Token::Word(_), Token::Open] if after_operator => {
+        match t {
+            Token::Word(_) if opens && after_operator => {
                 return Some(Divergence::HeaderValueInMixedList);
             }
-            [Token::Word(true), Token::Open] => return Some(Divergence::HeaderInList),
+            Token::Word(true) if opens => return Some(Divergence::HeaderInList),
             _ => {}
         }
     }
@@ -656,6 +663,9 @@ mod tests {
         // Found by the same target: `@["]` is one scalar, so no quoted string follows
         // and `p{}` is a header in the root's list.
         assert_eq!(rule("@[\"]p{}"), Some(HeaderInList));
+        // Found by the same target: after `====`, a header value across a stray `}` at the
+        // root (`0=E}{8}`).
+        assert_eq!(rule("====\0 5{}0=E}{8}"), Some(HeaderValueInMixedList));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
