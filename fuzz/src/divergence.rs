@@ -115,7 +115,8 @@ fn structural_candidate(toks: &[Token], from: usize) -> Option<Divergence> {
             == Some(&Token::Open);
         let after_operator = i > 0 && matches!(toks.get(i - 1), Some(Token::Operator(_)));
         match t {
-            Token::Word(_) if opens && after_operator => {
+            // A stray `=` after an operator is a value too (`key8 = = { 10 }`).
+            Token::Word(_) | Token::Operator(false) if opens && after_operator => {
                 return Some(Divergence::HeaderValueInMixedList);
             }
             Token::Word(true) if opens => return Some(Divergence::HeaderInList),
@@ -666,6 +667,8 @@ mod tests {
         // Found by the same target: after `====`, a header value across a stray `}` at the
         // root (`0=E}{8}`).
         assert_eq!(rule("====\0 5{}0=E}{8}"), Some(HeaderValueInMixedList));
+        // And with a stray `=` as the value (found by the same target).
+        assert_eq!(rule("e====p={}\u{ff}=;={ L}"), Some(HeaderValueInMixedList));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
