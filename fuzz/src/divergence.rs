@@ -230,13 +230,28 @@ fn tokens_and_marks(input: &[u8]) -> (Vec<Token>, Vec<u8>) {
     let mut out = Vec::new();
     let mut marks = Vec::new();
     let mut i = 0;
-    // `[[name] ... ]` parameter blocks read as `"[name]" = { ... }`.
-    let mut blocks = 0usize;
+    // `[[name] ... ]` parameter blocks read as `"[name]" = { ... }`: for each open one,
+    // the braces open inside it (a `}` with none open is a value there, not a close).
+    let mut blocks: Vec<usize> = Vec::new();
     while let Some(&b) = input.get(i) {
         let pair = [b, input.get(i + 1).copied().unwrap_or(0)];
         match b {
-            b'{' | b'}' => {
-                out.push(if b == b'{' { Token::Open } else { Token::Close });
+            b'{' => {
+                if let Some(open) = blocks.last_mut() {
+                    *open += 1;
+                }
+                out.push(Token::Open);
+                i += 1;
+            }
+            b'}' => {
+                match blocks.last_mut() {
+                    Some(0) => out.push(Token::Word(false)),
+                    Some(open) => {
+                        *open -= 1;
+                        out.push(Token::Close);
+                    }
+                    None => out.push(Token::Close),
+                }
                 i += 1;
             }
             b'#' => {
@@ -270,7 +285,7 @@ fn tokens_and_marks(input: &[u8]) -> (Vec<Token>, Vec<u8>) {
             {
                 Some(end) if end > 0 && input.get(i + 2 + end) == Some(&b']') => {
                     i += 2 + end + 1;
-                    blocks += 1;
+                    blocks.push(0);
                     marks.resize(out.len(), 0);
                     marks.push(BLOCK);
                     out.extend([Token::Word(false), Token::Operator(false), Token::Open]);
@@ -280,8 +295,8 @@ fn tokens_and_marks(input: &[u8]) -> (Vec<Token>, Vec<u8>) {
                     out.push(Token::Word(false));
                 }
             },
-            b']' if blocks > 0 => {
-                blocks -= 1;
+            b']' if blocks.last() == Some(&0) => {
+                blocks.pop();
                 i += 1;
                 out.push(Token::Close);
             }
@@ -669,6 +684,9 @@ mod tests {
         assert_eq!(rule("====\0 5{}0=E}{8}"), Some(HeaderValueInMixedList));
         // And with a stray `=` as the value (found by the same target).
         assert_eq!(rule("e====p={}\u{ff}=;={ L}"), Some(HeaderValueInMixedList));
+        // Found by the same target: in a parameter block a `}` with no `{` open in it is
+        // a value, so the block is a list and `e{}` a header in it.
+        assert_eq!(rule("[[T]}e{}"), Some(HeaderInList));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
