@@ -529,14 +529,7 @@ impl Parser {
             // The root's last token is a value without a key (EU3 saves end with a
             // checksum line): the root turns mixed and the value ends its list, as in
             // `a={ b=1 x }`. (jomini rejects the document.)
-            State::KeyValueSeparator if self.stack.is_empty() => {
-                sink.mixed().map_err(|k| self.error_at(k, at))?;
-                self.flush_pending(&[], false, sink)
-                    .map_err(|k| self.error_at(k, at))?;
-                self.mixed = true;
-                self.state = State::ArrayValue;
-                Ok(())
-            }
+            State::KeyValueSeparator if self.stack.is_empty() => self.key_is_a_value(&[], sink),
             State::KeyValueSeparator => Err(ErrorKind::UnexpectedEof(
                 "expected '=' and a value after the key",
             )),
@@ -682,6 +675,17 @@ impl Parser {
                 self.state = State::Key;
             }
         }
+    }
+
+    /// The pending key has no operator after it: a bare value where a field was
+    /// expected. The object turns into a mixed container and the key is its list's
+    /// first element.
+    fn key_is_a_value<S: Sink>(&mut self, buf: &[u8], sink: &mut S) -> SinkResult {
+        sink.mixed()?;
+        self.flush_pending(buf, false, sink)?;
+        self.mixed = true;
+        self.state = State::ArrayValue;
+        Ok(())
     }
 
     /// Emit the pending token. `next` is the input at the token after it, for `then_op`.
@@ -839,14 +843,7 @@ impl Parser {
                             self.flush_pending(buf, false, sink)?;
                             self.state = State::ObjectValue;
                         }
-                        None => {
-                            // A bare value where a field was expected: the object turns
-                            // into a mixed container and the key is its first element.
-                            sink.mixed()?;
-                            self.flush_pending(buf, false, sink)?;
-                            self.mixed = true;
-                            self.state = State::ArrayValue;
-                        }
+                        None => self.key_is_a_value(buf, sink)?,
                     }
                 }
 
