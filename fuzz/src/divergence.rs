@@ -105,21 +105,23 @@ fn after_operator_run(input: &[u8]) -> Option<Divergence> {
 /// container (closed by `}`, or by `]` where a key is expected), or a `?=` after token
 /// `from` (where no key may be pending).
 fn structural_candidate(toks: &[Token], from: usize) -> Option<Divergence> {
-    for (i, &t) in toks.iter().enumerate() {
-        // The root skips stray `}` and `]` between a word and its `{`.
-        let opens = toks
-            .get(i + 1..)
+    // Is token `i` followed by `{`? (The root skips stray `}` and `]` between a word and
+    // its `{`.)
+    let opens = |i: usize| {
+        toks.get(i + 1..)
             .unwrap_or_default()
             .iter()
             .find(|&&n| n != Token::Close && n != Token::Bracket)
-            == Some(&Token::Open);
+            == Some(&Token::Open)
+    };
+    for (i, &t) in toks.iter().enumerate() {
         let after_operator = i > 0 && matches!(toks.get(i - 1), Some(Token::Operator(_)));
         match t {
             // A stray `=` after an operator is a value too (`key8 = = { 10 }`).
-            Token::Word(_) | Token::Operator(false) if opens && after_operator => {
+            Token::Word(_) | Token::Operator(false) if after_operator && opens(i) => {
                 return Some(Divergence::HeaderValueInMixedList);
             }
-            Token::Word(true) if opens => return Some(Divergence::HeaderInList),
+            Token::Word(true) if opens(i) => return Some(Divergence::HeaderInList),
             _ => {}
         }
     }
