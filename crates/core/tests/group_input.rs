@@ -236,22 +236,24 @@ fn held_json_over_the_cap_after_the_last_key_is_refused_at_the_end() {
     }
 }
 
-/// An object with a repeated key is rebuilt in the held buffer, past the output, so the
-/// cap bounds the rebuild too: JSON that fits under the cap, but not twice over, is
-/// refused when its object must be rebuilt, and converts when it need not be.
+/// An object whose key repeats after another key is rebuilt in the held buffer, past
+/// the output, so the cap bounds the rebuild too: JSON that fits under the cap, but not
+/// twice over, is refused when its object must be rebuilt, and converts when it need not
+/// be. A key repeated right after itself needs no rebuild: its values are gathered in
+/// place.
 #[test]
 fn a_rebuild_counts_against_the_cap() {
-    let body = |second: &str| {
+    let body = |between: &str, second: &str| {
         let mut doc = b"o={ k=\"".to_vec();
         for _ in 0..100 {
             doc.push(1);
             doc.extend(b"aaaaaaaaa");
         }
-        doc.extend(format!("\" {second}=1 }}\n").as_bytes());
+        doc.extend(format!("\" {between} {second}=1 }}\n").as_bytes());
         doc
     };
     // ~1,000 bytes of input, ~1,500 of JSON: under the cap of twice the input.
-    let (repeated, distinct) = (body("k"), body("j"));
+    let (repeated, distinct, again) = (body("z=1", "k"), body("z=1", "j"), body("", "k"));
     for chunk in [1, 64, repeated.len()] {
         let mut t = Transcoder::new(group());
         t.set_max_group_input(repeated.len() as u64);
@@ -269,22 +271,28 @@ fn a_rebuild_counts_against_the_cap() {
         let mut t = Transcoder::new(group());
         t.set_max_group_input(distinct.len() as u64);
         let out = run(t, &distinct, chunk).expect("nothing to rebuild");
-        assert!(out.ends_with(br#"aaaaaaaaa","j":1}}"#));
+        assert!(out.ends_with(br#"aaaaaaaaa","z":1,"j":1}}"#));
+
+        let mut t = Transcoder::new(group());
+        t.set_max_group_input(again.len() as u64);
+        let out = run(t, &again, chunk).expect("grouped in place");
+        assert!(out.starts_with(br#"{"o":{"k":["\u0001aaaaaaaaa"#));
+        assert!(out.ends_with(br#"aaaaaaaaa",1]}}"#));
     }
     // With room for the rebuild, the repeated key is grouped.
     let mut t = Transcoder::new(group());
     t.set_max_group_input(repeated.len() as u64 * 2);
     let out = run(t, &repeated, 64).expect("room to rebuild");
     assert!(out.starts_with(br#"{"o":{"k":["\u0001aaaaaaaaa"#));
-    assert!(out.ends_with(br#"aaaaaaaaa",1]}}"#));
+    assert!(out.ends_with(br#"aaaaaaaaa",1],"z":1}}"#));
 }
 
 /// The records group mode keeps of an open object's keys count against the cap too: a
-/// flat object of many short fields holds more in records (40 bytes a field) than in
+/// flat object of many short fields holds more in records (48 bytes a field) than in
 /// JSON, and would otherwise grow without bound (a Wasm instance would run out of memory).
 #[test]
 fn the_records_of_open_objects_count_against_the_cap() {
-    let doc = format!("o={{ {}}}\n", "a=1 ".repeat(20_000));
+    let doc = format!("o={{ {}}}\n", "a=1 b=1 ".repeat(10_000));
     // 80 KB of input, 40 KB of JSON, ~1 MB of records.
     let limit = doc.len() as u64;
     for chunk in [1000, doc.len()] {
@@ -297,7 +305,10 @@ fn the_records_of_open_objects_count_against_the_cap() {
     let mut t = Transcoder::new(group());
     t.set_max_group_input(limit * 8);
     let out = run(t, doc.as_bytes(), 1000).expect("records within the cap");
-    assert_eq!(out.len(), r#"{"o":{"a":[]}}"#.len() + 2 * 20_000 - 1);
+    assert_eq!(
+        out.len(),
+        r#"{"o":{"a":[],"b":[]}}"#.len() + 2 * (2 * 10_000 - 1)
+    );
 }
 
 /// Objects with repeated keys nested thousands deep: each rebuild copies the objects
@@ -310,7 +321,7 @@ fn deeply_nested_repeated_keys_are_refused_before_copying_on() {
         let pad = "y".repeat(400);
         let mut doc = String::new();
         for _ in 0..depth {
-            doc += &format!("a={{ x=1 x=1 p=\"{pad}\" ");
+            doc += &format!("a={{ x=1 p=\"{pad}\" x=1 ");
         }
         doc += &"} ".repeat(depth);
         doc
@@ -334,6 +345,35 @@ fn deeply_nested_repeated_keys_are_refused_before_copying_on() {
             .count(),
         20
     );
+}
+
+/// A key repeated right after a nested object moves that object one byte on for the
+/// run's `[`; nested thousands deep, each level moves all the levels inside it, so those
+/// moves count against the same budget as rebuilds.
+#[test]
+fn deeply_nested_runs_are_refused_before_moving_on() {
+    let nested = |depth: usize| {
+        let pad = "y".repeat(400);
+        format!(
+            "{}{}",
+            format!("a={{ p=\"{pad}\" ").repeat(depth),
+            "} a=1 ".repeat(depth)
+        )
+    };
+    let deep = nested(3000);
+    let mut at = None;
+    for chunk in [1 << 10, 1 << 16, deep.len()] {
+        let err = run(Transcoder::new(group()), deep.as_bytes(), chunk).expect_err("too deep");
+        assert_eq!(err.kind(), &ErrorKind::RegroupLimit { factor: 16 });
+        let offset = err.position().offset;
+        assert_eq!(deep.as_bytes()[offset as usize], b'}', "chunk {chunk}");
+        assert_eq!(*at.get_or_insert(offset), offset, "chunk {chunk}");
+    }
+    // Twenty levels convert, each object and the `1` after it grouped.
+    let out = run(Transcoder::new(group()), nested(20).as_bytes(), 1 << 10).expect("shallow");
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(out.matches(r#""a":[{"#).count(), 20);
+    assert!(out.ends_with(&format!("\"}}{}", ",1]}".repeat(20))));
 }
 
 /// The fingerprint seed changes how repeated keys are found, never what is found.

@@ -25,7 +25,16 @@ impl Gen {
         match self.next(if depth > 3 { 4 } else { 8 }) {
             0 | 1 => out.push_str(self.pick(&["1", "-2.5", "yes", "x_y", "1444.1.1", "0"])),
             2 => out.push_str(self.pick(&["\"s\"", "\"a b\"", "\"\\\"}\"", "\"\"", "\"{,:\""])),
-            3 => out.push_str(self.pick(&["{}", "{ }", "rgb { 1 2 3 }", "{ 1 2 }", "{ a b }"])),
+            3 => out.push_str(self.pick(&[
+                "{}",
+                "{ }",
+                "rgb { 1 2 3 }",
+                "{ 1 2 }",
+                "{ a b }",
+                // Mixed objects whose fields end inside a run of a repeated key.
+                "{ a=1 a=2 x }",
+                "{ b=1 a=1 b=2 b=3 7 }",
+            ])),
             4 | 5 => {
                 out.push('{');
                 self.fields(out, depth + 1);

@@ -12,8 +12,14 @@
 //!   (a 256-bit filter per object, then a scan of the object's keys, or, once it has
 //!   more than 32 of them, a probe of the object's own open-addressing table) and
 //!   chained to its first place.
+//! - A key that comes again right after itself (`core=A core=B`: nearly every repeat
+//!   in saves, 65,509 of Korea's 65,784) is not written again: its field's value
+//!   becomes a run, `"core":["A","B"]`, made in place (a `[` before the first value,
+//!   the next value after a comma, a `]` where the run ends). It is then one field,
+//!   with one record.
 //! - When an object closes (or turns mixed: its remainder is a list, never grouped), if
-//!   no key repeated (most objects), its records are dropped. Else its fields are rebuilt
+//!   no key repeated after another key came between (most objects), its records are
+//!   dropped. Else its fields are rebuilt
 //!   in first-place order, `"k":[v1,v2,...]` for a repeated key, into the held buffer
 //!   past the output (where later output goes anyway), and moved back over them. Inner
 //!   objects are rebuilt at their own close, so a value is moved as finished bytes and
@@ -69,12 +75,13 @@ const TABLE_MIN: usize = 128;
 /// cap.
 const RECORDS_ALLOWANCE: usize = 1 << 20;
 
-/// Rebuilds may copy at most this many times the JSON held so far, plus 64 MiB, in all.
-/// A rebuild copies its object whole from its first repeated key on, nested objects
-/// included, so in objects with repeated keys nested n deep a byte is copied n times:
-/// 1.6 times the JSON at most on the files of the corpus (0.7 on the EU4 Korea save), but
-/// near the 10,000-level nesting limit a crafted 40 MB input took 15 s. Past the budget
-/// the input is refused with [`RegroupLimit`](crate::ErrorKind::RegroupLimit).
+/// Rebuilds and runs may copy at most this many times the JSON held so far, plus 64 MiB,
+/// in all. A rebuild copies its object whole from its first repeated key on, nested
+/// objects included, and a run's `[` moves its first value one byte on, so with repeated
+/// keys nested n deep a byte is copied n times: 0.44 times the JSON at most on the files
+/// of the corpus (0.04 on the EU4 Korea save), but near the 10,000-level nesting limit a
+/// crafted 40 MB input took 15 s. Past the budget the input is refused with
+/// [`RegroupLimit`](crate::ErrorKind::RegroupLimit) (at the next object's end).
 pub const REGROUP_FACTOR: usize = 16;
 
 /// Bytes every document may copy in rebuilds beyond [`REGROUP_FACTOR`] times its JSON.
@@ -235,6 +242,9 @@ struct Field {
     /// A first place: its key's last place so far (itself when alone). A later place
     /// (written at the first): [`NONE`].
     last: u32,
+    /// The key came again right after this field, so its value was made a run of the
+    /// values, `[v1,v2,...]` (see [`Grouper::extend_run`]).
+    run: bool,
 }
 
 impl Field {
@@ -246,6 +256,7 @@ impl Field {
             key,
             next: NONE,
             last: i,
+            run: false,
         }
     }
 
@@ -272,15 +283,18 @@ struct Open {
     distinct: usize,
     /// Distinct keys past which a key takes [`Grouper::key_general`] even when the filter
     /// says it is new: [`SCAN`], or 0 once the object has a table (which every first
-    /// place must enter).
+    /// place must enter) or while a run is open (whose `]` the next key writes).
     scan: usize,
     /// Its table, once it has more than [`SCAN`] distinct keys or [`SCAN_FIELDS`]
     /// fields: where it starts in [`Grouper::slots`], and its size (a power of two; 0:
     /// none).
     table: usize,
     table_size: usize,
-    /// A key repeated: the object is rebuilt when it closes.
+    /// A key repeated after another key came between: the object is rebuilt when it
+    /// closes.
     repeats: bool,
+    /// The last field's value is a run still open (`[v1,v2` with no `]` yet).
+    run: bool,
 }
 
 /// Group mode's bookkeeping beside the renderer: the fields of the open objects.
@@ -314,6 +328,7 @@ impl Grouper {
             table: self.slots.len(),
             table_size: 0,
             repeats: false,
+            run: false,
         });
     }
 
@@ -332,26 +347,29 @@ impl Grouper {
         self.objects.len()
     }
 
-    /// A key of the innermost open object is written at `w`'s cursor. `bytes` is the key
-    /// as the parser gave it; `rest` the input from its first byte (or `bytes` itself).
-    /// When the records cannot grow (the cap, or memory), the key is not recorded and
-    /// `w` [is over its cap](JsonWriter::over_cap): the caller reports that at the next
-    /// key, and the output is not used.
+    /// A key of the innermost open object is about to be written at `w`'s cursor.
+    /// `bytes` is the key as the parser gave it; `rest` the input from its first byte
+    /// (or `bytes` itself). Returns true when the key is the last field's key again: its
+    /// value then joins that field's run of values ([`Grouper::extend_run`]), and the
+    /// caller writes the value alone, as a list element, not the key. When the records
+    /// cannot grow (the cap, or memory), the key is not recorded and `w` [is over its
+    /// cap](JsonWriter::over_cap): the caller reports that at the next key, and the
+    /// output is not used.
     #[inline(always)]
-    pub fn key(&mut self, bytes: &[u8], rest: &[u8], w: &mut JsonWriter) {
+    pub fn key(&mut self, bytes: &[u8], rest: &[u8], w: &mut JsonWriter) -> bool {
         let start = w.len();
         if self.fields.len() == self.fields.capacity() && !self.make_room(0, w) {
-            return;
+            return false;
         }
         let n = bytes.len();
         if n > 16 && self.long_keys.capacity() - self.long_keys.len() < n && !self.make_room(n, w) {
-            return;
+            return false;
         }
         let long_before = self.long_keys.len();
         let key = Key::new(bytes, rest, &mut self.long_keys, self.seed);
         let fp = key.fingerprint(self.seed);
         let Some(open) = self.objects.last_mut() else {
-            return;
+            return false;
         };
         let bit = 1u64 << ((fp >> 56) & 63);
         let mut seen = true;
@@ -361,31 +379,49 @@ impl Grouper {
         }
         open.distinct += 1;
         if seen || open.distinct > open.scan {
-            self.key_general(key, fp, start, seen, long_before, w);
-            return;
+            return self.key_general(key, fp, start, seen, long_before, w);
         }
         let Ok(i) = u32::try_from(self.fields.len()) else {
-            return;
+            return false;
         };
         self.fields.push(Field::first(start, key, i));
+        false
     }
 
-    /// [`key`](Grouper::key) for a key that may repeat (its filter bit was set) or in an
-    /// object with a table (found through it, mostly in one probe).
+    /// [`key`](Grouper::key) for a key that may repeat (its filter bit was set), after a
+    /// run, or in an object with a table (found through it, mostly in one probe).
     #[inline(never)]
     fn key_general(
         &mut self,
         key: Key,
         fp: u64,
-        start: usize,
+        mut start: usize,
         seen: bool,
         long_before: usize,
         w: &mut JsonWriter,
-    ) {
-        let Ok(i) = u32::try_from(self.fields.len()) else {
-            return;
-        };
+    ) -> bool {
         let count = self.fields.len();
+        let Some(open) = self.objects.last() else {
+            return false;
+        };
+        // Most repeated keys come right after themselves (`core=A core=B`).
+        let again = seen
+            && count > open.fields
+            && self
+                .fields
+                .last()
+                .is_some_and(|last| last.key.same(key, &self.long_keys));
+        if again {
+            self.extend_run(long_before, w);
+            return true;
+        }
+        if open.run {
+            self.end_run(w);
+            start = w.len();
+        }
+        let Ok(i) = u32::try_from(count) else {
+            return false;
+        };
         if self.objects.last().is_some_and(|o| {
             let tabled = o.table_size > 0
                 || o.distinct > SCAN
@@ -395,7 +431,7 @@ impl Grouper {
             self.grow_table(w);
         }
         let Some(open) = self.objects.last_mut() else {
-            return;
+            return false;
         };
         let mut first = None;
         if open.table_size > 0 {
@@ -428,10 +464,62 @@ impl Grouper {
                 key,
                 next: NONE,
                 last: NONE,
+                run: false,
             });
-            return;
+            return false;
         }
         self.fields.push(Field::first(start, key, i));
+        false
+    }
+
+    /// The innermost object's last key came again: its field's value becomes (or stays)
+    /// a run of the values, `"k":[v1,v2,...]`, the form group mode gives a repeated key,
+    /// made in place as the values arrive: the first repeat moves the value already
+    /// written one byte on for the `[`, the next key (or the object's end) writes the
+    /// `]`, and the key itself is not written again. An object whose keys repeat only
+    /// so (most, in saves) is not rebuilt when it closes.
+    #[inline(never)]
+    fn extend_run(&mut self, long_before: usize, w: &mut JsonWriter) {
+        // The key's bytes are not kept for a later place.
+        self.long_keys.truncate(long_before);
+        let Some(open) = self.objects.last_mut() else {
+            return;
+        };
+        open.distinct -= 1;
+        if open.run {
+            return;
+        }
+        open.run = true;
+        // Every key comes to `key_general` until the run's `]` is written.
+        open.scan = 0;
+        let Some(last) = self.fields.last_mut() else {
+            return;
+        };
+        last.run = true;
+        let end = w.len();
+        let value = value_start(w.output(), last.start, end);
+        self.charge(end - value);
+        w.insert(value, b'[');
+    }
+
+    /// Close the innermost object's open run, if any, with its `]`.
+    #[inline]
+    pub fn end_run(&mut self, w: &mut JsonWriter) {
+        let Some(open) = self.objects.last_mut() else {
+            return;
+        };
+        if open.run {
+            open.run = false;
+            open.scan = if open.table_size > 0 { 0 } else { SCAN };
+            w.raw_byte(b']');
+        }
+    }
+
+    /// Count `bytes` moved to make room for grouped values against the budget of
+    /// [`REGROUP_FACTOR`] (checked when the object closes).
+    #[inline]
+    fn charge(&mut self, bytes: usize) {
+        self.copied = self.copied.saturating_add(bytes);
     }
 
     /// Give the innermost object a table (again) at four times its distinct keys,
@@ -500,12 +588,26 @@ impl Grouper {
     /// writer's cursor: rebuilt in place when a key repeated, and forgotten.
     #[inline]
     pub fn close(&mut self, w: &mut JsonWriter) -> Result<(), ErrorKind> {
+        self.end_run(w);
         let mut result = Ok(());
         if self.objects.last().is_some_and(|o| o.repeats) {
             result = self.rebuild(w);
+        } else if self.over_budget(w.len()) {
+            result = Err(ErrorKind::RegroupLimit {
+                factor: REGROUP_FACTOR,
+            });
         }
         self.forget();
         result
+    }
+
+    /// Have the rebuilds and runs moved more than their budget, with `held` bytes of
+    /// JSON held (see [`REGROUP_FACTOR`])?
+    fn over_budget(&self, held: usize) -> bool {
+        self.copied
+            > REGROUP_FACTOR
+                .saturating_mul(held)
+                .saturating_add(REGROUP_ALLOWANCE)
     }
 
     /// Drop the innermost object's records.
@@ -540,11 +642,7 @@ impl Grouper {
         self.copied = self
             .copied
             .saturating_add(w.len().saturating_sub(from.start));
-        if self.copied
-            > REGROUP_FACTOR
-                .saturating_mul(w.len())
-                .saturating_add(REGROUP_ALLOWANCE)
-        {
+        if self.over_budget(w.len()) {
             return Err(ErrorKind::RegroupLimit {
                 factor: REGROUP_FACTOR,
             });
@@ -650,15 +748,26 @@ fn emit_fields<F: FnMut(&[u8])>(
             emit(bytes(f.start, to));
             continue;
         }
-        let value = value_start(out, f.start, to);
-        emit(bytes(f.start, value));
-        emit(b"[");
-        emit(bytes(value, to));
+        if f.run {
+            // `"k":[v1,v2]`: open still for the later places' values.
+            emit(bytes(f.start, to.saturating_sub(1)));
+        } else {
+            let value = value_start(out, f.start, to);
+            emit(bytes(f.start, value));
+            emit(b"[");
+            emit(bytes(value, to));
+        }
         let mut j = f.next;
         while let Some(g) = at(j as usize) {
             let to = field_end(j as usize);
+            let value = value_start(out, g.start, to);
             emit(b",");
-            emit(bytes(value_start(out, g.start, to), to));
+            if g.run {
+                // A run's values, without its brackets.
+                emit(bytes(value + 1, to.saturating_sub(1)));
+            } else {
+                emit(bytes(value, to));
+            }
             j = g.next;
         }
         emit(b"]");

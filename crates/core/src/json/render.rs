@@ -141,18 +141,20 @@ impl Renderer {
         Ok(())
     }
 
-    /// Group mode: an object key is about to be written at the cursor. The held JSON's
-    /// cap is checked here, at each key, so that the error names the same place however
-    /// the input was cut into chunks (writes past the cap are dropped until then).
+    /// Group mode: an object key is about to be written at the cursor. Returns true
+    /// when the key must not be written: it is the last field's key again, whose value
+    /// joins that field's run of values ([`Grouper::key`]). The held JSON's cap is
+    /// checked here, at each key, so that the error names the same place however the
+    /// input was cut into chunks (writes past the cap are dropped until then).
     #[inline(always)]
-    fn group_key(&mut self, bytes: &[u8], rest: &[u8]) -> SinkResult {
+    fn group_key(&mut self, bytes: &[u8], rest: &[u8]) -> Result<bool, ErrorKind> {
         if let Some(g) = self.grouper.as_mut() {
             if self.w.over_cap() {
                 return Err(held_too_large(self.group_limit));
             }
-            g.key(bytes, rest, &mut self.w);
+            return Ok(g.key(bytes, rest, &mut self.w));
         }
-        Ok(())
+        Ok(false)
     }
 
     /// Group mode: the input is limited to `limit` bytes (the caller counts it), so what
@@ -204,6 +206,9 @@ impl Renderer {
             return Ok(());
         };
         let root_open = matches!(self.stack.as_slice(), [root] if root.kind == FrameKind::Object);
+        if root_open {
+            g.end_run(&mut self.w);
+        }
         let end = self.w.len();
         if !root_open {
             // The root turned mixed (its fields were rebuilt then), or something is left
@@ -471,8 +476,9 @@ impl Sink for Renderer {
                     self.w.scalar_str(bytes, quoted);
                 } else {
                     top.field_suffix = 0;
-                    self.group_key(bytes, bytes)?;
-                    self.w.key_scalar(bytes, quoted);
+                    if !self.group_key(bytes, bytes)? {
+                        self.w.key_scalar(bytes, quoted);
+                    }
                 }
                 Ok(())
             }
@@ -562,8 +568,11 @@ impl Sink for Renderer {
             && top.expect == Expect::Key
         {
             top.note_key(key.bytes);
-            self.group_key(key.bytes, key.rest)?;
-            self.w.field_in(key, value, quoted);
+            if self.group_key(key.bytes, key.rest)? {
+                self.w.scalar_in(value, quoted);
+            } else {
+                self.w.field_in(key, value, quoted);
+            }
             return Ok(());
         }
         self.field_general(key, value, quoted)
@@ -583,8 +592,9 @@ impl Sink for Renderer {
                 self.w.pair_key_in(key);
             } else {
                 top.field_suffix = 0;
-                self.group_key(key.bytes, key.rest)?;
-                self.w.key_in(key);
+                if !self.group_key(key.bytes, key.rest)? {
+                    self.w.key_in(key);
+                }
             }
             return Ok(());
         }
@@ -612,8 +622,9 @@ impl Sink for Renderer {
                     self.w.parameter_value(name, defined);
                 } else {
                     top.field_suffix = 0;
-                    self.group_key(name, name)?;
-                    self.w.key_parameter(name, defined);
+                    if !self.group_key(name, name)? {
+                        self.w.key_parameter(name, defined);
+                    }
                 }
                 Ok(())
             }

@@ -527,6 +527,35 @@ impl JsonWriter {
         self.pos = at + len;
     }
 
+    /// Insert `byte` at offset `at` of the output, moving what follows it one byte on
+    /// (group mode opens a run of a repeated key's values, `"k":[v1`, so). When the
+    /// buffer cannot grow for it, the output is left as it is and
+    /// [`over_cap`](JsonWriter::over_cap) says so.
+    pub(crate) fn insert(&mut self, at: usize, byte: u8) {
+        if at > self.pos {
+            // Unreachable (a value starts before the cursor).
+            self.over_cap = true;
+            return;
+        }
+        if self.pos >= self.buf.len() {
+            self.grow(1);
+        }
+        if self.pos >= self.buf.len() {
+            // `grow` refused: it said so in `over_cap`.
+            return;
+        }
+        self.buf.copy_within(at..self.pos, at + 1);
+        if let Some(slot) = self.buf.get_mut(at) {
+            *slot = byte;
+        }
+        self.pos += 1;
+    }
+
+    /// Append `byte` as it is, with no separator (group mode closes a run so, `]`).
+    pub(crate) fn raw_byte(&mut self, byte: u8) {
+        self.byte(byte);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.pos == 0
     }
