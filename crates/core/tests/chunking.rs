@@ -250,3 +250,31 @@ fn the_token_length_limit_holds_exactly_in_any_chunking() {
         }
     }
 }
+
+/// A `{` where a key belongs that opens nothing (no `}` and no header name before it) is
+/// reported at the brace, however far on the token that shows it is, in any chunking.
+#[test]
+fn a_brace_that_opens_nothing_is_reported_at_the_brace() {
+    let cases: [(&str, (u64, u64, u64)); 3] = [
+        ("{ a=1 }", (0, 1, 1)),
+        ("a={ b=1 }\n{\n# c\n  c }", (10, 2, 1)),
+        ("a={ b={} }\r\n\n  x={ c={} {\n\n y } }", (24, 3, 12)),
+    ];
+    for (input, (offset, line, column)) in cases {
+        let input = input.as_bytes();
+        for split in 1..input.len() {
+            for sizes in [&[split, input.len()][..], &[split][..]] {
+                let opts = options(Mode::Preserve, false, Encoding::Utf8);
+                let err = pdxedge_json_chunked(input, opts, sizes).expect_err("no key");
+                let at = err.position();
+                assert_eq!(
+                    (at.offset, at.line, at.column),
+                    (offset, line, column),
+                    "{:?} in chunks {sizes:?}: {err}",
+                    String::from_utf8_lossy(input)
+                );
+                assert!(err.to_string().contains("'{' must follow"), "{err}");
+            }
+        }
+    }
+}

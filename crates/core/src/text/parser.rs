@@ -354,6 +354,12 @@ pub struct Parser {
     lines: u64,
     line_base: u64,
     last_line_start: u64,
+    /// Where the `{` that put the parser in [`State::KeyBrace`] stands: an error there
+    /// (the brace opens nothing a key could name) points at it, not at the token after
+    /// it, which may be lines and chunks on.
+    brace: Position,
+    /// The error being returned is reported at `brace`.
+    error_at_brace: bool,
     limits: Limits,
 }
 
@@ -380,6 +386,8 @@ impl Parser {
             lines: 0,
             line_base: 0,
             last_line_start: 0,
+            brace: Position::default(),
+            error_at_brace: false,
             limits,
         }
     }
@@ -573,14 +581,24 @@ impl Parser {
 
     /// An error at absolute offset `at` (at or after the last counted newline).
     fn error_at(&self, kind: ErrorKind, at: u64) -> Error {
-        Error::new(
-            kind,
-            Position {
-                offset: at,
-                line: self.lines + 1,
-                column: at.saturating_sub(self.last_line_start) + 1,
-            },
-        )
+        Error::new(kind, self.position_at(at))
+    }
+
+    /// The position of absolute offset `at`, on the line where the newlines counted so
+    /// far end.
+    fn position_at(&self, at: u64) -> Position {
+        Position {
+            offset: at,
+            line: self.lines + 1,
+            column: at.saturating_sub(self.last_line_start) + 1,
+        }
+    }
+
+    /// Note where the `{` at `buf[at]` stands (see [`Parser::brace`]).
+    #[cold]
+    fn note_brace(&mut self, buf: &[u8], at: usize) {
+        self.account_lines(buf, at);
+        self.brace = self.position_at(self.base + at as u64);
     }
 
     /// Count newlines in `buf[..upto]` (consumed) so later errors know their line.
@@ -612,6 +630,9 @@ impl Parser {
                 // Reported where the offending token starts.
                 self.state = State::Done;
                 self.carry.clear();
+                if std::mem::take(&mut self.error_at_brace) {
+                    return Err(Error::new(kind, self.brace));
+                }
                 Err(self.error_at(kind, base + pos as u64))
             }
         }
@@ -753,6 +774,7 @@ impl Parser {
                 State::Key => {
                     if self.pending.kind != PendKind::None {
                         if c == b'{' {
+                            self.note_brace(buf, p);
                             *pos = p + 1;
                             self.state = State::KeyBrace;
                             continue;
@@ -781,6 +803,7 @@ impl Parser {
                             *pos = p + 1;
                         }
                         b'{' => {
+                            self.note_brace(buf, p);
                             *pos = p + 1;
                             self.state = State::KeyBrace;
                         }
@@ -811,6 +834,7 @@ impl Parser {
                         continue;
                     }
                     if self.pending.kind != PendKind::Unquoted {
+                        self.error_at_brace = true;
                         return Err(ErrorKind::Syntax(
                             "'{' must follow a key, an operator or a header name",
                         ));
