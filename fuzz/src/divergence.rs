@@ -232,28 +232,36 @@ fn tokens_and_marks(input: &[u8]) -> (Vec<Token>, Vec<u8>) {
     let mut out = Vec::new();
     let mut marks = Vec::new();
     let mut i = 0;
-    // `[[name] ... ]` parameter blocks read as `"[name]" = { ... }`: for each open one,
-    // the braces open inside it (a `}` with none open is a value there, not a close).
-    let mut blocks: Vec<usize> = Vec::new();
+    // A `[[name] ... ]` parameter block reads as `"[name]" = { ... }`. Its first token
+    // is a value whatever its bytes (`}`, `{`, `]`, `=`, or a word up to a boundary byte:
+    // `"x"y` is one), as both parsers read it; a `]` right after that value closes the
+    // block (`[[e] x ]` is `"[e]":"x"`). After that a `}` closes it, and a `]` does where
+    // a key is expected (elsewhere it is a value), as the walk reads any `]`.
+    let mut block_value = false;
+    let mut value_form = false;
     while let Some(&b) = input.get(i) {
         let pair = [b, input.get(i + 1).copied().unwrap_or(0)];
+        if !is_space(b) && b != b'#' {
+            if block_value {
+                block_value = false;
+                value_form = true;
+                i = param_value_end(input, i);
+                out.push(Token::Word(false));
+                continue;
+            }
+            if std::mem::take(&mut value_form) && b == b']' {
+                i += 1;
+                out.push(Token::Close);
+                continue;
+            }
+        }
         match b {
             b'{' => {
-                if let Some(open) = blocks.last_mut() {
-                    *open += 1;
-                }
                 out.push(Token::Open);
                 i += 1;
             }
             b'}' => {
-                match blocks.last_mut() {
-                    Some(0) => out.push(Token::Word(false)),
-                    Some(open) => {
-                        *open -= 1;
-                        out.push(Token::Close);
-                    }
-                    None => out.push(Token::Close),
-                }
+                out.push(Token::Close);
                 i += 1;
             }
             b'#' => {
@@ -287,7 +295,7 @@ fn tokens_and_marks(input: &[u8]) -> (Vec<Token>, Vec<u8>) {
             {
                 Some(end) if end > 0 && input.get(i + 2 + end) == Some(&b']') => {
                     i += 2 + end + 1;
-                    blocks.push(0);
+                    block_value = true;
                     marks.resize(out.len(), 0);
                     marks.push(BLOCK);
                     out.extend([Token::Word(false), Token::Operator(false), Token::Open]);
@@ -297,11 +305,6 @@ fn tokens_and_marks(input: &[u8]) -> (Vec<Token>, Vec<u8>) {
                     out.push(Token::Word(false));
                 }
             },
-            b']' if blocks.last() == Some(&0) => {
-                blocks.pop();
-                i += 1;
-                out.push(Token::Close);
-            }
             b'[' | b']' => {
                 i += 1;
                 out.push(if b == b']' {
@@ -310,7 +313,7 @@ fn tokens_and_marks(input: &[u8]) -> (Vec<Token>, Vec<u8>) {
                     Token::Word(false)
                 });
             }
-            c if c.is_ascii_whitespace() || c == b';' => i += 1,
+            c if is_space(c) => i += 1,
             // `@[ ... ]` (a script value) is one token up to its first `]`, quotes and
             // brackets included, as both parsers read it.
             b'@' if input.get(i + 1) == Some(&b'[') => {
@@ -341,6 +344,27 @@ fn tokens_and_marks(input: &[u8]) -> (Vec<Token>, Vec<u8>) {
     }
     marks.resize(out.len(), 0);
     (out, marks)
+}
+
+/// Whitespace to the rule's lexer (`;` included).
+fn is_space(b: u8) -> bool {
+    b.is_ascii_whitespace() || b == b';'
+}
+
+/// The end of the value token at `input[i]` that opens a parameter block, as both
+/// parsers lex it: one byte when it is a boundary (`{}[]<=>`), or a `!` or `?` before
+/// `=`; else up to the next boundary byte, whitespace, or `!=`/`?=`.
+fn param_value_end(input: &[u8], i: usize) -> usize {
+    let boundary = |c: u8| is_space(c) || b"{}[]<=>#".contains(&c);
+    let op_next = |j: usize| matches!(input.get(j..j + 2), Some([b'!' | b'?', b'=']));
+    if input.get(i).is_some_and(|&c| boundary(c)) || op_next(i) {
+        return i + 1;
+    }
+    let mut j = i + 1;
+    while input.get(j).is_some_and(|&c| !boundary(c)) && !op_next(j) {
+        j += 1;
+    }
+    j
 }
 
 fn bracket_as_value(t: Token) -> Token {
@@ -495,6 +519,17 @@ fn structural(input: &[u8]) -> Option<Divergence> {
                 if matches!(next, Some(Token::Operator(_))) =>
             {
                 *top = Frame::Object(Phase::Operator)
+            }
+            // At the root, an operator right after a container (not a dropped `{}`) with
+            // no `{` or operator after it has no key either: pdxedge turns the root into a
+            // mixed list (or reports the operator), jomini writes `null` when it accepts
+            // the document.
+            (Token::Operator(false), Frame::Object(Phase::Key))
+                if depth == 1
+                    && before == Some(Token::Close)
+                    && i.checked_sub(2).and_then(|j| toks.get(j)) != Some(&Token::Open) =>
+            {
+                return Some(Divergence::InvalidKey);
             }
             // Where a value is expected, an operator is the value (`b = = c=d` is
             // `"b":"="`) to both, and the object stays plain.
@@ -686,9 +721,16 @@ mod tests {
         assert_eq!(rule("====\0 5{}0=E}{8}"), Some(HeaderValueInMixedList));
         // And with a stray `=` as the value (found by the same target).
         assert_eq!(rule("e====p={}\u{ff}=;={ L}"), Some(HeaderValueInMixedList));
-        // Found by the same target: in a parameter block a `}` with no `{` open in it is
-        // a value, so the block is a list and `e{}` a header in it.
+        // Found by the same target: a parameter block's first token is a value whatever
+        // it is (here `}`), so the block is a list and `e{}` a header in it.
         assert_eq!(rule("[[T]}e{}"), Some(HeaderInList));
+        // Found by the same target: after its first token, a `}` closes the block, so
+        // the `=` after the next `}` follows a container in the root key's mixed list.
+        assert_eq!(rule("={=1={={[[e]\x19}}}}=}"), Some(InvalidKey));
+        assert_eq!(rule("={=1={={ [[e] x }}}=}"), Some(InvalidKey));
+        // And a `]` in a block's list is a value, so the `}` closes the block and the
+        // `=` follows a container in the root key's mixed list.
+        assert_eq!(rule("={=1={={ [[e] x y ] }}}=}"), Some(InvalidKey));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
@@ -726,6 +768,12 @@ mod tests {
             "a={ b=c < < 5 }",
             "a = { x } { y }",
             "gen = { [[!scaled_skill] c=d ] [[x] a=b ] rgb { 1 } }",
+            "a={ [[e] x } b=1 }",
+            "a={ [[e] == x } b=1 }",
+            "a={ [[e] {} } b=1 }",
+            "a={ [[e]} ] b=1 }",
+            "a={ [[e] x y } b=1 }",
+            "a={ [[e] x=1 ] b=1 }",
         ] {
             assert_eq!(rule(s), None, "{s}");
         }
