@@ -311,6 +311,21 @@ fn the_records_of_open_objects_count_against_the_cap() {
     );
 }
 
+/// `deep` is refused for copying too much ([`ErrorKind::RegroupLimit`]) at a `}`, the
+/// same one in every chunking.
+#[track_caller]
+fn refused_at_the_same_brace(deep: &str) {
+    let mut at = None;
+    for chunk in [1 << 10, 1 << 16, deep.len()] {
+        let err = run(Transcoder::new(group()), deep.as_bytes(), chunk).expect_err("too deep");
+        assert_eq!(err.kind(), &ErrorKind::RegroupLimit { factor: 16 });
+        let offset = err.position().offset;
+        assert_eq!(deep.as_bytes()[offset as usize], b'}', "chunk {chunk}");
+        assert_eq!(*at.get_or_insert(offset), offset, "chunk {chunk}");
+        assert!(err.to_string().contains("preserve"), "{err}");
+    }
+}
+
 /// Objects with repeated keys nested thousands deep: each rebuild copies the objects
 /// inside it again, so the copies are bounded (16 times the JSON, plus 64 MiB) and the
 /// input is refused at the `}` where they run out, whatever the chunking. Shallow
@@ -326,16 +341,7 @@ fn deeply_nested_repeated_keys_are_refused_before_copying_on() {
         doc += &"} ".repeat(depth);
         doc
     };
-    let deep = nested(3000);
-    let mut at = None;
-    for chunk in [1 << 10, 1 << 16, deep.len()] {
-        let err = run(Transcoder::new(group()), deep.as_bytes(), chunk).expect_err("too deep");
-        assert_eq!(err.kind(), &ErrorKind::RegroupLimit { factor: 16 });
-        let offset = err.position().offset;
-        assert_eq!(deep.as_bytes()[offset as usize], b'}', "chunk {chunk}");
-        assert_eq!(*at.get_or_insert(offset), offset, "chunk {chunk}");
-        assert!(err.to_string().contains("preserve"), "{err}");
-    }
+    refused_at_the_same_brace(&nested(3000));
     // Twenty levels convert, each `x` grouped.
     let out = run(Transcoder::new(group()), nested(20).as_bytes(), 1 << 10).expect("shallow");
     assert_eq!(
@@ -360,15 +366,7 @@ fn deeply_nested_runs_are_refused_before_moving_on() {
             "} a=1 ".repeat(depth)
         )
     };
-    let deep = nested(3000);
-    let mut at = None;
-    for chunk in [1 << 10, 1 << 16, deep.len()] {
-        let err = run(Transcoder::new(group()), deep.as_bytes(), chunk).expect_err("too deep");
-        assert_eq!(err.kind(), &ErrorKind::RegroupLimit { factor: 16 });
-        let offset = err.position().offset;
-        assert_eq!(deep.as_bytes()[offset as usize], b'}', "chunk {chunk}");
-        assert_eq!(*at.get_or_insert(offset), offset, "chunk {chunk}");
-    }
+    refused_at_the_same_brace(&nested(3000));
     // Twenty levels convert, each object and the `1` after it grouped.
     let out = run(Transcoder::new(group()), nested(20).as_bytes(), 1 << 10).expect("shallow");
     let out = String::from_utf8(out).unwrap();
