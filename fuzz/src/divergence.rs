@@ -219,7 +219,7 @@ enum Token {
 
 /// A rough Clausewitz lexer: enough to see braces, operators and words.
 fn tokens(input: &[u8]) -> Vec<Token> {
-    tokens_and_marks(input).0
+    tokens_and_marks(input, true).0
 }
 
 /// A two-byte operator (`!=`, `==`, `<=`...).
@@ -227,8 +227,9 @@ const WIDE: u8 = 1;
 /// The name of a parameter block's head (`[[name]`), read as `"[name]" = {`.
 const BLOCK: u8 = 2;
 
-/// [`tokens`], and for each its marks ([`WIDE`], [`BLOCK`]).
-fn tokens_and_marks(input: &[u8]) -> (Vec<Token>, Vec<u8>) {
+/// [`tokens`], and for each its marks ([`WIDE`], [`BLOCK`]). Without `blocks`, `[[name]`
+/// is lexed as plain tokens, as where no key is expected.
+fn tokens_and_marks(input: &[u8], blocks: bool) -> (Vec<Token>, Vec<u8>) {
     let mut out = Vec::new();
     let mut marks = Vec::new();
     let mut i = 0;
@@ -289,7 +290,7 @@ fn tokens_and_marks(input: &[u8]) -> (Vec<Token>, Vec<u8>) {
             }
             // Only a name ends a parameter block's head: `[[e{}]` is two `[` and a header,
             // and `[[]` three scalars.
-            _ if &pair == b"[[" => match input[i + 2..]
+            _ if blocks && &pair == b"[[" => match input[i + 2..]
                 .iter()
                 .position(|&c| c.is_ascii_whitespace() || b"{}[]=<>#;\"".contains(&c))
             {
@@ -399,7 +400,7 @@ fn structural(input: &[u8]) -> Option<Divergence> {
         /// another template.
         TemplateList,
     }
-    let (toks, marks) = tokens_and_marks(input);
+    let (toks, marks) = tokens_and_marks(input, true);
     let mut stack = vec![Frame::Object(Phase::Key)];
     // The previous token as the walk read it (a `]` may have acted as `}`).
     let mut prev = None;
@@ -415,8 +416,14 @@ fn structural(input: &[u8]) -> Option<Divergence> {
             Some(Frame::Object(Phase::Key) | Frame::Undecided)
         );
         let value_expected = stack.last() == Some(&Frame::Object(Phase::Value));
-        if (mark == WIDE && (key_expected || value_expected)) || (mark == BLOCK && !key_expected) {
+        if mark == WIDE && (key_expected || value_expected) {
             return structural_candidate(&toks, i);
+        }
+        if mark == BLOCK && !key_expected {
+            // No block here: what follows `[[name]` is lexed as plain tokens (`\0[[r]t{}`
+            // holds the header `t`, not a block's first value).
+            return structural_candidate(&toks, i)
+                .or_else(|| structural_candidate(&tokens_and_marks(input, false).0, 0));
         }
         let depth = stack.len();
         // A stray `}` at the root is skipped (where it is accepted at all), so what
@@ -731,6 +738,9 @@ mod tests {
         // And a `]` in a block's list is a value, so the `}` closes the block and the
         // `=` follows a container in the root key's mixed list.
         assert_eq!(rule("={=1={={ [[e] x y ] }}}=}"), Some(InvalidKey));
+        // Found by the same target: where no key is expected `[[r]` is no block, so `t{`
+        // is a header in the root's mixed list.
+        assert_eq!(rule("\0[[r]t{}"), Some(HeaderInList));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
