@@ -940,6 +940,32 @@ mod tests {
         json(input, DuplicateKeyMode::Group, false)
     }
 
+    /// A key repeated right after itself is gathered in place; where the key comes
+    /// again later, the rebuild joins the run's values (checked against jomini in
+    /// `tests/group_mode.rs`; these are the shapes one by one).
+    #[test]
+    fn runs_of_a_key_repeated_right_after_itself() {
+        let cases = [
+            ("a=1 a=2", r#"{"a":[1,2]}"#),
+            ("o={ a=1 a=2 }", r#"{"o":{"a":[1,2]}}"#),
+            ("a={x=1} a={x=2}", r#"{"a":[{"x":1},{"x":2}]}"#),
+            ("a={1 2} a={3}", r#"{"a":[[1,2],[3]]}"#),
+            (
+                "a = rgb {1 2 3} a > 5 a=x",
+                r#"{"a":[{"rgb":[1,2,3]},{"GREATER_THAN":5},"x"]}"#,
+            ),
+            // A run, then the key after another key: a run head and a later place.
+            ("a=1 a=2 b=3 a=4 a=5", r#"{"a":[1,2,4,5],"b":3}"#),
+            ("a={1 2} b=1 a={3} a=4", r#"{"a":[[1,2],[3],4],"b":1}"#),
+            ("b=0 a=1 b=1 b=2", r#"{"b":[0,1,2],"a":1}"#),
+            // The object turns mixed inside a run: the run ends first.
+            ("o={ a=1 a=2 x }", r#"{"o":{"a":[1,2],"remainder":["x"]}}"#),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(group(input), expected, "{input}");
+        }
+    }
+
     #[test]
     fn repeated_keys_are_gathered_at_their_first_place() {
         assert_eq!(group("a=1 b=2 a=3 c=4 a=5"), r#"{"a":[1,3,5],"b":2,"c":4}"#);
@@ -1084,12 +1110,21 @@ mod tests {
     /// An object of few distinct keys but many fields takes a table once it passes
     /// `SCAN_FIELDS` fields (a scan for a key's first place would pass over the later
     /// places of the keys before it: quadratic time), and every first place is found.
+    /// With each key's fields together (`a=1 a=1 ... b=1 ...`) they are runs, one field
+    /// each, and the later `a=3` joins the run's values.
     #[test]
     fn many_fields_of_few_keys() {
-        for n in [10, SCAN_FIELDS, SCAN_FIELDS + 1, 1000] {
+        for (n, together) in [10, SCAN_FIELDS, SCAN_FIELDS + 1, 1000]
+            .into_iter()
+            .flat_map(|n| [(n, false), (n, true)])
+        {
             let mut input = String::from("o={ ");
-            for key in ["a", "b", "c"] {
-                input += &format!("{key}=1 ").repeat(n);
+            if together {
+                for key in ["a", "b", "c"] {
+                    input += &format!("{key}=1 ").repeat(n);
+                }
+            } else {
+                input += &"a=1 b=1 c=1 ".repeat(n);
             }
             input += "d=2 a=3 b=4 d=5 }";
             let ones = |extra: &str| format!("[{}{extra}]", vec!["1"; n].join(","));
@@ -1099,7 +1134,7 @@ mod tests {
                 ones(",4"),
                 ones("")
             );
-            assert_eq!(group(&input), expected, "n = {n}");
+            assert_eq!(group(&input), expected, "n = {n}, together {together}");
         }
     }
 
