@@ -19,8 +19,8 @@
 //!   with one record.
 //! - When an object closes (or turns mixed: its remainder is a list, never grouped), if
 //!   no key repeated after another key came between (most objects), its records are
-//!   dropped. Else its fields are rebuilt
-//!   in first-place order, `"k":[v1,v2,...]` for a repeated key, into the held buffer
+//!   dropped. Else its fields are rebuilt in first-place order, `"k":[v1,v2,...]` for a
+//!   repeated key (a run's values joined without its brackets), into the held buffer
 //!   past the output (where later output goes anyway), and moved back over them. Inner
 //!   objects are rebuilt at their own close, so a value is moved as finished bytes and
 //!   nothing is re-read.
@@ -498,7 +498,7 @@ impl Grouper {
         last.run = true;
         let end = w.len();
         let value = value_start(w.output(), last.start, end);
-        self.charge(end - value);
+        self.charge(end.saturating_sub(value));
         w.insert(value, b'[');
     }
 
