@@ -97,7 +97,21 @@ fn after_operator_run(input: &[u8]) -> Option<Divergence> {
     if !input.windows(3).any(|w| w.iter().all(operator)) {
         return None;
     }
-    structural_candidate(&tokens(input), 0)
+    fallback(input, &tokens(input), 0)
+}
+
+/// [`structural_candidate`] for an input the walk cannot follow, on its tokens and, when
+/// it holds a `[[`, also on its plain tokens: where no key is expected `[[name]` is no
+/// parameter block, and what follows it is lexed as usual (`\0[[r]t{}` holds the
+/// header `t`, not a block's first value).
+fn fallback(input: &[u8], toks: &[Token], from: usize) -> Option<Divergence> {
+    structural_candidate(toks, from).or_else(|| {
+        input
+            .windows(2)
+            .any(|w| w == b"[[")
+            .then(|| structural_candidate(&tokens_and_marks(input, false).0, 0))
+            .flatten()
+    })
 }
 
 /// For inputs [`structural`]'s walk cannot follow: a word followed by `{` (a header in a
@@ -416,14 +430,8 @@ fn structural(input: &[u8]) -> Option<Divergence> {
             Some(Frame::Object(Phase::Key) | Frame::Undecided)
         );
         let value_expected = stack.last() == Some(&Frame::Object(Phase::Value));
-        if mark == WIDE && (key_expected || value_expected) {
-            return structural_candidate(&toks, i);
-        }
-        if mark == BLOCK && !key_expected {
-            // No block here: what follows `[[name]` is lexed as plain tokens (`\0[[r]t{}`
-            // holds the header `t`, not a block's first value).
-            return structural_candidate(&toks, i)
-                .or_else(|| structural_candidate(&tokens_and_marks(input, false).0, 0));
+        if (mark == WIDE && (key_expected || value_expected)) || (mark == BLOCK && !key_expected) {
+            return fallback(input, &toks, i);
         }
         let depth = stack.len();
         // A stray `}` at the root is skipped (where it is accepted at all), so what
@@ -741,6 +749,8 @@ mod tests {
         // Found by the same target: where no key is expected `[[r]` is no block, so `t{`
         // is a header in the root's mixed list.
         assert_eq!(rule("\0[[r]t{}"), Some(HeaderInList));
+        // And after an operator the walk cannot follow (found by the same target).
+        assert_eq!(rule("<=<\u{ff}[[T]_{}"), Some(HeaderInList));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
