@@ -148,10 +148,10 @@ fn pdxedge_run_hinted(data: &[u8], mode: json::DuplicateKeyMode, hint: bool) -> 
 struct NullSink(usize);
 
 impl pdxedge_core::text::Sink for NullSink {
-    fn open_object(&mut self, _: u64) -> pdxedge_core::text::SinkResult {
+    fn open_object(&mut self) -> pdxedge_core::text::SinkResult {
         Ok(())
     }
-    fn open_array(&mut self, _: u64) -> pdxedge_core::text::SinkResult {
+    fn open_array(&mut self) -> pdxedge_core::text::SinkResult {
         Ok(())
     }
     fn close(&mut self) -> pdxedge_core::text::SinkResult {

@@ -12,10 +12,10 @@ use std::io::Write;
 struct Null(usize);
 
 impl Sink for Null {
-    fn open_object(&mut self, _: u64) -> SinkResult {
+    fn open_object(&mut self) -> SinkResult {
         Ok(())
     }
-    fn open_array(&mut self, _: u64) -> SinkResult {
+    fn open_array(&mut self) -> SinkResult {
         Ok(())
     }
     fn close(&mut self) -> SinkResult {

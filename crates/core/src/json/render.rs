@@ -427,12 +427,12 @@ fn held_too_large(limit: u64) -> ErrorKind {
 
 impl Sink for Renderer {
     #[inline]
-    fn open_object(&mut self, _offset: u64) -> SinkResult {
+    fn open_object(&mut self) -> SinkResult {
         self.open(true)
     }
 
     #[inline]
-    fn open_array(&mut self, _offset: u64) -> SinkResult {
+    fn open_array(&mut self) -> SinkResult {
         self.open(false)
     }
 

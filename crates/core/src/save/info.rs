@@ -548,11 +548,11 @@ impl Fields {
 }
 
 impl Sink for Fields {
-    fn open_object(&mut self, _offset: u64) -> SinkResult {
+    fn open_object(&mut self) -> SinkResult {
         self.open(true)
     }
 
-    fn open_array(&mut self, _offset: u64) -> SinkResult {
+    fn open_array(&mut self) -> SinkResult {
         self.open(false)
     }
 

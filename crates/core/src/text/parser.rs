@@ -22,10 +22,10 @@ use crate::error::{Error, ErrorKind, Position};
 /// scalars, operators, headers, parameter keys and the marker where an object turns into
 /// a mixed object/array container.
 pub trait Sink {
-    /// An object opens. `offset` identifies it (the byte offset of its first token).
-    fn open_object(&mut self, offset: u64) -> SinkResult;
+    /// An object opens.
+    fn open_object(&mut self) -> SinkResult;
     /// An array opens.
-    fn open_array(&mut self, offset: u64) -> SinkResult;
+    fn open_array(&mut self) -> SinkResult;
     /// The innermost open container closes.
     fn close(&mut self) -> SinkResult;
     /// A scalar. `then_op` tells whether the next token is an operator.
@@ -190,7 +190,6 @@ struct Pending {
     end: usize,
     owned: bool,
     bytes: Vec<u8>,
-    offset: u64,
 }
 
 impl Pending {
@@ -201,7 +200,6 @@ impl Pending {
             end: 0,
             owned: false,
             bytes: Vec::new(),
-            offset: 0,
         }
     }
 
@@ -215,12 +213,11 @@ impl Pending {
     }
 
     #[inline]
-    fn set(&mut self, kind: PendKind, start: usize, end: usize, offset: u64) {
+    fn set(&mut self, kind: PendKind, start: usize, end: usize) {
         self.kind = kind;
         self.start = start;
         self.end = end;
         self.owned = false;
-        self.offset = offset;
     }
 
     fn detach(&mut self, buf: &[u8]) {
@@ -527,8 +524,7 @@ impl Parser {
             State::Key | State::ArrayPeek | State::ParseOpenPeek | State::ArrayValue => {
                 if self.state == State::ParseOpenPeek {
                     self.set_kind(Kind::Array);
-                    sink.open_array(self.pending.offset)
-                        .map_err(|k| self.error_at(k, at))?;
+                    sink.open_array().map_err(|k| self.error_at(k, at))?;
                 }
                 self.flush_pending(&[], false, sink)
                     .map_err(|k| self.error_at(k, at))?;
@@ -768,7 +764,6 @@ impl Parser {
             let Some(&c) = buf.get(p) else {
                 return Ok(());
             };
-            let offset = self.base + p as u64;
 
             match self.state {
                 State::Key => {
@@ -787,7 +782,7 @@ impl Parser {
                         }
                         self.flush_pending(buf, false, sink)?;
                     }
-                    if starts_plain(c) && self.fast_field(buf, pos, None, sink)? {
+                    if starts_plain(c) && self.fast_field(buf, pos, false, sink)? {
                         continue;
                     }
                     match c {
@@ -821,7 +816,7 @@ impl Parser {
                             } else {
                                 PendKind::Unquoted
                             };
-                            self.pending.set(kind, end.0, end.1, offset);
+                            self.pending.set(kind, end.0, end.1);
                             self.state = State::KeyValueSeparator;
                         }
                     }
@@ -886,7 +881,7 @@ impl Parser {
                             self.last = Last::Scalar;
                             sink.scalar(span(buf, start, end), true, false)?;
                         } else {
-                            self.pending.set(PendKind::Unquoted, start, end, offset);
+                            self.pending.set(PendKind::Unquoted, start, end);
                         }
                         self.state = State::Key;
                     }
@@ -894,12 +889,12 @@ impl Parser {
 
                 State::ParseOpen => match c {
                     _ if starts_plain(c)
-                        && (self.fast_field(buf, pos, Some(offset), sink)?
-                            || self.fast_open(buf, pos, offset, sink)?) => {}
+                        && (self.fast_field(buf, pos, true, sink)?
+                            || self.fast_open(buf, pos, sink)?) => {}
                     b'}' => {
                         *pos = p + 1;
                         self.set_kind(Kind::Array);
-                        sink.open_array(offset)?;
+                        sink.open_array()?;
                         *pos = p;
                         self.close_frame(sink)?;
                         *pos = p + 1;
@@ -915,7 +910,7 @@ impl Parser {
                         }
                         self.set_kind(Kind::Object);
                         self.last = Last::Other;
-                        sink.open_object(offset)?;
+                        sink.open_object()?;
                     }
                     b'{' => {
                         *pos = p + 1;
@@ -930,7 +925,7 @@ impl Parser {
                         } else {
                             PendKind::Unquoted
                         };
-                        self.pending.set(kind, start, end, offset);
+                        self.pending.set(kind, start, end);
                         // jomini records a mixed parent here, so it is mixed again once
                         // this child closes.
                         if self.mixed
@@ -950,10 +945,9 @@ impl Parser {
                         continue;
                     }
                     // `{ {` : an array whose first element is a container.
-                    let open_offset = self.base + p as u64;
                     self.set_kind(Kind::Array);
                     self.last = Last::Other;
-                    sink.open_array(open_offset)?;
+                    sink.open_array()?;
                     self.mixed = false;
                     self.push_frame()?;
                     self.state = State::ParseOpen;
@@ -963,13 +957,13 @@ impl Parser {
                     if matches!(c, b'=' | b'>' | b'<' | b'?' | b'!') {
                         self.set_kind(Kind::Object);
                         self.last = Last::Other;
-                        sink.open_object(self.pending.offset)?;
+                        sink.open_object()?;
                         self.state = State::KeyValueSeparator;
                         continue;
                     }
                     self.set_kind(Kind::Array);
                     self.last = Last::Other;
-                    sink.open_array(self.pending.offset)?;
+                    sink.open_array()?;
                     if c == b'{' && self.pending_is_list_header(buf) {
                         self.pending.kind = PendKind::None;
                         self.last = Last::Scalar;
@@ -1007,7 +1001,7 @@ impl Parser {
                         };
                         let Some((op, len)) = op else {
                             if c == b'?' {
-                                if !self.array_scalar(buf, pos, eof, c, offset)? {
+                                if !self.array_scalar(buf, pos, eof, c)? {
                                     return Ok(());
                                 }
                                 continue;
@@ -1030,11 +1024,11 @@ impl Parser {
                             }
                         }
                         *pos = p + len;
-                        self.pending.set(PendKind::Op(op), p, p + len, offset);
+                        self.pending.set(PendKind::Op(op), p, p + len);
                         self.state = State::ArrayPeek;
                     }
                     _ => {
-                        if !self.array_scalar(buf, pos, eof, c, offset)? {
+                        if !self.array_scalar(buf, pos, eof, c)? {
                             return Ok(());
                         }
                     }
@@ -1066,7 +1060,7 @@ impl Parser {
                         return Ok(());
                     };
                     *pos = end;
-                    self.pending.set(PendKind::Unquoted, p, end, offset);
+                    self.pending.set(PendKind::Unquoted, p, end);
                     self.state = State::ParamPeek;
                 }
 
@@ -1097,7 +1091,7 @@ impl Parser {
         &mut self,
         buf: &[u8],
         pos: &mut usize,
-        mut open: Option<u64>,
+        mut open: bool,
         sink: &mut S,
     ) -> Result<bool, ErrorKind> {
         let mut any = false;
@@ -1135,8 +1129,8 @@ impl Parser {
                 shape: Shape::new(shape_bits(first), key_bits),
             };
             if v == b'{' {
-                if let Some(at) = open.take() {
-                    self.open_decided(true, at, sink)?;
+                if std::mem::take(&mut open) {
+                    self.open_decided(true, sink)?;
                 }
                 self.last = Last::Scalar;
                 sink.container_key(key)?;
@@ -1150,7 +1144,7 @@ impl Parser {
                 *pos = next;
                 match buf.get(next) {
                     Some(&c) if starts_plain(c) => {
-                        open = Some(self.base + next as u64);
+                        open = true;
                         any = true;
                         continue;
                     }
@@ -1161,8 +1155,8 @@ impl Parser {
                 let Lexed::Token { end, next } = lex_quoted(buf, r) else {
                     return Ok(any);
                 };
-                if let Some(at) = open.take() {
-                    self.open_decided(true, at, sink)?;
+                if std::mem::take(&mut open) {
+                    self.open_decided(true, sink)?;
                 }
                 self.last = Last::Scalar;
                 let value = Token {
@@ -1190,8 +1184,8 @@ impl Parser {
             if value_ended_by & MAYBE_OP != 0 {
                 return Ok(any);
             }
-            if let Some(at) = open.take() {
-                self.open_decided(true, at, sink)?;
+            if std::mem::take(&mut open) {
+                self.open_decided(true, sink)?;
             }
             self.last = Last::Scalar;
             let value = Token {
@@ -1214,7 +1208,6 @@ impl Parser {
         &mut self,
         buf: &[u8],
         pos: &mut usize,
-        offset: u64,
         sink: &mut S,
     ) -> Result<bool, ErrorKind> {
         let p = *pos;
@@ -1228,7 +1221,7 @@ impl Parser {
         if matches!(buf.get(end), Some(b'!' | b'?')) {
             return Ok(false);
         }
-        self.open_decided(object, offset, sink)?;
+        self.open_decided(object, sink)?;
         if !object {
             // Straight on to the list, without a round through the main loop.
             self.fast_elements(buf, pos, sink)?;
@@ -1239,7 +1232,7 @@ impl Parser {
     /// A container whose first token is a plain scalar turns out an object or an array:
     /// emit it and continue in the key or list state.
     #[inline]
-    fn open_decided<S: Sink>(&mut self, object: bool, offset: u64, sink: &mut S) -> SinkResult {
+    fn open_decided<S: Sink>(&mut self, object: bool, sink: &mut S) -> SinkResult {
         if self.mixed
             && let [.., parent, _] = self.stack.as_mut_slice()
         {
@@ -1249,11 +1242,11 @@ impl Parser {
         self.last = Last::Other;
         if object {
             self.set_kind(Kind::Object);
-            sink.open_object(offset)?;
+            sink.open_object()?;
             self.state = State::Key;
         } else {
             self.set_kind(Kind::Array);
-            sink.open_array(offset)?;
+            sink.open_array()?;
             self.state = State::ArrayValue;
         }
         Ok(())
@@ -1324,7 +1317,6 @@ impl Parser {
         pos: &mut usize,
         eof: bool,
         c: u8,
-        offset: u64,
     ) -> Result<bool, ErrorKind> {
         let Some((start, end)) = self.lex_value_token(buf, pos, eof, c)? else {
             return Ok(false);
@@ -1334,7 +1326,7 @@ impl Parser {
         } else {
             PendKind::Unquoted
         };
-        self.pending.set(kind, start, end, offset);
+        self.pending.set(kind, start, end);
         self.state = State::ArrayPeek;
         Ok(true)
     }
@@ -1456,7 +1448,7 @@ impl Parser {
         self.push_frame()?;
         self.set_kind(Kind::Object);
         self.last = Last::Other;
-        sink.open_object(self.pending.offset)?;
+        sink.open_object()?;
         self.state = State::KeyValueSeparator;
         Ok(())
     }
@@ -1703,10 +1695,10 @@ mod tests {
     }
 
     impl Sink for Shapes {
-        fn open_object(&mut self, _: u64) -> SinkResult {
+        fn open_object(&mut self) -> SinkResult {
             Ok(())
         }
-        fn open_array(&mut self, _: u64) -> SinkResult {
+        fn open_array(&mut self) -> SinkResult {
             Ok(())
         }
         fn close(&mut self) -> SinkResult {
