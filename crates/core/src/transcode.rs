@@ -35,9 +35,8 @@ pub struct Transcoder {
     parser: Parser,
     renderer: Renderer,
     /// Group mode: its JSON is held until the end, and the bytes of input fed (after
-    /// the prelude) are counted against `max_group_input`.
+    /// the prelude) are counted against the renderer's group limit.
     group: Option<u64>,
-    max_group_input: u64,
     /// Streaming modes: the most JSON one feed may make.
     max_feed_output: usize,
     finished: bool,
@@ -57,7 +56,6 @@ impl Transcoder {
             parser: Parser::new(limits),
             renderer: Renderer::new(&options),
             group: (options.mode == DuplicateKeyMode::Group).then_some(0),
-            max_group_input: DEFAULT_MAX_GROUP_INPUT,
             max_feed_output: DEFAULT_MAX_FEED_OUTPUT,
             finished: false,
         };
@@ -74,7 +72,7 @@ impl Transcoder {
     /// correctness.
     pub fn input_len_hint(&mut self, len: u64) {
         if self.group.is_some()
-            && len <= self.max_group_input
+            && len <= self.renderer.group_limit()
             && let Ok(len) = usize::try_from(len)
         {
             self.renderer.writer().try_reserve(len);
@@ -87,10 +85,7 @@ impl Transcoder {
     /// buffer that memory cannot give is refused with [`ErrorKind::GroupInputTooLarge`].
     /// Other modes stream any size.
     pub fn set_max_group_input(&mut self, limit: u64) {
-        self.max_group_input = limit;
-        if self.group.is_some() {
-            self.renderer.set_group_limit(limit);
-        }
+        self.renderer.set_group_limit(limit);
     }
 
     /// Group mode finds a repeated key through a fingerprint of each key. `seed` (set it
@@ -123,7 +118,7 @@ impl Transcoder {
         }
         let kind = match self.group {
             Some(_) => ErrorKind::GroupInputTooLarge {
-                limit: self.max_group_input,
+                limit: self.renderer.group_limit(),
             },
             None => ErrorKind::OutputTooLarge {
                 limit: self.renderer.writer().cap(),
@@ -184,13 +179,13 @@ impl Transcoder {
     fn feed_body(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
         if let Some(fed) = self.group.as_mut() {
             // Group mode holds its output until the end.
-            let room = self.max_group_input.saturating_sub(*fed);
+            let room = self.renderer.group_limit().saturating_sub(*fed);
             if input.len() as u64 > room {
                 let fits = input
                     .get(..usize::try_from(room).unwrap_or(usize::MAX))
                     .unwrap_or(input);
                 let kind = ErrorKind::GroupInputTooLarge {
-                    limit: self.max_group_input,
+                    limit: self.renderer.group_limit(),
                 };
                 return Err(Error::new(kind, self.parser.position_after(fits)));
             }

@@ -165,8 +165,15 @@ impl Renderer {
     /// is refused.
     pub fn set_group_limit(&mut self, limit: u64) {
         self.group_limit = limit;
-        let cap = usize::try_from(limit.saturating_mul(2)).unwrap_or(usize::MAX);
-        self.w.set_cap(cap.min(usize::MAX - 1));
+        if self.grouper.is_some() {
+            let cap = usize::try_from(limit.saturating_mul(2)).unwrap_or(usize::MAX);
+            self.w.set_cap(cap.min(usize::MAX - 1));
+        }
+    }
+
+    /// Group mode's input limit (see [`set_group_limit`](Renderer::set_group_limit)).
+    pub fn group_limit(&self) -> u64 {
+        self.group_limit
     }
 
     /// Group mode: the secret for the keys' fingerprints (see
