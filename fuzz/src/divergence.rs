@@ -226,8 +226,9 @@ enum Token {
     /// An unquoted scalar; true when it starts with an ASCII letter.
     Word(bool),
     Quoted,
-    /// A `]` outside a parameter block (jomini closes a container on it where a key is
-    /// expected).
+    /// A `]` (both parsers close a container on it where a key is expected; elsewhere
+    /// it is a value), except one right after a parameter block's first value, which
+    /// closes the block.
     Bracket,
 }
 
