@@ -431,8 +431,17 @@ fn structural(input: &[u8]) -> Option<Divergence> {
             Some(Frame::Object(Phase::Key) | Frame::Undecided)
         );
         let value_expected = stack.last() == Some(&Frame::Object(Phase::Value));
-        if (mark == WIDE && (key_expected || value_expected)) || (mark == BLOCK && !key_expected) {
+        if mark == WIDE && (key_expected || value_expected) {
             return fallback(input, &toks, i);
+        }
+        if mark == BLOCK && !key_expected {
+            // Where no key is expected, `[[name]` is four values, or, right after a
+            // container, a parameter both write as `null` (`6{}[[x]]]{n}`), after which
+            // a value followed by `{` is a header value that jomini writes twice, as
+            // after an operator. The rule cannot tell which: any `{` after it counts.
+            let opens_later = toks.get(i + 3..).unwrap_or_default().contains(&Token::Open);
+            return fallback(input, &toks, i)
+                .or(opens_later.then_some(Divergence::HeaderValueInMixedList));
         }
         let depth = stack.len();
         // A stray `}` at the root is skipped (where it is accepted at all), so what
@@ -752,6 +761,9 @@ mod tests {
         assert_eq!(rule("\0[[r]t{}"), Some(HeaderInList));
         // And after an operator the walk cannot follow (found by the same target).
         assert_eq!(rule("<=<\u{ff}[[T]_{}"), Some(HeaderInList));
+        // Found by the same target: right after a container in a list, `[[\xf2]` is a
+        // parameter (`null` to both), and `]{n}` a header value jomini writes twice.
+        assert_eq!(rule("C 6{}[[\u{f2}]]]{n}"), Some(HeaderValueInMixedList));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
