@@ -303,24 +303,23 @@ fn tokens_and_marks(input: &[u8], blocks: bool) -> (Vec<Token>, Vec<u8>) {
                 i += 1;
                 out.push(Token::Operator(false));
             }
-            // Only a name ends a parameter block's head: `[[e{}]` is two `[` and a header,
-            // and `[[]` three scalars.
-            _ if blocks && &pair == b"[[" => match input[i + 2..]
-                .iter()
-                .position(|&c| c.is_ascii_whitespace() || b"{}[]=<>#;\"".contains(&c))
-            {
-                Some(end) if end > 0 && input.get(i + 2 + end) == Some(&b']') => {
-                    i += 2 + end + 1;
+            // A parameter block's name is one token as both parsers lex it (a lone boundary byte, even
+            // whitespace: `[[\r]` is the block `[]`), then a `]` must follow: `[[e{}]`
+            // is two `[` and a header, and `[[]` three scalars.
+            _ if blocks && &pair == b"[[" => {
+                let name = i + 2 + usize::from(input.get(i + 2) == Some(&b'!'));
+                let end = param_value_end(input, name);
+                if name < input.len() && input.get(end) == Some(&b']') {
+                    i = end + 1;
                     block_value = true;
                     marks.resize(out.len(), 0);
                     marks.push(BLOCK);
                     out.extend([Token::Word(false), Token::Operator(false), Token::Open]);
-                }
-                _ => {
+                } else {
                     i += 1;
                     out.push(Token::Word(false));
                 }
-            },
+            }
             b'[' | b']' => {
                 i += 1;
                 out.push(if b == b']' {
@@ -764,6 +763,9 @@ mod tests {
         // Found by the same target: right after a container in a list, `[[\xf2]` is a
         // parameter (`null` to both), and `]{n}` a header value jomini writes twice.
         assert_eq!(rule("C 6{}[[\u{f2}]]]{n}"), Some(HeaderValueInMixedList));
+        // Found by the same target: a block's name is one token, so `[[\r]` is a block
+        // (named `[]`), and `}=` follows a container in a mixed list.
+        assert_eq!(rule("\0{{r\t\u{e7}={={[[\r]\u{e1}}}}=}}"), Some(InvalidKey));
         assert_eq!(
             in_jomini_output(r#"{"a":{"__invalid_key":5}}"#),
             Some(InvalidKey)
