@@ -515,8 +515,8 @@ impl Grouper {
         }
     }
 
-    /// Count `bytes` moved to make room for grouped values against the budget of
-    /// [`REGROUP_FACTOR`] (checked when the object closes).
+    /// Count `bytes` copied by a rebuild or moved for a run's `[` against the budget of
+    /// [`REGROUP_FACTOR`] (see [`over_budget`](Grouper::over_budget)).
     #[inline]
     fn charge(&mut self, bytes: usize) {
         self.copied = self.copied.saturating_add(bytes);
@@ -604,10 +604,13 @@ impl Grouper {
     /// Have the rebuilds and runs moved more than their budget, with `held` bytes of
     /// JSON held (see [`REGROUP_FACTOR`])?
     fn over_budget(&self, held: usize) -> bool {
-        self.copied
-            > REGROUP_FACTOR
-                .saturating_mul(held)
-                .saturating_add(REGROUP_ALLOWANCE)
+        // Every object's close asks; below the allowance (every real save) one
+        // comparison answers.
+        self.copied > REGROUP_ALLOWANCE
+            && self.copied
+                > REGROUP_FACTOR
+                    .saturating_mul(held)
+                    .saturating_add(REGROUP_ALLOWANCE)
     }
 
     /// Drop the innermost object's records.
@@ -629,32 +632,26 @@ impl Grouper {
             return Ok(());
         };
         let fields = self.fields.get(open.fields..).unwrap_or_default();
-        let kept = fields
-            .iter()
-            .position(|f| f.next != NONE)
-            .unwrap_or(fields.len());
-        let (Some(moved), Some(from)) = (fields.get(kept..), fields.get(kept)) else {
+        let kept = open.fields
+            + fields
+                .iter()
+                .position(|f| f.next != NONE)
+                .unwrap_or(fields.len());
+        let Some(from) = self.fields.get(kept).map(|f| f.start) else {
             return Ok(());
         };
         // Each rebuild copies its object's bytes from the first repeated key on, nested
         // objects included, so objects with repeated keys nested n deep copy their bytes
         // n times; past the budget, the input is refused rather than copied on.
-        self.copied = self
-            .copied
-            .saturating_add(w.len().saturating_sub(from.start));
+        self.charge(w.len().saturating_sub(from));
         if self.over_budget(w.len()) {
             return Err(ErrorKind::RegroupLimit {
                 factor: REGROUP_FACTOR,
             });
         }
-        w.rebuild_from(from.start, |out, spare| {
-            emit_fields(
-                out,
-                moved,
-                open.fields + kept,
-                out.len(),
-                &mut |b: &[u8]| spare.put(b),
-            );
+        let moved = self.fields.get(kept..).unwrap_or_default();
+        w.rebuild_from(from, |out, spare| {
+            emit_fields(out, moved, kept, out.len(), &mut |b: &[u8]| spare.put(b));
         });
         Ok(())
     }
