@@ -303,9 +303,9 @@ fn tokens_and_marks(input: &[u8], blocks: bool) -> (Vec<Token>, Vec<u8>) {
                 i += 1;
                 out.push(Token::Operator(false));
             }
-            // A parameter block's name is one token as both parsers lex it (a lone boundary byte, even
-            // whitespace: `[[\r]` is the block `[]`), then a `]` must follow: `[[e{}]`
-            // is two `[` and a header, and `[[]` three scalars.
+            // A parameter block's name is one token as both parsers lex it (a lone
+            // boundary byte, even whitespace: `[[\r]` is the block `[]`), then a `]`
+            // must follow: `[[e{}]` is two `[` and a header, and `[[]` three scalars.
             _ if blocks && &pair == b"[[" => {
                 let name = i + 2 + usize::from(input.get(i + 2) == Some(&b'!'));
                 let end = param_value_end(input, name);
@@ -340,13 +340,7 @@ fn tokens_and_marks(input: &[u8], blocks: bool) -> (Vec<Token>, Vec<u8>) {
             }
             c => {
                 let start = i;
-                while input.get(i).is_some_and(|&c| {
-                    !c.is_ascii_whitespace()
-                        && !matches!(
-                            c,
-                            b'{' | b'}' | b'=' | b'<' | b'>' | b'#' | b'[' | b']' | b';'
-                        )
-                }) {
+                while input.get(i).is_some_and(|&c| !is_boundary(c)) {
                     i += 1;
                 }
                 if i == start {
@@ -366,17 +360,21 @@ fn is_space(b: u8) -> bool {
     b.is_ascii_whitespace() || b == b';'
 }
 
-/// The end of the value token at `input[i]` that opens a parameter block, as both
-/// parsers lex it: one byte when it is a boundary (`{}[]<=>`), or a `!` or `?` before
-/// `=`; else up to the next boundary byte, whitespace, or `!=`/`?=`.
+/// A byte that ends an unquoted word: whitespace or one of `{}[]<=>#`.
+fn is_boundary(b: u8) -> bool {
+    is_space(b) || b"{}[]<=>#".contains(&b)
+}
+
+/// The end of the token at `input[i]`, as both parsers lex a parameter block's name and
+/// its first value: one byte when it is a boundary, or a `!` or `?` before `=`; else up
+/// to the next boundary byte or `!=`/`?=`.
 fn param_value_end(input: &[u8], i: usize) -> usize {
-    let boundary = |c: u8| is_space(c) || b"{}[]<=>#".contains(&c);
     let op_next = |j: usize| matches!(input.get(j..j + 2), Some([b'!' | b'?', b'=']));
-    if input.get(i).is_some_and(|&c| boundary(c)) || op_next(i) {
+    if input.get(i).is_some_and(|&c| is_boundary(c)) || op_next(i) {
         return i + 1;
     }
     let mut j = i + 1;
-    while input.get(j).is_some_and(|&c| !boundary(c)) && !op_next(j) {
+    while input.get(j).is_some_and(|&c| !is_boundary(c)) && !op_next(j) {
         j += 1;
     }
     j
